@@ -1,0 +1,130 @@
+"""The only code that moves money.
+
+Every operation locks the account row, re-reads its balance under the lock, writes the new balance
+and a ledger entry recording the amount and the resulting balance, all in one transaction. Called
+inside a caller's transaction (placing an order), it joins it, so the order and its charge commit or
+roll back together.
+"""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from smmpanel.accounts.errors import AccountError, AccountErrorCode
+from smmpanel.accounts.models import Account, LedgerEntry
+from smmpanel.money import ZERO, quantize
+
+Kind = LedgerEntry.Kind
+
+
+def _move(
+    *,
+    account_id: int,
+    amount: Decimal,
+    kind: str,
+    reason: str = "",
+    order_id: int | None = None,
+    product_order_id: int | None = None,
+) -> LedgerEntry:
+    amount = quantize(amount)
+    with transaction.atomic(savepoint=False):
+        account = Account.objects.select_for_update().only("balance").get(pk=account_id)
+        balance = account.balance + amount
+        if balance < 0:
+            raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
+        Account.objects.filter(pk=account_id).update(balance=balance)
+        return LedgerEntry.objects.create(
+            account_id=account_id,
+            kind=kind,
+            amount=amount,
+            balance_after=balance,
+            reason=reason[:255],
+            order_id=order_id,
+            product_order_id=product_order_id,
+        )
+
+
+def _positive(amount: Decimal) -> Decimal:
+    if not amount.is_finite() or quantize(amount) <= 0:
+        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "The amount must be positive")
+    return amount
+
+
+def deposit(*, account: Account, amount: Decimal, reason: str = "") -> LedgerEntry:
+    """Add funds (a payment, a top-up by the operator)."""
+    return _move(account_id=account.pk, amount=_positive(amount), kind=Kind.DEPOSIT, reason=reason)
+
+
+def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
+    """A signed manual correction by the operator; it can not take the balance below zero."""
+    if not amount.is_finite() or quantize(amount) == 0:
+        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "The adjustment must not be zero")
+    return _move(account_id=account.pk, amount=amount, kind=Kind.ADJUSTMENT, reason=reason)
+
+
+def charge(
+    *,
+    account_id: int,
+    amount: Decimal,
+    reason: str = "",
+    order_id: int | None = None,
+    product_order_id: int | None = None,
+) -> LedgerEntry | None:
+    """Debit an order's price; AccountError(NOT_ENOUGH_FUNDS) and no change when it does not fit."""
+    if quantize(amount) == 0:
+        return None
+    return _move(
+        account_id=account_id,
+        amount=-amount,
+        kind=Kind.CHARGE,
+        reason=reason,
+        order_id=order_id,
+        product_order_id=product_order_id,
+    )
+
+
+def refund(
+    *,
+    account_id: int,
+    amount: Decimal,
+    reason: str = "",
+    order_id: int | None = None,
+    product_order_id: int | None = None,
+) -> LedgerEntry | None:
+    """Credit back what an order did not deliver, at most once per order (a database constraint).
+
+    Returns None when there is nothing to refund or the order was refunded already.
+    """
+    if quantize(amount) <= 0:
+        return None
+    try:
+        with transaction.atomic():
+            return _move(
+                account_id=account_id,
+                amount=amount,
+                kind=Kind.REFUND,
+                reason=reason,
+                order_id=order_id,
+                product_order_id=product_order_id,
+            )
+    except IntegrityError:
+        return None
+
+
+def ledger_total(account: Account) -> Decimal:
+    total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else ZERO
+
+
+def audit() -> list[tuple[Account, Decimal]]:
+    """Accounts whose balance differs from the sum of their ledger, with that sum."""
+    sums = dict(
+        LedgerEntry.objects.values_list("account_id").annotate(total=Sum("amount")).order_by()
+    )
+    mismatched = []
+    for account in Account.objects.select_related("user").order_by("pk"):
+        total = sums.get(account.pk) or ZERO
+        if quantize(total) != quantize(account.balance):
+            mismatched.append((account, total))
+    return mismatched

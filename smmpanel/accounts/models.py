@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from smmpanel.money import MAX_DIGITS, SCALE
+
+
+def money_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=SCALE, **kwargs)
+
+
+class Account(models.Model):
+    """A customer of the panel: their balance and the hash of their API key.
+
+    The balance is only ever written by `smmpanel.accounts.ledger`, together with a ledger entry.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account"
+    )
+    balance = money_field(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # SHA-256 of the key: keys are long random tokens, so a fast hash looked up by index is safe.
+    api_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    api_key_hint = models.CharField(
+        max_length=8, blank=True, help_text="The key's first characters"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="account_balance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class LedgerEntry(models.Model):
+    """One change of one balance: the signed amount and the balance it left."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit"
+        CHARGE = "charge", "Order charge"
+        REFUND = "refund", "Refund"
+        ADJUSTMENT = "adjustment", "Manual adjustment"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    amount = money_field()
+    balance_after = money_field()
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    product_order = models.ForeignKey(
+        "orders.ProductOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger",
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "ledger entries"
+        indexes = [models.Index(fields=["account", "-id"], name="ledger_account_recent")]
+        constraints = [
+            # A second refund of an order is impossible, not merely avoided.
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(kind="refund"), name="one_refund_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["product_order"],
+                condition=Q(kind="refund"),
+                name="one_refund_per_product_order",
+            ),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="ledger_balance_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} ({self.account})"

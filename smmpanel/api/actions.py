@@ -1,0 +1,229 @@
+"""One function per API v2 action: read the params, call the domain, shape the reply.
+
+Each takes the authenticated account and the request's params and returns the reply (a dict or
+list, or bytes already serialized). Domain errors propagate to the view, which shapes them.
+"""
+
+from collections.abc import Callable
+
+import orjson
+from django.conf import settings
+from django.db.models import Count, Max, Q
+
+from smmpanel.accounts.models import Account
+from smmpanel.api import replies
+from smmpanel.catalog.models import Product, Service
+from smmpanel.orders import product_orders
+from smmpanel.orders.errors import OrderError, OrderErrorCode
+from smmpanel.orders.models import Order, ProductOrder, Refill
+from smmpanel.orders.placement import place_order, service_for_order
+from smmpanel.orders.requests import (
+    owned_order,
+    owned_refill,
+    parse_id,
+    request_cancel,
+    request_refill,
+)
+
+MAX_IDS = 100
+Reply = dict | list | bytes
+
+
+class TooManyIds(ValueError):
+    pass
+
+
+def split_ids(raw: str) -> list[str]:
+    """Comma-separated ids as given, stripped, without duplicates or blanks; at most 100."""
+    ids = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if len(ids) > MAX_IDS:
+        raise TooManyIds
+    if not ids:
+        raise OrderError(OrderErrorCode.INCORRECT_ORDER)
+    return ids
+
+
+def _as_reply_id(raw: str) -> int | str:
+    pk = parse_id(raw)
+    return pk if pk is not None else raw
+
+
+# --- services -------------------------------------------------------------------------------
+_services_cache: dict[str, tuple[tuple, bytes]] = {}
+
+
+def services(account: Account, params: dict[str, str]) -> Reply:
+    """The active catalog, serialized once per catalog change and served as bytes after that."""
+    active = Service.objects.filter(active=True, category__isnull=False)
+    version = active.aggregate(
+        count=Count("pk"), services=Max("updated_at"), categories=Max("category__updated_at")
+    )
+    key = (version["count"], version["services"], version["categories"])
+    cached = _services_cache.get("services")
+    if cached and cached[0] == key:
+        return cached[1]
+    rows = active.select_related("category").order_by(
+        "category__sort_order", "category_id", "sort_order", "pk"
+    )
+    body = orjson.dumps([replies.service(row) for row in rows])
+    _services_cache["services"] = (key, body)
+    return body
+
+
+# --- orders ---------------------------------------------------------------------------------
+def add(account: Account, params: dict[str, str]) -> Reply:
+    service = service_for_order(params.get("service"))
+    order = place_order(account=account, service=service, params=params)
+    return {"order": order.pk}
+
+
+def status(account: Account, params: dict[str, str]) -> Reply:
+    if params.get("orders"):
+        raw_ids = split_ids(params["orders"])
+        wanted = {raw: parse_id(raw) for raw in raw_ids}
+        found = {
+            order.pk: order
+            for order in Order.objects.filter(
+                account=account, pk__in=[pk for pk in wanted.values() if pk]
+            ).select_related("service")
+        }
+        missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
+        return {
+            raw: replies.order_status(found[pk], found[pk].service.type) if pk in found else missing
+            for raw, pk in wanted.items()
+        }
+    order = owned_order(account, params.get("order"))
+    return replies.order_status(order, order.service.type)
+
+
+def _each_order(
+    account: Account, raw_ids: list[str], act: Callable[[Order], object], field: str
+) -> list:
+    """Run `act` on each of the account's orders, an error item for each id that fails."""
+    pks = [pk for pk in map(parse_id, raw_ids) if pk]
+    found = {
+        order.pk: order
+        for order in Order.objects.filter(account=account, pk__in=pks).select_related("service")
+    }
+    items = []
+    for raw in raw_ids:
+        pk = parse_id(raw)
+        try:
+            if pk not in found:
+                raise OrderError(OrderErrorCode.INCORRECT_ORDER)
+            items.append({"order": pk, field: act(found[pk])})
+        except OrderError as error:
+            items.append({"order": _as_reply_id(raw), field: replies.error(error.message)})
+    return items
+
+
+def refill(account: Account, params: dict[str, str]) -> Reply:
+    if params.get("orders"):
+        return _each_order(
+            account,
+            split_ids(params["orders"]),
+            lambda order: request_refill(account=account, order=order).pk,
+            "refill",
+        )
+    order = owned_order(account, params.get("order"))
+    return {"refill": str(request_refill(account=account, order=order).pk)}
+
+
+def refill_status(account: Account, params: dict[str, str]) -> Reply:
+    if params.get("refills"):
+        raw_ids = split_ids(params["refills"])
+        pks = [pk for pk in map(parse_id, raw_ids) if pk]
+        found = dict(
+            Refill.objects.filter(order__account=account, pk__in=pks).values_list("pk", "status")
+        )
+        items = []
+        for raw in raw_ids:
+            pk = parse_id(raw)
+            if pk in found:
+                items.append({"refill": pk, "status": found[pk]})
+            else:
+                code = OrderErrorCode.REFILL_NOT_FOUND if pk else OrderErrorCode.INCORRECT_REFILL
+                message = OrderError(code).message
+                items.append({"refill": _as_reply_id(raw), "status": replies.error(message)})
+        return items
+    return {"status": owned_refill(account, params.get("refill")).status}
+
+
+def cancel(account: Account, params: dict[str, str]) -> Reply:
+    raw = params.get("orders") or params.get("order") or ""
+    return _each_order(
+        account,
+        split_ids(raw),
+        lambda order: 1 if request_cancel(account=account, order=order) else 0,
+        "cancel",
+    )
+
+
+def balance(account: Account, params: dict[str, str]) -> Reply:
+    # The account was read by the key lookup of this very request.
+    return {"balance": replies.money(account.balance), "currency": settings.CURRENCY}
+
+
+# --- digital products -----------------------------------------------------------------------
+def products(account: Account, params: dict[str, str]) -> Reply:
+    rows = (
+        Product.objects.filter(active=True)
+        .select_related("category")
+        .annotate(inventory=Count("items", filter=Q(items__product_order__isnull=True)))
+        .order_by("category__sort_order", "sort_order", "pk")
+    )
+    return [replies.product(row, row.inventory) for row in rows]
+
+
+def add_product_order(account: Account, params: dict[str, str]) -> Reply:
+    product = product_orders.product_for_order(params.get("product"))
+    order = product_orders.place_product_order(
+        account=account,
+        product=product,
+        quantity=params.get("quantity", ""),
+        require=params.get("require", ""),
+    )
+    return {"order": order.pk}
+
+
+def _product_status(order: ProductOrder) -> dict:
+    return replies.product_order_status(order, product_orders.delivered_items(order))
+
+
+def product_order_status(account: Account, params: dict[str, str]) -> Reply:
+    if params.get("orders"):
+        raw_ids = split_ids(params["orders"])
+        wanted = {raw: parse_id(raw) for raw in raw_ids}
+        found = (
+            ProductOrder.objects.filter(
+                account=account, pk__in=[pk for pk in wanted.values() if pk]
+            )
+            .prefetch_related("items")
+            .in_bulk()
+        )
+        missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
+        return {
+            raw: _product_status(found[pk]) if pk in found else missing
+            for raw, pk in wanted.items()
+        }
+    return _product_status(product_orders.owned_product_order(account, params.get("order")))
+
+
+def result_product(account: Account, params: dict[str, str]) -> Reply:
+    order = product_orders.owned_product_order(account, params.get("order"))
+    return {"result": product_orders.delivered_items(order)}
+
+
+ACTIONS: dict[str, Callable[[Account, dict[str, str]], Reply]] = {
+    "services": services,
+    "add": add,
+    "status": status,
+    "refill": refill,
+    "refill_status": refill_status,
+    "cancel": cancel,
+    "balance": balance,
+    "products": products,
+    "add_product_order": add_product_order,
+    "product_order_status": product_order_status,
+    "result_product": result_product,
+}

@@ -1,0 +1,107 @@
+"""Every dialect of API v2 in, one shape out: (key, action, params) with string values.
+
+Accepted: GET with a query string; POST with a form, multipart or JSON object body (query-string
+parameters merged in under the body's); the key as `key` or `Authorization: Bearer`.
+"""
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import parse_qsl
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MAX_VALUE_LENGTH = 200_000
+
+
+class DialectError(ValueError):
+    """The request can not be read as API v2 at all."""
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    key: str | None
+    action: str
+    params: dict[str, str]
+
+
+def _text(value: object) -> str | None:
+    """A parameter as the domain sees it: a stripped string (None for JSON null)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    if isinstance(value, list):
+        # JSON clients send id lists as arrays: "orders": [1, 2, 3].
+        parts = [_text(item) for item in value if not isinstance(item, (list, dict))]
+        return ",".join(part for part in parts if part is not None)
+    if isinstance(value, str):
+        return value.strip()
+    raise DialectError("nested objects are not parameters")
+
+
+def _no_constants(name: str) -> None:
+    raise DialectError(f"{name} is not a value")
+
+
+def _json_body(body: bytes) -> dict[str, str]:
+    try:
+        # Decimal keeps numbers exact; Python ints keep a 40-digit quantity a number, not an error.
+        data = json.loads(body, parse_float=Decimal, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise DialectError("invalid JSON") from None
+    if not isinstance(data, dict):
+        raise DialectError("the JSON body must be an object")
+    params = {}
+    for name, value in data.items():
+        text = _text(value)
+        if text is not None:
+            params[str(name)] = text
+    return params
+
+
+def _body_params(request: HttpRequest) -> dict[str, str]:
+    content_type = request.content_type or ""
+    if content_type in FORM_TYPES:
+        return {name: str(value).strip() for name, value in request.POST.items()}
+    body = request.body
+    if not body.strip():
+        return {}
+    if content_type == "application/json" or body.lstrip()[:1] in (b"{", b"["):
+        return _json_body(body)
+    # A form body sent without its content type, as some scripts do.
+    try:
+        return {k: v.strip() for k, v in parse_qsl(body.decode(), keep_blank_values=True)}
+    except UnicodeDecodeError:
+        raise DialectError("the body is not UTF-8") from None
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def parse(request: HttpRequest) -> ApiRequest:
+    """Read any dialect; DialectError when the request is not API v2 at all."""
+    if request.method not in ("GET", "POST"):
+        raise DialectError("only GET and POST")
+    params = {name: str(value).strip() for name, value in request.GET.items()}
+    if request.method == "POST":
+        try:
+            params.update(_body_params(request))
+        except (RequestDataTooBig, SuspiciousOperation):
+            raise DialectError("the request is too large") from None
+    if any(len(value) > MAX_VALUE_LENGTH for value in params.values()):
+        raise DialectError("a parameter is too long")
+    key = params.pop("key", "") or _bearer(request)
+    action = params.pop("action", "").lower()
+    return ApiRequest(key=key or None, action=action, params=params)

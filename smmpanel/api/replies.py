@@ -1,0 +1,95 @@
+"""The protocol's reply shapes: money and counts as strings, ids as numbers."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+from smmpanel.catalog.models import Product, Service
+from smmpanel.catalog.order_types import OrderType
+from smmpanel.money import format_amount
+from smmpanel.orders.models import Order, OrderStatus, ProductOrder
+
+# The subscription vocabulary of statuses reported before the first post is served.
+_SUBSCRIPTION_STATUS: dict[str, str] = {OrderStatus.PENDING: OrderStatus.ACTIVE}
+
+
+def money(amount: Decimal) -> str:
+    return format_amount(amount, settings.CURRENCY)
+
+
+def number(amount: Decimal) -> int | float:
+    """The products extension sends money as JSON numbers: integral amounts as integers, others as
+    the shortest float that reads back as the same decimal."""
+    normal = amount.normalize()
+    return int(normal) if normal == normal.to_integral_value() else float(normal)
+
+
+def error(message: str) -> dict:
+    return {"error": message}
+
+
+def service(item: Service) -> dict:
+    return {
+        "service": item.pk,
+        "name": item.name,
+        "type": item.type,
+        "category": item.category.name,
+        "rate": money(item.rate),
+        "min": str(item.min_quantity),
+        "max": str(item.max_quantity),
+        "refill": item.refill,
+        "cancel": item.cancel,
+        "dripfeed": item.dripfeed,
+        "desc": item.description,
+        **({"average_time": str(item.average_time)} if item.average_time else {}),
+    }
+
+
+def order_status(order: Order, service_type: str) -> dict:
+    if service_type == OrderType.SUBSCRIPTIONS:
+        return {
+            "status": _SUBSCRIPTION_STATUS.get(order.status, order.status),
+            "expiry": order.details.get("expiry"),
+            "posts": str(order.details.get("posts_served", 0)),
+        }
+    reply = {
+        "charge": money(order.charge),
+        "start_count": str(order.start_count or 0),
+        "status": order.status,
+        "remains": str(order.remains if order.remains is not None else order.total_quantity),
+        "currency": settings.CURRENCY,
+    }
+    if order.runs:
+        reply["runs"] = str(order.runs)
+        reply["interval"] = str(order.interval)
+    return reply
+
+
+def product(item: Product, inventory: int) -> dict:
+    reply: dict = {
+        "product": item.pk,
+        "name": item.name,
+        "require": item.require,
+        "rate": number(item.rate),
+        "min": item.min_quantity,
+        "max": item.max_quantity,
+        "category": item.category.name,
+        "type": item.type,
+    }
+    if item.type == Product.Type.AUTO:
+        reply["status"] = "In stock" if inventory else "Out of stock"
+        reply["inventory"] = inventory
+    else:
+        reply["status"] = "In stock"
+    return reply
+
+
+def product_order_status(order: ProductOrder, items: list[str]) -> dict:
+    reply: dict = {"charge": number(order.charge), "status": order.status}
+    if order.status == OrderStatus.PARTIAL:
+        reply["remains"] = order.remains
+    if items:
+        reply["result"] = "\n".join(items)
+    if order.note:
+        reply["note"] = order.note
+    return reply

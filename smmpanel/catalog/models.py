@@ -1,0 +1,116 @@
+from django.db import models
+
+from smmpanel.accounts.models import money_field
+from smmpanel.catalog.order_types import OrderType
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    sort_order = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fulfilment(models.TextChoices):
+    MANUAL = "manual", "Manual (the operator sets statuses)"
+    SIMULATED = "simulated", "Simulated (built-in fake upstream)"
+    PROVIDER = "provider", "Upstream provider"
+
+
+class Service(models.Model):
+    """Something the panel sells, priced per 1000 units (per package for package types)."""
+
+    name = models.CharField(max_length=500)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
+    type = models.CharField(max_length=32, choices=OrderType.choices, default=OrderType.DEFAULT)
+    rate = money_field(help_text="Price per 1000 (per package for package types)")
+    min_quantity = models.PositiveBigIntegerField(default=1)
+    max_quantity = models.PositiveBigIntegerField(default=1)
+    refill = models.BooleanField(default=False)
+    refill_days = models.PositiveIntegerField(default=30, help_text="Refill window in days")
+    cancel = models.BooleanField(default=False)
+    dripfeed = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+    average_time = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes")
+    active = models.BooleanField(default=True)
+    fulfilment = models.CharField(
+        max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL
+    )
+    sort_order = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0), name="service_rate_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__lte=models.F("max_quantity")),
+                name="service_min_not_above_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.name}"
+
+
+class Product(models.Model):
+    """A digital good (the protocol's `products` extension): delivered from stock or by hand."""
+
+    class Type(models.TextChoices):
+        AUTO = "Auto"  # delivered from the stock of items at once
+        SERVICE = "Service"  # the operator fulfils it by hand
+
+    name = models.CharField(max_length=500)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    require = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What the customer must give, e.g. 'Input your account'",
+    )
+    rate = money_field(help_text="Price per unit")
+    min_quantity = models.PositiveIntegerField(default=1)
+    max_quantity = models.PositiveIntegerField(default=1)
+    type = models.CharField(max_length=16, choices=Type.choices, default=Type.AUTO)
+    active = models.BooleanField(default=True)
+    sort_order = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0), name="product_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.name}"
+
+
+class ProductItem(models.Model):
+    """One unit of stock of an Auto product; `product_order` is set when it is delivered."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="items")
+    value = models.TextField()
+    product_order = models.ForeignKey(
+        "orders.ProductOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "product_order"], name="product_stock")]
+
+    def __str__(self) -> str:
+        return f"item {self.pk} of {self.product_id}"

@@ -1,0 +1,279 @@
+"""The `smmpanel` command. Scripts rely on these exact forms; `--json` prints one JSON object."""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+from decimal import Decimal
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smmpanel.settings")
+    import django
+
+    django.setup()
+
+
+class CommandError(Exception):
+    pass
+
+
+def _print(args: argparse.Namespace, data: dict, text: str) -> None:
+    print(json.dumps(data) if getattr(args, "json", False) else text)
+
+
+def _amount(text: str) -> Decimal:
+    from smmpanel.money import MoneyFormatError, parse_amount
+
+    try:
+        return parse_amount(text)
+    except MoneyFormatError as error:
+        raise CommandError(str(error)) from None
+
+
+# --- database and processes -------------------------------------------------------------------
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the production server (granian, WSGI) until interrupted."""
+    from django.conf import settings
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    if not settings.STATIC_ROOT.exists():
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+    Granian(
+        "smmpanel.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        static_path_route=["/static"],
+        static_path_mount=[settings.STATIC_ROOT],
+        log_access=False,
+    ).serve()
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    serve(args.host, args.port, args.workers, args.threads)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    import threading
+
+    from smmpanel.worker.loop import run_forever
+
+    stop = threading.Event()
+    # SIGTERM finishes the row in hand and exits; leases cover a worker that dies harder.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    run_forever(stop)
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    from smmpanel.accounts.ledger import audit
+    from smmpanel.accounts.models import Account
+
+    mismatched = audit()
+    checked = Account.objects.count()
+    data = {
+        "accounts": checked,
+        "mismatched": [
+            {"username": str(account), "balance": str(account.balance), "ledger": str(total)}
+            for account, total in mismatched
+        ],
+    }
+    lines = [f"checked {checked} accounts: {len(mismatched)} mismatched"]
+    lines += [f"  {a}: balance {a.balance} != ledger {total}" for a, total in mismatched]
+    _print(args, data, "\n".join(lines))
+    if mismatched:
+        raise SystemExit(1)
+
+
+# --- people and catalog -----------------------------------------------------------------------
+def cmd_createadmin(args: argparse.Namespace) -> None:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=args.username)
+    user.is_staff = user.is_superuser = True
+    user.email = args.email or user.email
+    user.set_password(args.password)
+    user.save()
+    verb = "created" if created else "updated"
+    _print(args, {"username": user.username, "created": created}, f"admin {user.username} {verb}")
+
+
+def cmd_user_create(args: argparse.Namespace) -> None:
+    from smmpanel.accounts.registration import create_account
+
+    balance = _amount(args.balance) if args.balance is not None else None
+    account, key = create_account(
+        username=args.username, password=args.password, email=args.email, balance=balance
+    )
+    data = {"username": account.user.username, "api_key": key, "balance": str(account.balance)}
+    _print(args, data, f"user {account.user.username} created\nAPI key: {key}")
+
+
+def cmd_user_deposit(args: argparse.Namespace) -> None:
+    from smmpanel.accounts import ledger
+    from smmpanel.accounts.registration import account_for_username
+
+    account = account_for_username(args.username)
+    entry = ledger.deposit(account=account, amount=_amount(args.amount), reason=args.reason)
+    data = {
+        "username": args.username,
+        "amount": str(entry.amount),
+        "balance": str(entry.balance_after),
+    }
+    _print(
+        args, data, f"deposited {entry.amount}: balance of {args.username} is {entry.balance_after}"
+    )
+
+
+def cmd_service_create(args: argparse.Namespace) -> None:
+    from smmpanel.catalog.operations import create_service
+
+    service = create_service(
+        name=args.name,
+        category=args.category,
+        type=args.type,
+        rate=_amount(args.rate),
+        min_quantity=args.min,
+        max_quantity=args.max,
+        refill=args.refill,
+        cancel=args.cancel,
+        dripfeed=args.dripfeed,
+        fulfilment=args.fulfilment,
+        description=args.description,
+    )
+    _print(args, {"service": service.pk}, f"service {service.pk} created: {service.name}")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    from smmpanel.demo import seed
+
+    cmd_migrate(argparse.Namespace(verbosity=0))
+    info = seed()
+    base = f"http://{args.host}:{args.port}"
+    print(f"smmpanel demo, data in {settings.DATA_DIR}")
+    print(f"  panel admin:  {base}/admin/  (user {info['admin']}, password {info['password']})")
+    print(f"  API endpoint: {base}/api/v2")
+    print(f"  demo customer: {info['customer']}, balance {info['balance']} {settings.CURRENCY}")
+    if info["api_key"]:
+        print(f"  demo API key: {info['api_key']}")
+    else:
+        print("  demo API key: shown when first created; `smmpanel user create` makes another")
+    print(f"  try: curl -s {base}/api/v2 -d key=KEY -d action=services")
+    print("Ctrl-C stops the panel.", flush=True)
+    # The background processing runs beside the server and stops with it.
+    worker = subprocess.Popen([sys.executable, "-m", "smmpanel", "worker"])
+    try:
+        serve(args.host, args.port, workers=args.workers, threads=4)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=10)
+
+
+# --- the parser -------------------------------------------------------------------------------
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smmpanel", description="An SMM reseller panel.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="set up and run a demo panel on SQLite")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.set_defaults(handler=cmd_demo)
+
+    migrate = commands.add_parser("migrate", help="create or update the database tables")
+    migrate.add_argument("--verbosity", type=int, default=1)
+    migrate.set_defaults(handler=cmd_migrate)
+
+    serve_ = commands.add_parser("serve", help="run the production HTTP server")
+    serve_.add_argument("--host", default="127.0.0.1")
+    serve_.add_argument("--port", type=int, default=8000)
+    serve_.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    serve_.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    serve_.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("worker", help="run the background processing").set_defaults(
+        handler=cmd_worker
+    )
+
+    audit = commands.add_parser("audit", help="check every balance against its ledger")
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(handler=cmd_audit)
+
+    admin = commands.add_parser("createadmin", help="create or update an operator account")
+    admin.add_argument("username")
+    admin.add_argument("--password", required=True)
+    admin.add_argument("--email", default="")
+    admin.add_argument("--json", action="store_true")
+    admin.set_defaults(handler=cmd_createadmin)
+
+    user = commands.add_parser("user", help="customer accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    create = user.add_parser("create", help="create a customer and print its API key")
+    create.add_argument("username")
+    create.add_argument("--balance")
+    create.add_argument("--password")
+    create.add_argument("--email", default="")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=cmd_user_create)
+    deposit = user.add_parser("deposit", help="add funds to a customer's balance")
+    deposit.add_argument("username")
+    deposit.add_argument("amount")
+    deposit.add_argument("--reason", default="Deposit from the command line")
+    deposit.add_argument("--json", action="store_true")
+    deposit.set_defaults(handler=cmd_user_deposit)
+
+    service = commands.add_parser("service", help="the catalog").add_subparsers(
+        dest="service_command", required=True
+    )
+    screate = service.add_parser("create", help="create a service")
+    screate.add_argument("--name", required=True)
+    screate.add_argument("--category", required=True)
+    screate.add_argument("--type", required=True)
+    screate.add_argument("--rate", required=True)
+    screate.add_argument("--min", type=int, required=True)
+    screate.add_argument("--max", type=int, required=True)
+    screate.add_argument("--refill", action="store_true")
+    screate.add_argument("--cancel", action="store_true")
+    screate.add_argument("--dripfeed", action="store_true")
+    screate.add_argument("--fulfilment", choices=["simulated", "manual"], default="manual")
+    screate.add_argument("--description", default="")
+    screate.add_argument("--json", action="store_true")
+    screate.set_defaults(handler=cmd_service_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    _setup()
+    from smmpanel.accounts.errors import AccountError
+    from smmpanel.catalog.operations import CatalogError
+
+    try:
+        args.handler(args)
+    except (CommandError, AccountError, CatalogError) as error:
+        message = getattr(error, "message", str(error))
+        if getattr(args, "json", False):
+            print(json.dumps({"error": message}))
+        else:
+            print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,207 @@
+"""The demo panel's data: a catalog of simulated services covering every order type, a few
+digital products, an operator and a customer with a balance. Seeding twice changes nothing."""
+
+import os
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from smmpanel.accounts import ledger
+from smmpanel.accounts.keys import hash_key
+from smmpanel.accounts.models import Account
+from smmpanel.catalog.models import Fulfilment, Product, ProductItem, Service
+from smmpanel.catalog.operations import category_named, create_service
+from smmpanel.catalog.order_types import OrderType
+
+ADMIN = "admin"
+CUSTOMER = "demo"
+OPENING_BALANCE = Decimal("1000")
+
+# (category, name, type, rate per 1000, min, max, refill, cancel, dripfeed)
+SERVICES = [
+    ("Instagram", "Instagram Followers", OrderType.DEFAULT, "0.90", 50, 10000, True, True, True),
+    ("Instagram", "Instagram Likes", OrderType.DEFAULT, "0.27819", 10, 50000, False, True, True),
+    (
+        "Instagram",
+        "Instagram Custom Comments",
+        OrderType.CUSTOM_COMMENTS,
+        "8",
+        1,
+        1500,
+        False,
+        True,
+        False,
+    ),
+    (
+        "Instagram",
+        "Instagram Mentions (custom list)",
+        OrderType.MENTIONS_CUSTOM_LIST,
+        "6",
+        1,
+        1000,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Instagram",
+        "Instagram Mentions (hashtag)",
+        OrderType.MENTIONS_HASHTAG,
+        "5",
+        100,
+        10000,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Instagram",
+        "Instagram Mentions (user followers)",
+        OrderType.MENTIONS_USER_FOLLOWERS,
+        "5",
+        100,
+        10000,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Instagram",
+        "Instagram Mentions (media likers)",
+        OrderType.MENTIONS_MEDIA_LIKERS,
+        "5",
+        100,
+        10000,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Instagram",
+        "Instagram Comment Likes",
+        OrderType.COMMENT_LIKES,
+        "3",
+        20,
+        5000,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Instagram",
+        "Instagram Auto Likes (subscription)",
+        OrderType.SUBSCRIPTIONS,
+        "1.2",
+        50,
+        5000,
+        False,
+        True,
+        False,
+    ),
+    ("YouTube", "YouTube Views", OrderType.DEFAULT, "1.50", 100, 1000000, True, True, True),
+    (
+        "YouTube",
+        "YouTube Comments Package (10)",
+        OrderType.CUSTOM_COMMENTS_PACKAGE,
+        "4.00",
+        1,
+        1,
+        False,
+        False,
+        False,
+    ),
+    ("Telegram", "Telegram Poll Votes", OrderType.POLL, "2", 100, 20000, False, True, False),
+    (
+        "Telegram",
+        "Telegram Members from Groups",
+        OrderType.INVITES_FROM_GROUPS,
+        "9",
+        100,
+        10000,
+        False,
+        False,
+        False,
+    ),
+    ("Twitter", "Twitter Starter Package", OrderType.PACKAGE, "12.00", 1, 1, False, False, False),
+    ("Website", "Website Traffic", OrderType.WEB_TRAFFIC, "0.40", 500, 1000000, False, True, True),
+]
+
+PRODUCTS = [
+    ("Netflix", "Netflix premium 1 month", "Input your account", "2.5", 1, 10, 40),
+    ("Youtube", "Youtube premium 1 month", "Input your account", "5", 1, 1, 0),
+]
+
+
+def _kept_secret(name: str, make) -> str:
+    """A demo secret kept in the data directory, so that every run prints the same one."""
+    path = Path(settings.DATA_DIR) / name
+    if path.exists():
+        return path.read_text().strip()
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def seed() -> dict:
+    password = _kept_secret("demo-admin-password", lambda: secrets.token_urlsafe(12))
+    api_key = _kept_secret("demo-api-key", lambda: secrets.token_hex(16))
+    user_model = get_user_model()
+    with transaction.atomic():
+        if not user_model.objects.filter(username=ADMIN).exists():
+            user_model.objects.create_superuser(ADMIN, "", password)
+        customer, created = user_model.objects.get_or_create(username=CUSTOMER)
+        if created:
+            customer.set_password(password)
+            customer.save()
+        account, _ = Account.objects.get_or_create(user=customer)
+        Account.objects.filter(pk=account.pk).update(
+            api_key_hash=hash_key(api_key), api_key_hint=api_key[:6]
+        )
+        if created:
+            ledger.deposit(account=account, amount=OPENING_BALANCE, reason="Demo balance")
+        if not Service.objects.exists():
+            _seed_catalog()
+    account.refresh_from_db()
+    return {
+        "admin": ADMIN,
+        "password": password,
+        "customer": CUSTOMER,
+        "api_key": api_key,
+        "balance": account.balance,
+    }
+
+
+def _seed_catalog() -> None:
+    for category, name, type_, rate, low, high, refill, cancel, dripfeed in SERVICES:
+        create_service(
+            name=name,
+            category=category,
+            type=type_,
+            rate=Decimal(rate),
+            min_quantity=low,
+            max_quantity=high,
+            refill=refill,
+            cancel=cancel,
+            dripfeed=dripfeed,
+            fulfilment=Fulfilment.SIMULATED,
+            description=f"Demo service: {name}. Simulated delivery.",
+        )
+    for category, name, require, rate, low, high, stock in PRODUCTS:
+        product = Product.objects.create(
+            name=name,
+            category=category_named(category),
+            require=require,
+            rate=Decimal(rate),
+            min_quantity=low,
+            max_quantity=high,
+        )
+        ProductItem.objects.bulk_create(
+            ProductItem(product=product, value=f"demo{n}@example.com | pass{n}")
+            for n in range(stock)
+        )

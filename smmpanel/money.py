@@ -1,0 +1,69 @@
+"""Exact money: one scale for every stored amount, half-up rounding, per-currency formatting.
+
+Amounts are `Decimal` from the request to the database and back; no float ever holds money.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Digits after the point of every stored amount (real panels charge amounts like 0.27819).
+SCALE = 5
+QUANTUM = Decimal(1).scaleb(-SCALE)
+MAX_DIGITS = 20
+
+# Decimals a currency is shown with; amounts that need more are shown with as many as they need.
+CURRENCY_DECIMALS = {"IDR": 0, "VND": 0, "JPY": 0, "KRW": 0}
+DEFAULT_DECIMALS = 2
+
+ZERO = Decimal("0").quantize(QUANTUM)
+
+
+class MoneyFormatError(ValueError):
+    pass
+
+
+def quantize(amount: Decimal) -> Decimal:
+    """Round to the money scale, half up."""
+    return amount.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: str | int | Decimal) -> Decimal:
+    """Parse an amount typed by an operator or a script; refuse what the scale can't hold."""
+    try:
+        amount = Decimal(str(text).strip())
+    except InvalidOperation as error:
+        raise MoneyFormatError(f"Not an amount: {text!r}") from error
+    if not amount.is_finite():
+        raise MoneyFormatError(f"Not an amount: {text!r}")
+    if amount != quantize(amount):
+        raise MoneyFormatError(f"At most {SCALE} decimal places: {text!r}")
+    if amount.adjusted() >= MAX_DIGITS - SCALE:
+        raise MoneyFormatError(f"Amount too large: {text!r}")
+    return quantize(amount)
+
+
+def order_charge(rate: Decimal, quantity: int) -> Decimal:
+    """What `quantity` units cost at `rate` per 1000, rounded half up to the money scale."""
+    return quantize(rate * quantity / 1000)
+
+
+def proportional_part(amount: Decimal, part: int, whole: int) -> Decimal:
+    """`amount × part / whole`, refunding what was not delivered; part is clamped to [0, whole]."""
+    if whole <= 0 or part <= 0:
+        return ZERO
+    part = min(part, whole)
+    return quantize(amount * part / whole)
+
+
+def currency_decimals(currency: str) -> int:
+    return CURRENCY_DECIMALS.get(currency.upper(), DEFAULT_DECIMALS)
+
+
+def format_amount(amount: Decimal, currency: str) -> str:
+    """The protocol's money string: the currency's decimals, more when the amount needs them.
+
+    0.9 USD -> "0.90", 0.27819 USD -> "0.27819", 15000 IDR -> "15000", 2.5 VND -> "2.5".
+    """
+    decimals = currency_decimals(currency)
+    exact = amount.normalize()
+    needed = max(-exact.as_tuple().exponent, 0)  # type: ignore[operator]
+    return f"{amount:.{max(decimals, needed)}f}"

@@ -1,0 +1,160 @@
+from django.db import models
+from django.db.models import Q
+
+from smmpanel.accounts.models import Account, money_field
+from smmpanel.catalog.models import Product, Service
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "Pending"
+    IN_PROGRESS = "In progress"
+    PROCESSING = "Processing"
+    COMPLETED = "Completed"
+    PARTIAL = "Partial"
+    CANCELED = "Canceled"
+    # The subscription vocabulary (Subscriptions orders only).
+    ACTIVE = "Active"
+    PAUSED = "Paused"
+    EXPIRED = "Expired"
+
+
+FINAL_STATUSES = frozenset(
+    {OrderStatus.COMPLETED, OrderStatus.PARTIAL, OrderStatus.CANCELED, OrderStatus.EXPIRED}
+)
+
+
+class Order(models.Model):
+    """A customer's order of a service. Its status only changes through `orders.status`."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="orders")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders")
+    link = models.CharField(max_length=2000, blank=True)
+    # Units per run; the whole order is quantity × runs.
+    quantity = models.PositiveBigIntegerField()
+    runs = models.PositiveIntegerField(null=True, blank=True)
+    interval = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes between runs")
+    # The type's own parameters (comments, usernames, hashtag, subscription fields, …).
+    details = models.JSONField(default=dict, blank=True)
+    charge = money_field()
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    start_count = models.BigIntegerField(null=True, blank=True)
+    remains = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The worker's queue: due work and the lease of whoever holds it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "-id"], name="order_account_recent"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(next_attempt_at__isnull=False),
+                name="order_due",
+            ),
+            models.Index(fields=["service", "link", "status"], name="order_service_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.pk}"
+
+    @property
+    def total_quantity(self) -> int:
+        return self.quantity * (self.runs or 1)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class RefillStatus(models.TextChoices):
+    PENDING = "Pending"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+    REJECTED = "Rejected"
+    ERROR = "Error"
+
+
+class Refill(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refills")
+    status = models.CharField(
+        max_length=16, choices=RefillStatus.choices, default=RefillStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # At most one refill in flight per order.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=["Pending", "In progress"]),
+                name="one_open_refill_per_order",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(next_attempt_at__isnull=False),
+                name="refill_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refill {self.pk}"
+
+
+class CancelStatus(models.TextChoices):
+    PENDING = "Pending"
+    ACCEPTED = "Accepted"  # the order was canceled (or ended Partial)
+    REJECTED = "Rejected"
+
+
+class CancelRequest(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="cancel_requests")
+    status = models.CharField(
+        max_length=16, choices=CancelStatus.choices, default=CancelStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="Pending"), name="one_open_cancel_per_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"cancel of order {self.order_id}"
+
+
+class ProductOrder(models.Model):
+    """An order of a digital product; its delivered items are its `items`."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="product_orders")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
+    quantity = models.PositiveIntegerField()
+    require = models.TextField(blank=True)
+    charge = money_field()
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    remains = models.PositiveIntegerField(default=0)
+    # What the operator delivered by hand (Service products), one item per line.
+    result = models.TextField(blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-id"], name="product_order_account_recent")]
+
+    def __str__(self) -> str:
+        return f"product order {self.pk}"

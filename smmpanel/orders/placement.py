@@ -1,0 +1,67 @@
+"""Placing an order: check, then charge and record it in one transaction."""
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from smmpanel.accounts import ledger
+from smmpanel.accounts.models import Account
+from smmpanel.catalog.models import Fulfilment, Service
+from smmpanel.orders.errors import OrderError, OrderErrorCode
+from smmpanel.orders.models import FINAL_STATUSES, Order
+from smmpanel.orders.validation import parse_whole, validate_order
+
+
+def service_for_order(service_id: str | int | None) -> Service:
+    """The active service with this id; OrderError otherwise."""
+    pk = parse_whole(str(service_id)) if service_id is not None else None
+    if pk is None or not 0 < pk < 2**63:
+        raise OrderError(OrderErrorCode.INCORRECT_SERVICE)
+    try:
+        service = Service.objects.get(pk=pk)
+    except Service.DoesNotExist:
+        raise OrderError(OrderErrorCode.INCORRECT_SERVICE) from None
+    if not service.active:
+        raise OrderError(OrderErrorCode.SERVICE_DISABLED)
+    return service
+
+
+def _check_duplicate_link(service: Service, link: str) -> None:
+    if not (settings.REFUSE_DUPLICATE_LINK and link):
+        return
+    active = Order.objects.filter(service=service, link=link).exclude(status__in=FINAL_STATUSES)
+    if active.exists():
+        raise OrderError(OrderErrorCode.DUPLICATE_LINK)
+
+
+def place_order(*, account: Account, service: Service, params: Mapping[str, str]) -> Order:
+    """Check `params` against `service`, then debit the charge and create the order atomically.
+
+    The account row is locked for the debit, so concurrent orders can never overspend: an order
+    that does not fit the balance raises AccountError(NOT_ENOUGH_FUNDS) and leaves no trace.
+    """
+    draft = validate_order(service, params)
+    now = timezone.now()
+    with transaction.atomic():
+        _check_duplicate_link(service, draft.link)
+        order = Order.objects.create(
+            account=account,
+            service=service,
+            link=draft.link,
+            quantity=draft.quantity,
+            runs=draft.runs,
+            interval=draft.interval,
+            details=draft.details,
+            charge=draft.charge,
+            remains=draft.total_quantity,
+            next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
+        )
+        ledger.charge(
+            account_id=account.pk,
+            amount=draft.charge,
+            reason=f"Order {order.pk}",
+            order_id=order.pk,
+        )
+    return order

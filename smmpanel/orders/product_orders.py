@@ -1,0 +1,125 @@
+"""Orders of digital products: Auto products are delivered from stock at once, Service products
+by the operator."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from smmpanel.accounts import ledger
+from smmpanel.accounts.models import Account
+from smmpanel.catalog.models import Product, ProductItem
+from smmpanel.money import ZERO, proportional_part, quantize
+from smmpanel.orders.errors import OrderError, OrderErrorCode
+from smmpanel.orders.models import FINAL_STATUSES, OrderStatus, ProductOrder
+from smmpanel.orders.requests import parse_id
+from smmpanel.orders.validation import parse_whole
+
+REQUIRE_MAX_LENGTH = 5000
+
+
+def product_for_order(raw_id: str | int | None) -> Product:
+    pk = parse_id(raw_id)
+    product = Product.objects.select_related("category").filter(pk=pk).first() if pk else None
+    if product is None:
+        raise OrderError(OrderErrorCode.INCORRECT_PRODUCT)
+    if not product.active:
+        raise OrderError(OrderErrorCode.PRODUCT_DISABLED)
+    return product
+
+
+def in_stock(product: Product) -> int:
+    return ProductItem.objects.filter(product=product, product_order__isnull=True).count()
+
+
+def place_product_order(
+    *, account: Account, product: Product, quantity: str, require: str = ""
+) -> ProductOrder:
+    """Charge for `quantity` units and, for an Auto product, deliver them from stock, atomically.
+
+    Stock items are locked (skipped when another order holds them), so no item is sold twice.
+    """
+    number = parse_whole(quantity) if quantity != "" else None
+    if number is None:
+        raise OrderError(OrderErrorCode.INCORRECT_QUANTITY)
+    if number < product.min_quantity:
+        raise OrderError(OrderErrorCode.QUANTITY_TOO_SMALL, min=product.min_quantity)
+    if number > product.max_quantity:
+        raise OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=product.max_quantity)
+    if len(require) > REQUIRE_MAX_LENGTH:
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field="require")
+    if product.require and not require:
+        raise OrderError(OrderErrorCode.MISSING_FIELD, field="require")
+    charge = quantize(product.rate * number)
+    with transaction.atomic():
+        order = ProductOrder.objects.create(
+            account=account, product=product, quantity=number, require=require, charge=charge
+        )
+        ledger.charge(
+            account_id=account.pk,
+            amount=charge,
+            reason=f"Product order {order.pk}",
+            product_order_id=order.pk,
+        )
+        if product.type == Product.Type.AUTO:
+            _deliver_from_stock(order, number)
+    return order
+
+
+def _deliver_from_stock(order: ProductOrder, quantity: int) -> None:
+    stock = ProductItem.objects.filter(product_id=order.product_id, product_order__isnull=True)
+    if connection.features.has_select_for_update_skip_locked:
+        stock = stock.select_for_update(skip_locked=True)
+    item_ids = list(stock.order_by("pk").values_list("pk", flat=True)[:quantity])
+    if not item_ids:
+        raise OrderError(OrderErrorCode.OUT_OF_STOCK)
+    if len(item_ids) < quantity:
+        raise OrderError(OrderErrorCode.NOT_ENOUGH_STOCK, available=len(item_ids))
+    ProductItem.objects.filter(pk__in=item_ids).update(product_order=order)
+    order.status = OrderStatus.COMPLETED
+    order.save(update_fields=["status"])
+
+
+def owned_product_order(account: Account, raw_id: str | int | None) -> ProductOrder:
+    pk = parse_id(raw_id)
+    order = ProductOrder.objects.filter(pk=pk, account=account).first() if pk else None
+    if order is None:
+        raise OrderError(OrderErrorCode.INCORRECT_ORDER)
+    return order
+
+
+def delivered_items(order: ProductOrder) -> list[str]:
+    # items.all() uses the rows prefetched for a batch of orders, when there are.
+    items = [item.value for item in sorted(order.items.all(), key=lambda item: item.pk)]
+    return items + [line for line in order.result.splitlines() if line.strip()]
+
+
+def apply_product_status(
+    *, product_order_id: int, status: str, remains: int = 0, result: str = "", note: str = ""
+) -> ProductOrder:
+    """The operator's outcome of a Service product order; refunds a cancel or the undelivered
+    part of a partial, once."""
+    if status not in OrderStatus.values:
+        raise OrderError(OrderErrorCode.INVALID_STATUS)
+    with transaction.atomic():
+        order = ProductOrder.objects.select_for_update().get(pk=product_order_id)
+        if order.status in FINAL_STATUSES:
+            if order.status != status:
+                raise OrderError(OrderErrorCode.ORDER_FINAL)
+            return order
+        order.status = status
+        order.remains = max(0, min(remains, order.quantity))
+        order.result = result or order.result
+        order.note = note[:255] or order.note
+        order.updated_at = timezone.now()
+        order.save()
+        refund = ZERO
+        if status == OrderStatus.CANCELED:
+            refund = order.charge
+        elif status == OrderStatus.PARTIAL:
+            refund = proportional_part(order.charge, order.remains, order.quantity)
+        ledger.refund(
+            account_id=order.account_id,
+            amount=refund,
+            reason=f"{status} product order {order.pk}",
+            product_order_id=order.pk,
+        )
+    return order

@@ -1,0 +1,199 @@
+"""Checks of an order request against its service, run before anything is written.
+
+Shared by the API and the web forms, so that they never disagree about what is allowed or what it
+costs. Parameters arrive as strings (the API dialects and HTML forms both give strings).
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from smmpanel.catalog.models import Service
+from smmpanel.catalog.order_types import PACKAGE_TYPES, FieldKind, OrderType, Quantity, spec_for
+from smmpanel.money import order_charge, quantize
+from smmpanel.orders.errors import OrderError, OrderErrorCode
+
+LINK_MAX_LENGTH = 2000
+MAX_RUNS = 1000
+MAX_INTERVAL = 60 * 24 * 30
+# Whole numbers, optionally written with a zero fraction ("100.0"); no exponents, no separators.
+WHOLE_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.0*)?")
+HANDLE = re.compile(r"@?[\w.\-]{1,100}")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class OrderDraft:
+    """A checked order request: what to store and what it costs."""
+
+    link: str
+    quantity: int
+    charge: Decimal
+    runs: int | None = None
+    interval: int | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def total_quantity(self) -> int:
+        return self.quantity * (self.runs or 1)
+
+
+def parse_whole(value: str | None) -> int | None:
+    """A whole number, or None when the text is not one."""
+    if value is None or not WHOLE_NUMBER.fullmatch(value):
+        return None
+    return int(value.split(".")[0])
+
+
+def is_url(value: str) -> bool:
+    if len(value) > LINK_MAX_LENGTH or any(c.isspace() for c in value):
+        return False
+    try:
+        _url_validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _check_link(params: Mapping[str, str]) -> str:
+    link = params.get("link", "")
+    if not link or not (is_url(link) or HANDLE.fullmatch(link)):
+        raise OrderError(OrderErrorCode.INCORRECT_LINK)
+    return link
+
+
+def _check_range(quantity: int, low: int, high: int) -> int:
+    if quantity < low:
+        raise OrderError(OrderErrorCode.QUANTITY_TOO_SMALL, min=low)
+    if quantity > high:
+        raise OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=high)
+    return quantity
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def _check_fields(order_type: str, params: Mapping[str, str]) -> dict:
+    """The type's own parameters, each present when required and well formed."""
+    details: dict = {}
+    for type_field in spec_for(order_type).fields:
+        raw = params.get(type_field.name, "")
+        if raw == "":
+            if type_field.required:
+                raise OrderError(OrderErrorCode.MISSING_FIELD, field=type_field.name)
+            continue
+        if len(raw) > type_field.max_length:
+            raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
+        value: object = raw
+        if type_field.kind == FieldKind.LINES:
+            lines = _lines(raw)
+            if not lines:
+                raise OrderError(OrderErrorCode.MISSING_FIELD, field=type_field.name)
+            value = "\n".join(lines)
+        elif type_field.kind == FieldKind.URL and not is_url(raw):
+            raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
+        elif type_field.kind in (FieldKind.INTEGER, FieldKind.CHOICE):
+            number = parse_whole(raw)
+            if number is None or number < 0 or number >= 2**31:
+                raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
+            if type_field.choices and number not in type_field.choices:
+                raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
+            value = number
+        elif type_field.kind == FieldKind.DATE:
+            value = _check_expiry(raw)
+        details[type_field.name] = value
+    return details
+
+
+def _check_expiry(raw: str) -> str:
+    try:
+        expiry = datetime.strptime(raw, "%d/%m/%Y").date()
+    except ValueError:
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field="expiry") from None
+    if expiry < timezone.localdate():
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field="expiry")
+    return expiry.strftime("%d/%m/%Y")
+
+
+def _check_quantity(service: Service, params: Mapping[str, str], details: dict) -> int:
+    spec = spec_for(service.type)
+    if spec.quantity == Quantity.PACKAGE:
+        return 1
+    if spec.quantity == Quantity.LINES:
+        assert spec.lines_field is not None
+        quantity = len(details[spec.lines_field].split("\n"))
+    else:
+        raw = params.get("quantity", "")
+        if raw == "":
+            raise OrderError(OrderErrorCode.MISSING_FIELD, field="quantity")
+        parsed = parse_whole(raw)
+        if parsed is None:
+            raise OrderError(OrderErrorCode.INCORRECT_QUANTITY)
+        quantity = parsed
+    return _check_range(quantity, service.min_quantity, service.max_quantity)
+
+
+def _absent(raw: str) -> bool:
+    return raw in ("", "0")
+
+
+def _check_runs(service: Service, params: Mapping[str, str]) -> tuple[int | None, int | None]:
+    raw_runs, raw_interval = params.get("runs", ""), params.get("interval", "")
+    if _absent(raw_runs) and _absent(raw_interval):
+        return None, None
+    if not (service.dripfeed and spec_for(service.type).runs):
+        raise OrderError(OrderErrorCode.DRIPFEED_NOT_AVAILABLE)
+    runs, interval = parse_whole(raw_runs), parse_whole(raw_interval)
+    if runs is None or not 2 <= runs <= MAX_RUNS:
+        raise OrderError(OrderErrorCode.INCORRECT_RUNS, max=MAX_RUNS)
+    if interval is None or not 1 <= interval <= MAX_INTERVAL:
+        raise OrderError(OrderErrorCode.INCORRECT_INTERVAL, max=MAX_INTERVAL)
+    return runs, interval
+
+
+def _subscription_draft(service: Service, details: dict) -> OrderDraft:
+    low = _check_range(details["min"], service.min_quantity, service.max_quantity)
+    high = _check_range(details["max"], service.min_quantity, service.max_quantity)
+    if low > high:
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field="min")
+    posts = details.get("posts")
+    if posts == 0:
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field="posts")
+    details.setdefault("delay", 0)
+    details["posts_served"] = 0
+    # A limited subscription pays for its posts at their largest size up front, and gets back
+    # what was not served; an unlimited one is charged as posts are served.
+    quantity = high * posts if posts else high
+    charge = order_charge(service.rate, quantity) if posts else quantize(Decimal(0))
+    return OrderDraft(link=details["username"], quantity=quantity, charge=charge, details=details)
+
+
+def validate_order(service: Service, params: Mapping[str, str]) -> OrderDraft:
+    """Check an order request for `service`; OrderError on the first problem found."""
+    spec = spec_for(service.type)
+    details = _check_fields(service.type, params)
+    if service.type == OrderType.SUBSCRIPTIONS:
+        return _subscription_draft(service, details)
+    link = _check_link(params) if spec.link else ""
+    quantity = _check_quantity(service, params, details)
+    runs, interval = _check_runs(service, params)
+    total = quantity * (runs or 1)
+    if service.type in PACKAGE_TYPES:
+        charge = quantize(service.rate * total)
+    else:
+        charge = order_charge(service.rate, total)
+    return OrderDraft(
+        link=link, quantity=quantity, charge=charge, runs=runs, interval=interval, details=details
+    )
+
+
+def subscription_expiry(order_details: dict) -> date | None:
+    raw = order_details.get("expiry")
+    return datetime.strptime(raw, "%d/%m/%Y").date() if raw else None

@@ -1,0 +1,161 @@
+"""The one settings module. Everything an operator sets comes from `SMMPANEL_*` variables,
+each with an embedded default so that `smmpanel demo` needs none."""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(os.environ.get("SMMPANEL_DATA_DIR", "smmpanel-data")).resolve()
+
+
+def _secret_key() -> str:
+    """The operator's key, or one generated once and kept in the data directory."""
+    if key := os.environ.get("SMMPANEL_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    # O_EXCL: when two processes start at once, one writes and both read the same key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_flag("SMMPANEL_DEBUG")
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("SMMPANEL_ALLOWED_HOSTS", "*").split(",")
+    if host.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("SMMPANEL_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# The panel's currency: every balance, rate and charge is in it.
+CURRENCY = os.environ.get("SMMPANEL_CURRENCY", "USD").strip().upper()
+
+# Refuse a second active order for the same service and link (an operator's choice).
+REFUSE_DUPLICATE_LINK = _env_flag("SMMPANEL_REFUSE_DUPLICATE_LINK")
+
+# Simulated fulfilment: how long an order takes from placement to its final status, and how
+# often (in percent) it ends Partial instead of Completed.
+SIMULATED_SECONDS = float(os.environ.get("SMMPANEL_SIMULATED_SECONDS", "60"))
+SIMULATED_PARTIAL_PERCENT = int(os.environ.get("SMMPANEL_SIMULATED_PARTIAL_PERCENT", "10"))
+
+# Seconds between two passes of the worker over due work.
+WORKER_TICK_SECONDS = float(os.environ.get("SMMPANEL_WORKER_TICK_SECONDS", "1"))
+
+# A bare view serving a constant JSON object, the ceiling that bench/api.py compares against.
+BENCH_CEILING = _env_flag("SMMPANEL_BENCH_CEILING")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "smmpanel.accounts",
+    "smmpanel.catalog",
+    "smmpanel.orders",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "smmpanel.urls"
+WSGI_APPLICATION = "smmpanel.wsgi.application"
+# The API paths answer with or without a trailing slash themselves; never redirect a POST.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("SMMPANEL_DATABASE_URL")
+    if url:
+        database = dict(dj_database_url.parse(url))
+    else:
+        database = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "smmpanel.sqlite3"),
+        }
+    # Keep connections open across requests: a new connection per request halves throughput.
+    database["CONN_MAX_AGE"] = None
+    database["CONN_HEALTH_CHECKS"] = True
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {
+            # Writers queue for the lock at BEGIN instead of failing half-way through.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            ),
+        }
+    return database
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SMMPANEL_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, re_path
+
+from smmpanel.api import openapi
+from smmpanel.api.views import endpoint, json_response
+
+urlpatterns = [
+    re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
+    path("api/v2/openapi.json", openapi.document, name="openapi"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.BENCH_CEILING:
+
+    def ceiling(request: HttpRequest) -> HttpResponse:
+        """The benchmark's ceiling: a bare view answering a constant JSON object."""
+        return json_response({"balance": "100.84292", "currency": "USD"})
+
+    urlpatterns.append(path("bench/ceiling", ceiling))
+
+handler404 = "smmpanel.api.views.not_found"
+handler500 = "smmpanel.api.views.server_error"

@@ -1,0 +1,73 @@
+"""The worker: claims due orders and refills in batches and hands each to its fulfilment."""
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from smmpanel import fulfilment
+from smmpanel.orders.errors import OrderError
+from smmpanel.orders.models import Order, Refill
+from smmpanel.worker.claims import claim_due, release
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_FAILURE = timedelta(seconds=30)
+
+
+def _advance_order(order: Order, now: datetime) -> datetime | None:
+    module = fulfilment.module_for(order.service.fulfilment)
+    return module.advance_order(order, now) if module else None
+
+
+def _advance_refill(refill: Refill, now: datetime) -> datetime | None:
+    module = fulfilment.module_for(refill.order.service.fulfilment)
+    return module.advance_refill(refill, now) if module else None
+
+
+def _process(
+    queryset: QuerySet, ids: list[int], now: datetime, step: Callable[..., datetime | None]
+) -> None:
+    """Run `step` on each claimed row and release its lease with the next time it is due."""
+    model: type[Model] = queryset.model
+    for row in queryset.filter(pk__in=ids):
+        next_attempt_at = None
+        try:
+            next_attempt_at = step(row, now)
+        except OrderError as error:
+            logger.info("%s %s: %s", model.__name__, row.pk, error.message)
+        except Exception:
+            logger.exception("%s %s failed; retrying later", model.__name__, row.pk)
+            next_attempt_at = now + RETRY_AFTER_FAILURE
+        release(model, row.pk, next_attempt_at)
+
+
+def run_once(now: datetime | None = None) -> int:
+    """One pass over everything due at `now`; returns how many rows were handled."""
+    now = now or timezone.now()
+    handled = 0
+    while ids := claim_due(Order, now):
+        _process(Order.objects.select_related("service"), ids, now, _advance_order)
+        handled += len(ids)
+    while ids := claim_due(Refill, now):
+        _process(Refill.objects.select_related("order__service"), ids, now, _advance_refill)
+        handled += len(ids)
+    return handled
+
+
+def run_forever(stop: threading.Event | None = None) -> None:
+    """Pass over due work every `SMMPANEL_WORKER_TICK_SECONDS` until `stop` is set."""
+    stop = stop or threading.Event()
+    logger.info("worker started")
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            run_once()
+        except Exception:
+            logger.exception("worker pass failed")
+        stop.wait(settings.WORKER_TICK_SECONDS)
+    logger.info("worker stopped")

@@ -1,0 +1,108 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+@dataclass
+class PanelServer:
+    """A real `smmpanel serve` process on the test database."""
+
+    url: str
+    env: dict
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/v2"
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "smmpanel", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """The test database (pytest-django renamed it), as an `SMMPANEL_DATABASE_URL`."""
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    user = database["USER"]
+    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
+    return (
+        f"postgres://{user}{password}@{database['HOST']}:{database['PORT'] or 5432}/"
+        f"{database['NAME']}"
+    )
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            httpx.get(f"{url}/api/v2", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "smmpanel", *args],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.fixture(scope="session")
+def panel_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[PanelServer]:
+    """`smmpanel serve` with 2 workers on the test database, for the whole session.
+
+    Tests that talk to it use `transactional_db`, so that what they create is committed and
+    visible to the server process.
+    """
+    data_dir = tmp_path_factory.mktemp("server-data")
+    env = {
+        **os.environ,
+        "SMMPANEL_DATA_DIR": str(data_dir),
+        "SMMPANEL_DATABASE_URL": database_url(),
+        "SMMPANEL_SECRET_KEY": settings.SECRET_KEY,
+        "SMMPANEL_CURRENCY": settings.CURRENCY,
+        "DJANGO_SETTINGS_MODULE": "smmpanel.settings",
+    }
+    port = free_port()
+    process = start_process(
+        ["serve", "--port", str(port), "--workers", "2"], env, data_dir / "serve.log"
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process)
+        yield PanelServer(url=url, env=env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,23 @@
+"""Test settings: the project's settings on the test database.
+
+`SMMPANEL_TEST_DATABASE_URL` selects PostgreSQL (pytest-django creates and drops `test_<name>`);
+without it, SQLite in a file, so that server processes started by end-to-end tests can share it.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SMMPANEL_DATA_DIR", tempfile.mkdtemp(prefix="smmpanel-test-"))
+os.environ.setdefault("SMMPANEL_SECRET_KEY", "test-secret-key-not-for-production")
+if url := os.environ.get("SMMPANEL_TEST_DATABASE_URL"):
+    os.environ["SMMPANEL_DATABASE_URL"] = url
+else:
+    os.environ.pop("SMMPANEL_DATABASE_URL", None)
+
+from smmpanel.settings import *  # noqa: E402, F403
+from smmpanel.settings import DATA_DIR, DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
