@@ -34,10 +34,10 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
         raise MoneyFormatError(f"Not an amount: {text!r}") from error
     if not amount.is_finite():
         raise MoneyFormatError(f"Not an amount: {text!r}")
-    if amount != quantize(amount):
-        raise MoneyFormatError(f"At most {SCALE} decimal places: {text!r}")
     if amount.adjusted() >= MAX_DIGITS - SCALE:
         raise MoneyFormatError(f"Amount too large: {text!r}")
+    if amount != quantize(amount):
+        raise MoneyFormatError(f"At most {SCALE} decimal places: {text!r}")
     return quantize(amount)
 
 

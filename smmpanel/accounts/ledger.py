@@ -28,7 +28,8 @@ def _move(
     product_order_id: int | None = None,
 ) -> LedgerEntry:
     amount = quantize(amount)
-    with transaction.atomic(savepoint=False):
+    # A savepoint when nested, so that a refused charge leaves the caller's transaction usable.
+    with transaction.atomic():
         account = Account.objects.select_for_update().only("balance").get(pk=account_id)
         balance = account.balance + amount
         if balance < 0:
@@ -99,15 +100,14 @@ def refund(
     if quantize(amount) <= 0:
         return None
     try:
-        with transaction.atomic():
-            return _move(
-                account_id=account_id,
-                amount=amount,
-                kind=Kind.REFUND,
-                reason=reason,
-                order_id=order_id,
-                product_order_id=product_order_id,
-            )
+        return _move(
+            account_id=account_id,
+            amount=amount,
+            kind=Kind.REFUND,
+            reason=reason,
+            order_id=order_id,
+            product_order_id=product_order_id,
+        )
     except IntegrityError:
         return None
 

@@ -9,6 +9,7 @@ from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import (
+    FINAL_STATUSES,
     CancelRequest,
     CancelStatus,
     Order,
@@ -93,10 +94,15 @@ def request_cancel(*, account: Account, order: Order) -> CancelRequest:
         raise OrderError(OrderErrorCode.INCORRECT_ORDER)
     if not order.service.cancel:
         raise OrderError(OrderErrorCode.CANCEL_NOT_AVAILABLE)
-    if order.is_final:
-        raise OrderError(OrderErrorCode.ORDER_FINAL)
     try:
         with transaction.atomic():
+            # Under the order's lock, so that a request can't slip in after the final status.
+            status = Order.objects.select_for_update().values_list("status", flat=True)
+            if status.get(pk=order.pk) in FINAL_STATUSES:
+                raise OrderError(OrderErrorCode.ORDER_FINAL)
+            if order.service.fulfilment != Fulfilment.MANUAL:
+                # The fulfilment hears of the cancel at its next pass, not at its next poll.
+                Order.objects.filter(pk=order.pk).update(next_attempt_at=timezone.now())
             return CancelRequest.objects.create(order=order)
     except IntegrityError:
         raise OrderError(OrderErrorCode.CANCEL_PENDING) from None

@@ -1,0 +1,87 @@
+from decimal import Decimal
+
+import pytest
+
+from smmpanel.accounts import ledger
+from smmpanel.accounts.errors import AccountError, AccountErrorCode
+from smmpanel.accounts.keys import authenticate_key, hash_key, issue_api_key
+from smmpanel.accounts.models import Account, LedgerEntry
+from smmpanel.accounts.registration import create_account, set_status
+from tests.factories import make_account
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_balance_change_is_a_ledger_entry_with_the_resulting_balance():
+    account, _ = make_account("10")
+    ledger.deposit(account=account, amount=Decimal("5.5"), reason="top-up")
+    ledger.adjust(account=account, amount=Decimal("-0.25"), reason="correction")
+    ledger.charge(account_id=account.pk, amount=Decimal("0.27819"))
+    account.refresh_from_db()
+    entries = list(account.ledger.order_by("pk").values_list("kind", "amount", "balance_after"))
+    assert entries == [
+        ("deposit", Decimal("10"), Decimal("10")),
+        ("deposit", Decimal("5.5"), Decimal("15.5")),
+        ("adjustment", Decimal("-0.25"), Decimal("15.25")),
+        ("charge", Decimal("-0.27819"), Decimal("14.97181")),
+    ]
+    assert account.balance == Decimal("14.97181") == ledger.ledger_total(account)
+    assert ledger.audit() == []
+
+
+def test_charge_beyond_the_balance_is_refused_and_changes_nothing():
+    account, _ = make_account("1")
+    with pytest.raises(AccountError) as raised:
+        ledger.charge(account_id=account.pk, amount=Decimal("1.00001"))
+    assert raised.value.code == AccountErrorCode.NOT_ENOUGH_FUNDS
+    account.refresh_from_db()
+    assert account.balance == Decimal("1")
+    assert account.ledger.count() == 1
+
+
+def test_adjustment_can_not_take_the_balance_below_zero():
+    account, _ = make_account("1")
+    with pytest.raises(AccountError):
+        ledger.adjust(account=account, amount=Decimal("-2"), reason="too much")
+    for bad in (Decimal("0"), Decimal("-1"), Decimal("NaN")):
+        with pytest.raises(AccountError):
+            ledger.deposit(account=account, amount=bad)
+
+
+def test_audit_finds_a_balance_written_behind_the_ledger():
+    account, _ = make_account("3")
+    Account.objects.filter(pk=account.pk).update(balance=Decimal("4"))
+    [(mismatched, total)] = ledger.audit()
+    assert mismatched.pk == account.pk
+    assert total == Decimal("3")
+
+
+def test_api_key_is_stored_only_as_its_hash_and_can_be_regenerated():
+    account, key = create_account(username="keyholder")
+    assert account.api_key_hash == hash_key(key) and key not in account.api_key_hash
+    assert authenticate_key(key).pk == account.pk
+    new_key = issue_api_key(account=account)
+    assert new_key != key
+    with pytest.raises(AccountError):
+        authenticate_key(key)
+    assert authenticate_key(new_key).pk == account.pk
+
+
+def test_suspended_or_unknown_keys_are_refused():
+    account, key = make_account()
+    set_status(account=account, status=Account.Status.SUSPENDED)
+    with pytest.raises(AccountError) as raised:
+        authenticate_key(key)
+    assert raised.value.code == AccountErrorCode.SUSPENDED
+    for bad in (None, "", "x" * 500, "0" * 32):
+        with pytest.raises(AccountError) as raised:
+            authenticate_key(bad)
+        assert raised.value.code == AccountErrorCode.INVALID_KEY
+
+
+def test_a_username_can_be_taken_once():
+    create_account(username="taken")
+    with pytest.raises(AccountError) as raised:
+        create_account(username="taken")
+    assert raised.value.code == AccountErrorCode.USERNAME_TAKEN
+    assert LedgerEntry.objects.count() == 0
