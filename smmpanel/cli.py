@@ -24,6 +24,14 @@ def _print(args: argparse.Namespace, data: dict, text: str) -> None:
     print(json.dumps(data) if getattr(args, "json", False) else text)
 
 
+def _money(amount: Decimal) -> str:
+    from django.conf import settings
+
+    from smmpanel.money import format_amount
+
+    return format_amount(amount, settings.CURRENCY)
+
+
 def _amount(text: str) -> Decimal:
     from smmpanel.money import MoneyFormatError, parse_amount
 
@@ -88,7 +96,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
     data = {
         "accounts": checked,
         "mismatched": [
-            {"username": str(account), "balance": str(account.balance), "ledger": str(total)}
+            {"username": str(account), "balance": _money(account.balance), "ledger": _money(total)}
             for account, total in mismatched
         ],
     }
@@ -120,7 +128,7 @@ def cmd_user_create(args: argparse.Namespace) -> None:
     account, key = create_account(
         username=args.username, password=args.password, email=args.email, balance=balance
     )
-    data = {"username": account.user.username, "api_key": key, "balance": str(account.balance)}
+    data = {"username": account.user.username, "api_key": key, "balance": _money(account.balance)}
     _print(args, data, f"user {account.user.username} created\nAPI key: {key}")
 
 
@@ -130,14 +138,9 @@ def cmd_user_deposit(args: argparse.Namespace) -> None:
 
     account = account_for_username(args.username)
     entry = ledger.deposit(account=account, amount=_amount(args.amount), reason=args.reason)
-    data = {
-        "username": args.username,
-        "amount": str(entry.amount),
-        "balance": str(entry.balance_after),
-    }
-    _print(
-        args, data, f"deposited {entry.amount}: balance of {args.username} is {entry.balance_after}"
-    )
+    amount, balance = _money(entry.amount), _money(entry.balance_after)
+    data = {"username": args.username, "amount": amount, "balance": balance}
+    _print(args, data, f"deposited {amount}: balance of {args.username} is {balance}")
 
 
 def cmd_service_create(args: argparse.Namespace) -> None:

@@ -25,13 +25,7 @@ class PanelServer:
         return f"{self.url}/api/v2"
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "smmpanel", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_cli(self.env, *args)
 
 
 def free_port() -> int:
@@ -76,14 +70,10 @@ def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="session")
-def panel_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[PanelServer]:
-    """`smmpanel serve` with 2 workers on the test database, for the whole session.
-
-    Tests that talk to it use `transactional_db`, so that what they create is committed and
-    visible to the server process.
-    """
+def smmpanel_env(django_db_setup, tmp_path_factory) -> dict:
+    """The environment of `smmpanel` commands working on the test database."""
     data_dir = tmp_path_factory.mktemp("server-data")
-    env = {
+    return {
         **os.environ,
         "SMMPANEL_DATA_DIR": str(data_dir),
         "SMMPANEL_DATABASE_URL": database_url(),
@@ -91,6 +81,27 @@ def panel_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterat
         "SMMPANEL_CURRENCY": settings.CURRENCY,
         "DJANGO_SETTINGS_MODULE": "smmpanel.settings",
     }
+
+
+def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "smmpanel", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture(scope="session")
+def panel_server(smmpanel_env) -> Iterator[PanelServer]:
+    """`smmpanel serve` with 2 workers on the test database, for the whole session.
+
+    Tests that talk to it use `transactional_db`, so that what they create is committed and
+    visible to the server process.
+    """
+    env = smmpanel_env
+    data_dir = Path(env["SMMPANEL_DATA_DIR"])
     port = free_port()
     process = start_process(
         ["serve", "--port", str(port), "--workers", "2"], env, data_dir / "serve.log"

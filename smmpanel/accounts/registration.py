@@ -33,7 +33,7 @@ def create_account(
     key = issue_api_key(account=account)
     if balance:
         ledger.deposit(account=account, amount=balance, reason="Opening balance")
-        account.refresh_from_db(fields=["balance"])
+    account.refresh_from_db(fields=["balance"])
     return account, key
 
 

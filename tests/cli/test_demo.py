@@ -1,0 +1,94 @@
+"""`smmpanel demo` on a fresh data directory: a working panel with processing, reusing its data."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from smmpanel.catalog.order_types import OrderType
+from tests.conftest import free_port, wait_until_up
+
+
+def _start_demo(env: dict, port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smmpanel", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    key = None
+    deadline = time.monotonic() + 60
+    while key is None and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if match := re.search(r"demo API key: ([0-9a-f]{32})", line):
+            key = match.group(1)
+        assert line or process.poll() is None, "demo exited early"
+    assert key, "demo printed no API key"
+    wait_until_up(f"http://127.0.0.1:{port}", process)
+    return process, key
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_demo_serves_a_working_panel_and_reuses_its_data(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SMMPANEL_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= {
+        "SMMPANEL_DATA_DIR": str(tmp_path / "data"),
+        "SMMPANEL_SIMULATED_SECONDS": "2",
+        "SMMPANEL_WORKER_TICK_SECONDS": "0.2",
+    }
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api/v2"
+    process, key = _start_demo(env, port)
+    try:
+        services = httpx.post(api, data={"key": key, "action": "services"}).json()
+        assert {service["type"] for service in services} == set(OrderType.values)
+        followers = next(s for s in services if s["name"] == "Instagram Followers")
+        order = httpx.post(
+            api,
+            data={
+                "key": key,
+                "action": "add",
+                "service": followers["service"],
+                "link": "https://instagram.com/demo",
+                "quantity": 100,
+            },
+        ).json()["order"]
+        deadline = time.monotonic() + 20
+        status = {}
+        while time.monotonic() < deadline:
+            status = httpx.post(api, data={"key": key, "action": "status", "order": order}).json()
+            if status["status"] in ("Completed", "Partial"):
+                break
+            time.sleep(0.2)
+        assert status["status"] in ("Completed", "Partial"), status
+        assert int(status["start_count"]) > 0
+        assert httpx.get(f"http://127.0.0.1:{port}/admin/login/").status_code == 200
+    finally:
+        _stop(process)
+
+    process, second_key = _start_demo(env, port)
+    try:
+        assert second_key == key
+        again = httpx.post(api, data={"key": key, "action": "status", "order": order}).json()
+        assert again["status"] == status["status"]
+        assert len(httpx.post(api, data={"key": key, "action": "services"}).json()) == len(services)
+    finally:
+        _stop(process)
