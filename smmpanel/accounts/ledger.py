@@ -61,6 +61,8 @@ def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
     """A signed manual correction by the operator; it can not take the balance below zero."""
     if not amount.is_finite() or quantize(amount) == 0:
         raise AccountError(AccountErrorCode.INVALID_AMOUNT, "The adjustment must not be zero")
+    if not reason.strip():
+        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "An adjustment needs a reason")
     return _move(account_id=account.pk, amount=amount, kind=Kind.ADJUSTMENT, reason=reason)
 
 

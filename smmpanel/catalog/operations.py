@@ -24,7 +24,7 @@ class CatalogError(Exception):
         super().__init__(message)
 
 
-def _check_service(
+def check_service(
     *, name: str, type: str, rate: Decimal, min_quantity: int, max_quantity: int, fulfilment: str
 ) -> None:
     if not name.strip() or len(name) > 500:
@@ -70,7 +70,7 @@ def create_service(
     description: str = "",
 ) -> Service:
     """Create a service in the named category (created when new); CatalogError on bad values."""
-    _check_service(
+    check_service(
         name=name,
         type=type,
         rate=rate,
