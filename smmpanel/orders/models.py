@@ -18,6 +18,29 @@ class OrderStatus(models.TextChoices):
     EXPIRED = "Expired"
 
 
+# The statuses each kind of order reports (the protocol's two vocabularies).
+ORDER_STATUSES = frozenset(
+    {
+        OrderStatus.PENDING,
+        OrderStatus.IN_PROGRESS,
+        OrderStatus.PROCESSING,
+        OrderStatus.COMPLETED,
+        OrderStatus.PARTIAL,
+        OrderStatus.CANCELED,
+    }
+)
+SUBSCRIPTION_STATUSES = frozenset(
+    {
+        OrderStatus.PENDING,
+        OrderStatus.ACTIVE,
+        OrderStatus.PAUSED,
+        OrderStatus.COMPLETED,
+        OrderStatus.EXPIRED,
+        OrderStatus.CANCELED,
+    }
+)
+PRODUCT_ORDER_STATUSES = ORDER_STATUSES - {OrderStatus.PROCESSING}
+
 FINAL_STATUSES = frozenset(
     {OrderStatus.COMPLETED, OrderStatus.PARTIAL, OrderStatus.CANCELED, OrderStatus.EXPIRED}
 )

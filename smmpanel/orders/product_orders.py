@@ -9,7 +9,12 @@ from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Product, ProductItem
 from smmpanel.money import ZERO, proportional_part, quantize
 from smmpanel.orders.errors import OrderError, OrderErrorCode
-from smmpanel.orders.models import FINAL_STATUSES, OrderStatus, ProductOrder
+from smmpanel.orders.models import (
+    FINAL_STATUSES,
+    PRODUCT_ORDER_STATUSES,
+    OrderStatus,
+    ProductOrder,
+)
 from smmpanel.orders.requests import parse_id
 from smmpanel.orders.validation import parse_whole
 
@@ -97,7 +102,7 @@ def apply_product_status(
 ) -> ProductOrder:
     """The operator's outcome of a Service product order; refunds a cancel or the undelivered
     part of a partial, once."""
-    if status not in OrderStatus.values:
+    if status not in PRODUCT_ORDER_STATUSES:
         raise OrderError(OrderErrorCode.INVALID_STATUS)
     with transaction.atomic():
         order = ProductOrder.objects.select_for_update().get(pk=product_order_id)

@@ -14,7 +14,14 @@ from smmpanel.accounts import ledger
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.money import ZERO, proportional_part
 from smmpanel.orders.errors import OrderError, OrderErrorCode
-from smmpanel.orders.models import CancelRequest, CancelStatus, Order, OrderStatus
+from smmpanel.orders.models import (
+    ORDER_STATUSES,
+    SUBSCRIPTION_STATUSES,
+    CancelRequest,
+    CancelStatus,
+    Order,
+    OrderStatus,
+)
 
 
 def refund_due(order: Order) -> Decimal:
@@ -44,10 +51,11 @@ def apply_status(
     Idempotent: reporting the same final status again changes nothing. A final order never
     changes status again (OrderError ORDER_FINAL). `details` is merged into the order's details.
     """
-    if status not in OrderStatus.values:
-        raise OrderError(OrderErrorCode.INVALID_STATUS)
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("service").get(pk=order_id)
+        is_subscription = order.service.type == OrderType.SUBSCRIPTIONS
+        if status not in (SUBSCRIPTION_STATUSES if is_subscription else ORDER_STATUSES):
+            raise OrderError(OrderErrorCode.INVALID_STATUS)
         if order.is_final:
             if order.status != status:
                 raise OrderError(OrderErrorCode.ORDER_FINAL)

@@ -154,3 +154,19 @@ def test_refill_window_and_service_flag():
     with pytest.raises(OrderError) as raised:
         request_refill(account=account, order=order)
     assert raised.value.code == OrderErrorCode.REFILL_NOT_AVAILABLE
+
+
+def test_each_kind_of_order_keeps_to_its_own_status_vocabulary():
+    _, order = _order()
+    for status in (OrderStatus.ACTIVE, OrderStatus.PAUSED, OrderStatus.EXPIRED):
+        with pytest.raises(OrderError):
+            apply_status(order_id=order.pk, status=status)
+    account, _ = make_account("10")
+    service = make_service(type=OrderType.SUBSCRIPTIONS, rate=Decimal("1"), min_quantity=1)
+    subscription = place_order(
+        account=account, service=service, params={"username": "a", "min": "1", "max": "1"}
+    )
+    for status in (OrderStatus.IN_PROGRESS, OrderStatus.PARTIAL):
+        with pytest.raises(OrderError):
+            apply_status(order_id=subscription.pk, status=status)
+    apply_status(order_id=subscription.pk, status=OrderStatus.PAUSED)
