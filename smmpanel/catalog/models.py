@@ -89,6 +89,10 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rate__gte=0), name="product_rate_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__gte=1, min_quantity__lte=models.F("max_quantity")),
+                name="product_min_not_above_max",
+            ),
         ]
 
     def __str__(self) -> str:
