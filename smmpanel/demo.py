@@ -22,113 +22,25 @@ CUSTOMER = "demo"
 OPENING_BALANCE = Decimal("1000")
 
 # (category, name, type, rate per 1000, min, max, refill, cancel, dripfeed)
+# fmt: off
 SERVICES = [
     ("Instagram", "Instagram Followers", OrderType.DEFAULT, "0.90", 50, 10000, True, True, True),
     ("Instagram", "Instagram Likes", OrderType.DEFAULT, "0.27819", 10, 50000, False, True, True),
-    (
-        "Instagram",
-        "Instagram Custom Comments",
-        OrderType.CUSTOM_COMMENTS,
-        "8",
-        1,
-        1500,
-        False,
-        True,
-        False,
-    ),
-    (
-        "Instagram",
-        "Instagram Mentions (custom list)",
-        OrderType.MENTIONS_CUSTOM_LIST,
-        "6",
-        1,
-        1000,
-        False,
-        False,
-        False,
-    ),
-    (
-        "Instagram",
-        "Instagram Mentions (hashtag)",
-        OrderType.MENTIONS_HASHTAG,
-        "5",
-        100,
-        10000,
-        False,
-        False,
-        False,
-    ),
-    (
-        "Instagram",
-        "Instagram Mentions (user followers)",
-        OrderType.MENTIONS_USER_FOLLOWERS,
-        "5",
-        100,
-        10000,
-        False,
-        False,
-        False,
-    ),
-    (
-        "Instagram",
-        "Instagram Mentions (media likers)",
-        OrderType.MENTIONS_MEDIA_LIKERS,
-        "5",
-        100,
-        10000,
-        False,
-        False,
-        False,
-    ),
-    (
-        "Instagram",
-        "Instagram Comment Likes",
-        OrderType.COMMENT_LIKES,
-        "3",
-        20,
-        5000,
-        False,
-        False,
-        False,
-    ),
-    (
-        "Instagram",
-        "Instagram Auto Likes (subscription)",
-        OrderType.SUBSCRIPTIONS,
-        "1.2",
-        50,
-        5000,
-        False,
-        True,
-        False,
-    ),
+    ("Instagram", "Instagram Custom Comments", OrderType.CUSTOM_COMMENTS, "8", 1, 1500, False, True, False),  # noqa: E501
+    ("Instagram", "Instagram Mentions (custom list)", OrderType.MENTIONS_CUSTOM_LIST, "6", 1, 1000, False, False, False),  # noqa: E501
+    ("Instagram", "Instagram Mentions (hashtag)", OrderType.MENTIONS_HASHTAG, "5", 100, 10000, False, False, False),  # noqa: E501
+    ("Instagram", "Instagram Mentions (user followers)", OrderType.MENTIONS_USER_FOLLOWERS, "5", 100, 10000, False, False, False),  # noqa: E501
+    ("Instagram", "Instagram Mentions (media likers)", OrderType.MENTIONS_MEDIA_LIKERS, "5", 100, 10000, False, False, False),  # noqa: E501
+    ("Instagram", "Instagram Comment Likes", OrderType.COMMENT_LIKES, "3", 20, 5000, False, False, False),  # noqa: E501
+    ("Instagram", "Instagram Auto Likes (subscription)", OrderType.SUBSCRIPTIONS, "1.2", 50, 5000, False, True, False),  # noqa: E501
     ("YouTube", "YouTube Views", OrderType.DEFAULT, "1.50", 100, 1000000, True, True, True),
-    (
-        "YouTube",
-        "YouTube Comments Package (10)",
-        OrderType.CUSTOM_COMMENTS_PACKAGE,
-        "4.00",
-        1,
-        1,
-        False,
-        False,
-        False,
-    ),
+    ("YouTube", "YouTube Comments Package (10)", OrderType.CUSTOM_COMMENTS_PACKAGE, "4.00", 1, 1, False, False, False),  # noqa: E501
     ("Telegram", "Telegram Poll Votes", OrderType.POLL, "2", 100, 20000, False, True, False),
-    (
-        "Telegram",
-        "Telegram Members from Groups",
-        OrderType.INVITES_FROM_GROUPS,
-        "9",
-        100,
-        10000,
-        False,
-        False,
-        False,
-    ),
+    ("Telegram", "Telegram Members from Groups", OrderType.INVITES_FROM_GROUPS, "9", 100, 10000, False, False, False),  # noqa: E501
     ("Twitter", "Twitter Starter Package", OrderType.PACKAGE, "12.00", 1, 1, False, False, False),
     ("Website", "Website Traffic", OrderType.WEB_TRAFFIC, "0.40", 500, 1000000, False, True, True),
 ]
+# fmt: on
 
 PRODUCTS = [
     ("Netflix", "Netflix premium 1 month", "Input your account", "2.5", 1, 10, 40),

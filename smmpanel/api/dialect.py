@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_VALUE_LENGTH = 200_000
@@ -94,12 +95,14 @@ def parse(request: HttpRequest) -> ApiRequest:
     """Read any dialect; DialectError when the request is not API v2 at all."""
     if request.method not in ("GET", "POST"):
         raise DialectError("only GET and POST")
-    params = {name: str(value).strip() for name, value in request.GET.items()}
-    if request.method == "POST":
-        try:
+    # Django raises these out of the view as an HTML 400 page: too many fields (in the query
+    # string too), a body too large, a multipart body without a boundary.
+    try:
+        params = {name: str(value).strip() for name, value in request.GET.items()}
+        if request.method == "POST":
             params.update(_body_params(request))
-        except (RequestDataTooBig, SuspiciousOperation):
-            raise DialectError("the request is too large") from None
+    except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
+        raise DialectError("the request is too large or malformed") from None
     if any(len(value) > MAX_VALUE_LENGTH for value in params.values()):
         raise DialectError("a parameter is too long")
     key = params.pop("key", "") or _bearer(request)
