@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 SCALE = 5
 QUANTUM = Decimal(1).scaleb(-SCALE)
 MAX_DIGITS = 20
+# The first amount the money columns can't hold.
+MAX_AMOUNT = Decimal(10) ** (MAX_DIGITS - SCALE)
 
 # Decimals a currency is shown with; amounts that need more are shown with as many as they need.
 CURRENCY_DECIMALS = {"IDR": 0, "VND": 0, "JPY": 0, "KRW": 0}
@@ -34,7 +36,7 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
         raise MoneyFormatError(f"Not an amount: {text!r}") from error
     if not amount.is_finite():
         raise MoneyFormatError(f"Not an amount: {text!r}")
-    if amount.adjusted() >= MAX_DIGITS - SCALE:
+    if abs(amount) >= MAX_AMOUNT:
         raise MoneyFormatError(f"Amount too large: {text!r}")
     if amount != quantize(amount):
         raise MoneyFormatError(f"At most {SCALE} decimal places: {text!r}")

@@ -20,5 +20,6 @@ if settings.BENCH_CEILING:
 
     urlpatterns.append(path("bench/ceiling", ceiling))
 
+handler400 = "smmpanel.api.views.bad_request"
 handler404 = "smmpanel.api.views.not_found"
 handler500 = "smmpanel.api.views.server_error"

@@ -33,13 +33,13 @@ class TooManyIds(ValueError):
     pass
 
 
-def split_ids(raw: str) -> list[str]:
+def split_ids(raw: str, none_given: OrderErrorCode = OrderErrorCode.INCORRECT_ORDER) -> list[str]:
     """Comma-separated ids as given, stripped, without duplicates or blanks; at most 100."""
     ids = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
     if len(ids) > MAX_IDS:
         raise TooManyIds
     if not ids:
-        raise OrderError(OrderErrorCode.INCORRECT_ORDER)
+        raise OrderError(none_given)
     return ids
 
 
@@ -131,7 +131,7 @@ def refill(account: Account, params: dict[str, str]) -> Reply:
 
 def refill_status(account: Account, params: dict[str, str]) -> Reply:
     if params.get("refills"):
-        raw_ids = split_ids(params["refills"])
+        raw_ids = split_ids(params["refills"], OrderErrorCode.INCORRECT_REFILL)
         pks = [pk for pk in map(parse_id, raw_ids) if pk]
         found = dict(
             Refill.objects.filter(order__account=account, pk__in=pks).values_list("pk", "status")

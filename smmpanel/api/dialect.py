@@ -103,8 +103,9 @@ def parse(request: HttpRequest) -> ApiRequest:
             params.update(_body_params(request))
     except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
         raise DialectError("the request is too large or malformed") from None
-    if any(len(value) > MAX_VALUE_LENGTH for value in params.values()):
-        raise DialectError("a parameter is too long")
+    # NUL can't be stored in a PostgreSQL text column and has no place in any parameter.
+    if any(len(value) > MAX_VALUE_LENGTH or "\x00" in value for value in params.values()):
+        raise DialectError("a parameter is too long or holds a NUL")
     key = params.pop("key", "") or _bearer(request)
     action = params.pop("action", "").lower()
     return ApiRequest(key=key or None, action=action, params=params)

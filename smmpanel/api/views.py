@@ -10,6 +10,7 @@ import logging
 import orjson
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from smmpanel.accounts.errors import AccountError
@@ -57,9 +58,24 @@ def endpoint(request: HttpRequest) -> HttpResponse:
             return error_response("Internal error, please try again later", status=500)
 
 
+# The API paths answer JSON even when Django itself refuses a request; other pages keep Django's.
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return error_response(INCORRECT_REQUEST, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_response(INCORRECT_REQUEST, status=404)
+    if _is_api(request):
+        return error_response(INCORRECT_REQUEST, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return error_response("Internal error, please try again later", status=500)
+    if _is_api(request):
+        return error_response("Internal error, please try again later", status=500)
+    return defaults.server_error(request)

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from smmpanel.accounts import ledger
+from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment, Service
+from smmpanel.money import MAX_AMOUNT
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
 from smmpanel.orders.validation import parse_whole, validate_order
@@ -29,8 +31,12 @@ def service_for_order(service_id: str | int | None) -> Service:
 
 
 def _check_duplicate_link(service: Service, link: str) -> None:
+    """The operator's rule: one active order per service and link, whoever placed it (upstream
+    providers refuse a second one for the link anyway)."""
     if not (settings.REFUSE_DUPLICATE_LINK and link):
         return
+    # The service row's lock serializes this check with concurrent orders of the same service.
+    Service.objects.select_for_update().filter(pk=service.pk).exists()
     active = Order.objects.filter(service=service, link=link).exclude(status__in=FINAL_STATUSES)
     if active.exists():
         raise OrderError(OrderErrorCode.DUPLICATE_LINK)
@@ -43,6 +49,9 @@ def place_order(*, account: Account, service: Service, params: Mapping[str, str]
     that does not fit the balance raises AccountError(NOT_ENOUGH_FUNDS) and leaves no trace.
     """
     draft = validate_order(service, params)
+    if draft.charge >= MAX_AMOUNT:
+        # No balance can hold it; refuse before the charge overflows the money column.
+        raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
     now = timezone.now()
     with transaction.atomic():
         _check_duplicate_link(service, draft.link)

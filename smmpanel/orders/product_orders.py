@@ -42,7 +42,9 @@ def place_product_order(
 
     Stock items are locked (skipped when another order holds them), so no item is sold twice.
     """
-    number = parse_whole(quantity) if quantity != "" else None
+    if quantity == "":
+        raise OrderError(OrderErrorCode.MISSING_FIELD, field="quantity")
+    number = parse_whole(quantity)
     if number is None:
         raise OrderError(OrderErrorCode.INCORRECT_QUANTITY)
     if number < product.min_quantity:

@@ -23,7 +23,9 @@ LINK_MAX_LENGTH = 2000
 MAX_RUNS = 1000
 MAX_INTERVAL = 60 * 24 * 30
 # Whole numbers, optionally written with a zero fraction ("100.0"); no exponents, no separators.
-WHOLE_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.0*)?")
+WHOLE_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.0*)?", re.ASCII)
+# What an order's quantity × runs may reach: the largest 64-bit integer column value.
+MAX_TOTAL_QUANTITY = 2**63 - 1
 HANDLE = re.compile(r"@?[\w.\-]{1,100}")
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -141,7 +143,7 @@ def _check_quantity(service: Service, params: Mapping[str, str], details: dict) 
 
 
 def _absent(raw: str) -> bool:
-    return raw in ("", "0")
+    return raw == "" or parse_whole(raw) == 0
 
 
 def _check_runs(service: Service, params: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -185,6 +187,8 @@ def validate_order(service: Service, params: Mapping[str, str]) -> OrderDraft:
     quantity = _check_quantity(service, params, details)
     runs, interval = _check_runs(service, params)
     total = quantity * (runs or 1)
+    if total > MAX_TOTAL_QUANTITY:
+        raise OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=service.max_quantity)
     if service.type in PACKAGE_TYPES:
         charge = quantize(service.rate * total)
     else:

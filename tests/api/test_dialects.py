@@ -338,12 +338,6 @@ def test_json_numbers_that_are_no_quantity_are_refused(panel, quantity, error):
 
 
 @db
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders.validation._absent treats only '' and '0' as 'no drip-feed', so runs/interval "
-    "of 0.0 (a JSON float, read as '0.0') ask a service without drip-feed for drip-feed and are "
-    "refused, while 0 and false are accepted",
-)
 def test_json_zero_runs_written_as_a_float_is_no_dripfeed(panel):
     service = make_service()
     body = (
@@ -689,3 +683,9 @@ def test_seed_client_errors_are_json_with_http_200(panel, client):
     assert client.call(panel, "status", order=404404404) == {"error": "Incorrect order ID"}
     assert client.call(panel, "nonsense") == INCORRECT_REQUEST
     assert not LedgerEntry.objects.exclude(kind="deposit").exists()
+
+
+@pytest.mark.parametrize("field", ["comments", "link", "username", "action"])
+def test_a_nul_character_in_any_parameter_is_an_incorrect_request(server, field):
+    data = {"key": server.key, "action": "add", "service": "1", "link": LINK, field: "a\x00b"}
+    assert server.post(data=data) == INCORRECT_REQUEST

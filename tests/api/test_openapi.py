@@ -806,12 +806,18 @@ def test_unreadable_requests_answer_the_documented_error(panel_server):
 
 @e2e
 def test_unknown_url_is_the_documented_json_404(panel_server):
-    for path in ("/api/v3", "/", "/api/v2/services"):
+    for path in ("/api/v3", "/apiv2", "/api/v2/services"):
         reply = httpx.post(panel_server.url + path, data={"action": "balance"})
         assert reply.status_code == 404
         assert reply.headers["content-type"] == "application/json; charset=utf-8"
         NOT_FOUND.validate(reply.json())
         assert reply.json() == {"error": "Incorrect request"}
+    # Pages outside the API keep Django's own 404.
+    assert (
+        httpx.get(panel_server.url + "/no-such-page")
+        .headers["content-type"]
+        .startswith("text/html")
+    )
 
 
 @e2e
