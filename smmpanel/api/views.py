@@ -63,7 +63,7 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api")
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         return error_response(INCORRECT_REQUEST, status=400)
     return defaults.bad_request(request, exception)
