@@ -65,7 +65,31 @@ def format_amount(amount: Decimal, currency: str) -> str:
 
     0.9 USD -> "0.90", 0.27819 USD -> "0.27819", 15000 IDR -> "15000", 2.5 VND -> "2.5".
     """
-    decimals = currency_decimals(currency)
-    exact = amount.normalize()
-    needed = max(-exact.as_tuple().exponent, 0)  # type: ignore[operator]
-    return f"{amount:.{max(decimals, needed)}f}"
+    whole, _, fraction = f"{amount:f}".partition(".")
+    return _shown(whole, fraction, currency)
+
+
+def format_db_amount(text: str, currency: str) -> str:
+    """`format_amount` of an amount read as text from a money column (`CAST(col AS TEXT)`).
+
+    Plain fixed-point text is formatted as it is, without a Decimal: a status reply formats a
+    hundred charges. Anything else (SQLite prints small REALs as `1.0e-05`) goes through Decimal.
+    """
+    whole, _, fraction = text.partition(".")
+    if len(fraction) > SCALE or "e" in text or "E" in text:
+        return format_amount(from_db_text(text), currency)
+    return _shown(whole, fraction, currency)
+
+
+def _shown(whole: str, fraction: str, currency: str) -> str:
+    fraction = fraction.rstrip("0").ljust(currency_decimals(currency), "0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def from_db_text(text: str) -> Decimal:
+    """An amount read as text from a money column (`CAST(col AS TEXT)`), at the money scale.
+
+    SQLite keeps NUMERIC values as REAL and prints them with 15 significant digits (Django reads
+    them back the same way), PostgreSQL prints its numeric exactly; both parse exactly here.
+    """
+    return Decimal(text).quantize(QUANTUM, rounding=ROUND_HALF_UP)

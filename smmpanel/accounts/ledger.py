@@ -8,14 +8,19 @@ roll back together.
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
+from smmpanel import rows
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.money import ZERO, quantize
+from smmpanel.money import ZERO, from_db_text, quantize
 
 Kind = LedgerEntry.Kind
+
+
+_BALANCE = f"SELECT CAST(balance AS TEXT) FROM {Account._meta.db_table} WHERE id = %s"
+_SET_BALANCE = f"UPDATE {Account._meta.db_table} SET balance = %s WHERE id = %s"
 
 
 def _move(
@@ -26,24 +31,32 @@ def _move(
     reason: str = "",
     order_id: int | None = None,
     product_order_id: int | None = None,
+    savepoint: bool = True,
 ) -> LedgerEntry:
     amount = quantize(amount)
-    # A savepoint when nested, so that a refused charge leaves the caller's transaction usable.
-    with transaction.atomic():
-        account = Account.objects.select_for_update().only("balance").get(pk=account_id)
-        balance = account.balance + amount
-        if balance < 0:
-            raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
-        Account.objects.filter(pk=account_id).update(balance=balance)
-        return LedgerEntry.objects.create(
-            account_id=account_id,
-            kind=kind,
-            amount=amount,
-            balance_after=balance,
-            reason=reason[:255],
-            order_id=order_id,
-            product_order_id=product_order_id,
-        )
+    # A savepoint when nested, so that a failed write leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
+        # Lock, then read, then write: the statements are written out because every order runs
+        # them (the ORM would compile them anew each time).
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cursor.execute(_BALANCE + lock, [account_id])
+        balance = from_db_text(cursor.fetchone()[0]) + amount
+        if balance >= 0:
+            cursor.execute(_SET_BALANCE, [balance, account_id])
+            return rows.insert(
+                LedgerEntry(
+                    account_id=account_id,
+                    kind=kind,
+                    amount=amount,
+                    balance_after=balance,
+                    reason=reason[:255],
+                    order_id=order_id,
+                    product_order_id=product_order_id,
+                )
+            )
+    # Raised once the block has ended cleanly: nothing was written, the caller's transaction
+    # goes on.
+    raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
 
 
 def _positive(amount: Decimal) -> Decimal:
@@ -84,6 +97,8 @@ def charge(
         reason=reason,
         order_id=order_id,
         product_order_id=product_order_id,
+        # A refused charge writes nothing and leaves its block cleanly: no savepoint needed.
+        savepoint=False,
     )
 
 

@@ -24,6 +24,7 @@ from smmpanel.orders.requests import (
     request_cancel,
     request_refill,
 )
+from smmpanel.orders.status_reads import status_rows
 
 MAX_IDS = 100
 Reply = dict | list | bytes
@@ -79,21 +80,19 @@ def add(account: Account, params: dict[str, str]) -> Reply:
 
 def status(account: Account, params: dict[str, str]) -> Reply:
     if params.get("orders"):
-        raw_ids = split_ids(params["orders"])
-        wanted = {raw: parse_id(raw) for raw in raw_ids}
-        found = {
-            order.pk: order
-            for order in Order.objects.filter(
-                account=account, pk__in=[pk for pk in wanted.values() if pk]
-            ).select_related("service")
-        }
+        wanted = {raw: parse_id(raw) for raw in split_ids(params["orders"])}
+        found = status_rows(account.pk, [pk for pk in wanted.values() if pk])
         missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
+        currency = settings.CURRENCY
         return {
-            raw: replies.order_status(found[pk], found[pk].service.type) if pk in found else missing
+            raw: replies.order_status(found[pk], currency) if pk in found else missing
             for raw, pk in wanted.items()
         }
-    order = owned_order(account, params.get("order"))
-    return replies.order_status(order, order.service.type)
+    pk = parse_id(params.get("order"))
+    row = status_rows(account.pk, [pk]).get(pk) if pk else None
+    if row is None:
+        raise OrderError(OrderErrorCode.INCORRECT_ORDER)
+    return replies.order_status(row, settings.CURRENCY)
 
 
 def _each_order(

@@ -6,8 +6,9 @@ from django.conf import settings
 
 from smmpanel.catalog.models import Product, Service
 from smmpanel.catalog.order_types import OrderType
-from smmpanel.money import format_amount
-from smmpanel.orders.models import Order, OrderStatus, ProductOrder
+from smmpanel.money import format_amount, format_db_amount
+from smmpanel.orders.models import OrderStatus, ProductOrder
+from smmpanel.orders.status_reads import OrderStatusRow
 
 # The subscription vocabulary of statuses reported before the first post is served.
 _SUBSCRIPTION_STATUS: dict[str, str] = {OrderStatus.PENDING: OrderStatus.ACTIVE}
@@ -45,19 +46,21 @@ def service(item: Service) -> dict:
     }
 
 
-def order_status(order: Order, service_type: str) -> dict:
-    if service_type == OrderType.SUBSCRIPTIONS:
+def order_status(order: OrderStatusRow, currency: str) -> dict:
+    if order.service_type == OrderType.SUBSCRIPTIONS:
+        details = order.details
         return {
             "status": _SUBSCRIPTION_STATUS.get(order.status, order.status),
-            "expiry": order.details.get("expiry"),
-            "posts": str(order.details.get("posts_served", 0)),
+            "expiry": details.get("expiry"),
+            "posts": str(details.get("posts_served", 0)),
         }
+    remains = order.remains
     reply = {
-        "charge": money(order.charge),
+        "charge": format_db_amount(order.charge_text, currency),
         "start_count": str(order.start_count or 0),
         "status": order.status,
-        "remains": str(order.remains if order.remains is not None else order.total_quantity),
-        "currency": settings.CURRENCY,
+        "remains": str(remains if remains is not None else order.total_quantity),
+        "currency": currency,
     }
     if order.runs:
         reply["runs"] = str(order.runs)

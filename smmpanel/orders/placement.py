@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from smmpanel import rows
 from smmpanel.accounts import ledger
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account
@@ -13,18 +14,16 @@ from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.money import MAX_AMOUNT
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
-from smmpanel.orders.validation import parse_whole, validate_order
+from smmpanel.orders.requests import parse_id
+from smmpanel.orders.validation import validate_order
 
 
 def service_for_order(service_id: str | int | None) -> Service:
     """The active service with this id; OrderError otherwise."""
-    pk = parse_whole(str(service_id)) if service_id is not None else None
-    if pk is None or not 0 < pk < 2**63:
+    pk = parse_id(service_id)
+    service = rows.get(Service, pk) if pk else None
+    if service is None:
         raise OrderError(OrderErrorCode.INCORRECT_SERVICE)
-    try:
-        service = Service.objects.get(pk=pk)
-    except Service.DoesNotExist:
-        raise OrderError(OrderErrorCode.INCORRECT_SERVICE) from None
     if not service.active:
         raise OrderError(OrderErrorCode.SERVICE_DISABLED)
     return service
@@ -55,17 +54,19 @@ def place_order(*, account: Account, service: Service, params: Mapping[str, str]
     now = timezone.now()
     with transaction.atomic():
         _check_duplicate_link(service, draft.link)
-        order = Order.objects.create(
-            account=account,
-            service=service,
-            link=draft.link,
-            quantity=draft.quantity,
-            runs=draft.runs,
-            interval=draft.interval,
-            details=draft.details,
-            charge=draft.charge,
-            remains=draft.total_quantity,
-            next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
+        order = rows.insert(
+            Order(
+                account=account,
+                service=service,
+                link=draft.link,
+                quantity=draft.quantity,
+                runs=draft.runs,
+                interval=draft.interval,
+                details=draft.details,
+                charge=draft.charge,
+                remains=draft.total_quantity,
+                next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
+            )
         )
         ledger.charge(
             account_id=account.pk,

@@ -22,7 +22,11 @@ from smmpanel.orders.validation import parse_whole
 
 def parse_id(raw: str | int | None) -> int | None:
     """A positive database id, or None."""
-    number = parse_whole(str(raw).strip()) if raw is not None else None
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    # The common case, plain digits, without the regular expression (status parses 100 ids).
+    number = int(text) if text.isascii() and text.isdigit() else parse_whole(text)
     return number if number is not None and 0 < number < 2**63 else None
 
 

@@ -1,0 +1,475 @@
+"""Load the API v2 endpoint action by action and compare each with the ceiling of the same stack.
+
+    .venv/bin/python bench/api.py [--duration S] [--databases sqlite,postgres]
+
+For each database: a fresh one (SQLite in a temporary data directory; PostgreSQL in the database
+`smmpanel_bench`, created and dropped), migrated and seeded by bench/seed.py with 1,000 services,
+a customer and 100,000 orders; then `smmpanel serve` with the ceiling view on, and wrk with 16
+connections on each action after a warm-up. Each action's reply is sampled with httpx before and
+after its load, and wrk counts non-2xx replies, so that a broken action can't pass for a fast one.
+
+Prints one table per database and saves the figures in bench/results/; exits 1 when an action
+failed. A script, not a test: pytest collects tests/ only.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Self
+from urllib.parse import urlencode
+
+import httpx
+import psycopg
+
+BENCH = Path(__file__).resolve().parent
+SMMPANEL = [sys.executable, "-m", "smmpanel"]
+API = "/api/v2"
+CEILING = "/bench/ceiling"
+POSTGRES_DATABASE = "smmpanel_bench"
+# Distinct request bodies per action, sent in turn (ids and links vary as in real traffic).
+BODIES = 1000
+
+
+@dataclass(frozen=True)
+class Load:
+    """One thing to measure: requests to a path (GET when there are no bodies)."""
+
+    action: str
+    path: str
+    bodies: list[dict[str, str]]
+    # The share of the ceiling's requests/s the action should reach (on SQLite only).
+    target: float | None = None
+
+
+@dataclass
+class Result:
+    action: str
+    requests_per_second: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    requests: int = 0
+    non_2xx: int = 0
+    socket_errors: int = 0
+    # What was wrong with a sampled reply, if anything.
+    problem: str | None = None
+    # The share of the machine's CPU time that other processes than the server and wrk took
+    # during the load: on a shared machine, what competed with this measurement.
+    others_cpu: float = 0.0
+    ratio: float | None = None
+    target: float | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problem or self.non_2xx or self.socket_errors)
+
+
+# --- databases and processes ----------------------------------------------------------------------
+def panel_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of every smmpanel process of a run: none of the caller's SMMPANEL_*."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("SMMPANEL_")}
+    env["SMMPANEL_DATA_DIR"] = str(data_dir)
+    env["SMMPANEL_LOG_LEVEL"] = "WARNING"
+    if database_url:
+        env["SMMPANEL_DATABASE_URL"] = database_url
+    return env
+
+
+@contextmanager
+def sqlite_database(data_dir: Path, args: argparse.Namespace) -> Iterator[dict[str, str]]:
+    # The database file lives in the data directory, removed with it.
+    yield panel_env(data_dir, None)
+
+
+@contextmanager
+def postgres_database(data_dir: Path, args: argparse.Namespace) -> Iterator[dict[str, str]]:
+    """A fresh `smmpanel_bench` database, dropped afterwards (a leftover one is replaced)."""
+    drop = f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"
+    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as admin:
+        admin.execute(drop)
+        admin.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
+    try:
+        yield panel_env(data_dir, f"{args.postgres}/{POSTGRES_DATABASE}")
+    finally:
+        with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as admin:
+            admin.execute(drop)
+
+
+DATABASES: dict[str, tuple[str, Callable]] = {
+    "sqlite": ("SQLite", sqlite_database),
+    "postgres": ("PostgreSQL", postgres_database),
+}
+
+
+def prepare(env: dict[str, str], args: argparse.Namespace) -> dict:
+    """Migrate and seed the database; the seeding's reply (api_key, services, orders)."""
+    subprocess.run([*SMMPANEL, "migrate", "--verbosity", "0"], env=env, check=True)
+    seeding = subprocess.run(
+        [
+            sys.executable,
+            BENCH / "seed.py",
+            f"--services={args.services}",
+            f"--orders={args.orders}",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(seeding.stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    # The process group of the server and its workers.
+    group: int
+
+
+@contextmanager
+def panel_server(env: dict[str, str], args: argparse.Namespace, log: Path) -> Iterator[Server]:
+    """`smmpanel serve` with the ceiling view on, in its own process group."""
+    port = free_port()
+    command = [*SMMPANEL, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    with log.open("w") as output:
+        # A session of its own: a Ctrl-C reaches the bench, which then stops the whole group.
+        process = subprocess.Popen(
+            command,
+            env={**env, "SMMPANEL_BENCH_CEILING": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + CEILING, process, log)
+        yield Server(url, process.pid)
+    finally:
+        stop(process)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer {url} within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server gracefully, then make sure none of its worker processes outlive it."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- CPU accounting (Linux) -----------------------------------------------------------------------
+def machine_ticks() -> tuple[int, int]:
+    """The machine's busy and total CPU ticks since boot."""
+    ticks = [int(field) for field in Path("/proc/stat").read_text().split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def server_ticks(group: int) -> dict[int, int]:
+    """The CPU ticks used so far by each process serving the bench: the server's process group,
+    and the PostgreSQL backends connected to the bench database (named in their titles)."""
+    ticks = {}
+    for process in Path("/proc").glob("[0-9]*"):
+        with suppress(OSError, IndexError, ValueError):
+            # After the command's closing parenthesis: state ppid pgrp … utime(12th) stime(13th).
+            fields = (process / "stat").read_text().rpartition(")")[2].split()
+            title = (process / "cmdline").read_text()
+            if int(fields[2]) == group or f" {POSTGRES_DATABASE} " in title:
+                ticks[int(process.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def children_ticks() -> int:
+    """The CPU ticks used by the bench's finished child processes (the wrk runs)."""
+    times = os.times()
+    return round((times.children_user + times.children_system) * os.sysconf("SC_CLK_TCK"))
+
+
+@dataclass(frozen=True)
+class CpuReading:
+    busy: int
+    total: int
+    server: dict[int, int]
+    wrk: int
+
+    @classmethod
+    def now(cls, server: Server) -> Self:
+        busy, total = machine_ticks()
+        return cls(busy, total, server_ticks(server.group), children_ticks())
+
+    def others_since(self, earlier: Self) -> float:
+        """The share of all CPU time that neither the server nor wrk used since `earlier`."""
+        server = sum(ticks - earlier.server.get(pid, 0) for pid, ticks in self.server.items())
+        others = self.busy - earlier.busy - server - (self.wrk - earlier.wrk)
+        return max(others, 0) / (self.total - earlier.total or 1)
+
+
+# --- the loads ------------------------------------------------------------------------------------
+def loads(seeded: dict, rng: random.Random) -> list[Load]:
+    key, orders = seeded["api_key"], seeded["orders"]
+
+    def form(action: str, **params: object) -> dict[str, str]:
+        return {"key": key, "action": action, **{name: str(v) for name, v in params.items()}}
+
+    def order_form(n: int) -> dict[str, str]:
+        service, low, high = rng.choice(seeded["services"])
+        quantity = rng.randint(low, min(high, 10 * low))
+        return form(
+            "add", service=service, link=f"https://www.instagram.com/p/bench{n}/", quantity=quantity
+        )
+
+    return [
+        Load("ceiling", CEILING, []),
+        Load("balance", API, [form("balance")], target=0.50),
+        Load("services", API, [form("services")], target=0.10),
+        Load("add", API, [order_form(n) for n in range(BODIES)], target=0.25),
+        Load(
+            "status",
+            API,
+            [form("status", order=rng.choice(orders)) for _ in range(BODIES)],
+            target=0.50,
+        ),
+        Load(
+            "status ×100",
+            API,
+            [
+                form("status", orders=",".join(map(str, rng.sample(orders, 100))))
+                for _ in range(BODIES)
+            ],
+            target=0.25,
+        ),
+        # Measured again last: on a shared machine the two differ when the load on it changed.
+        Load("ceiling end", CEILING, []),
+    ]
+
+
+def first_error(reply: object) -> str | None:
+    """The first `{"error": …}` anywhere in a reply (a multiple status nests one per order)."""
+    if isinstance(reply, dict):
+        if "error" in reply:
+            return str(reply["error"])
+        children = list(reply.values())
+    elif isinstance(reply, list):
+        children = reply
+    else:
+        return None
+    return next((error for child in children if (error := first_error(child))), None)
+
+
+def sample(url: str, load: Load) -> str | None:
+    """What is wrong with the reply to the load's first request, or None."""
+    try:
+        if load.bodies:
+            reply = httpx.post(url + load.path, data=load.bodies[0], timeout=30)
+        else:
+            reply = httpx.get(url + load.path, timeout=30)
+    except httpx.HTTPError as error:
+        return f"no reply: {error!r}"
+    if reply.status_code != 200:
+        return f"HTTP {reply.status_code}"
+    try:
+        data = reply.json()
+    except ValueError:
+        return "the reply is not JSON"
+    if not data:
+        return "an empty reply"
+    if error := first_error(data):
+        return f"error reply: {error}"
+    return None
+
+
+def wrk(url: str, bodies: Path | None, seconds: int, args: argparse.Namespace) -> dict:
+    """One wrk run; its RESULT line (see bench/api.lua)."""
+    command = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s"]
+    command += ["--timeout", "10s", "-s", str(BENCH / "api.lua"), url]
+    if bodies:
+        command += ["--", str(bodies)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line.removeprefix("RESULT "))
+    raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+
+
+def measure(server: Server, load: Load, workdir: Path, args: argparse.Namespace) -> Result:
+    url = server.url
+    result = Result(load.action)
+    if problem := sample(url, load):
+        result.problem = f"before the load: {problem}"
+        return result
+    bodies = None
+    if load.bodies:
+        bodies = workdir / f"{load.action.replace(' ', '_')}.bodies"
+        bodies.write_text("".join(urlencode(body) + "\n" for body in load.bodies))
+    wrk(url + load.path, bodies, args.warmup, args)
+    before = CpuReading.now(server)
+    figures = wrk(url + load.path, bodies, args.duration, args)
+    result.others_cpu = CpuReading.now(server).others_since(before)
+    result.requests = figures["requests"]
+    result.requests_per_second = figures["requests"] / (figures["duration_us"] / 1e6)
+    result.p50_ms = figures["p50_us"] / 1000
+    result.p99_ms = figures["p99_us"] / 1000
+    result.non_2xx = figures["non_2xx"]
+    result.socket_errors = figures["socket_errors"]
+    if problem := sample(url, load):
+        result.problem = f"after the load: {problem}"
+    return result
+
+
+def run(database: str, args: argparse.Namespace) -> list[Result]:
+    """Everything for one database, which is gone (with its server) when this returns."""
+    title, open_database = DATABASES[database]
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="smmpanel-bench-")))
+        env = stack.enter_context(open_database(workdir, args))
+        progress(f"{title}: migrating and seeding {args.services} services, {args.orders} orders")
+        seeded = prepare(env, args)
+        server = stack.enter_context(panel_server(env, args, workdir / "serve.log"))
+        plan = loads(seeded, random.Random(1))
+        results = []
+        for load in plan:
+            progress(f"{title}: {load.action}")
+            results.append(measure(server, load, workdir, args))
+    ceilings = [r for r, load in zip(results, plan, strict=True) if load.path == CEILING]
+    ceiling = sum(r.requests_per_second for r in ceilings) / len(ceilings)
+    for result, load in zip(results, plan, strict=True):
+        result.ratio = result.requests_per_second / ceiling if ceiling else None
+        result.target = load.target if database == "sqlite" else None
+    return results
+
+
+# --- the report -----------------------------------------------------------------------------------
+def progress(message: str) -> None:
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def verdict(result: Result) -> str:
+    if result.failed:
+        return "FAILED"
+    if result.target is None or result.ratio is None:
+        return ""
+    return "ok" if result.ratio >= result.target else "MISS"
+
+
+def print_table(title: str, results: list[Result], args: argparse.Namespace) -> None:
+    print(
+        f"\n{title}: {args.workers} workers × {args.threads} threads, {args.connections} "
+        f"connections, {args.duration} s per action after {args.warmup} s of warm-up"
+    )
+    header = f"{'action':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} "
+    print(header + f"{'target':>7}  {'':<6} {'non-2xx':>7} {'others':>6}")
+    for result in results:
+        ratio = f"{result.ratio:.1%}" if result.ratio is not None else "–"
+        target = f"≥{result.target:.0%}" if result.target is not None else ""
+        errors = result.non_2xx + result.socket_errors
+        print(
+            f"{result.action:<12} {result.requests_per_second:>8,.0f} {result.p50_ms:>8.1f} "
+            f"{result.p99_ms:>8.1f} {ratio:>8} {target:>7}  {verdict(result):<6} {errors:>7} "
+            f"{result.others_cpu:>6.0%}" + (f"  {result.problem}" if result.problem else "")
+        )
+    print(
+        "ratio: of the mean of the two ceiling runs; others: the share of the machine's CPU "
+        "that processes other than the server and wrk took meanwhile"
+    )
+
+
+def save(results: dict[str, list[Result]], args: argparse.Namespace) -> Path:
+    directory = BENCH / "results"
+    directory.mkdir(exist_ok=True)
+    path = directory / f"api-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    data = {
+        "settings": {name: value for name, value in vars(args).items() if name != "postgres"},
+        "results": {db: [asdict(result) for result in rows] for db, rows in results.items()},
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return path
+
+
+# --- the command ----------------------------------------------------------------------------------
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per action")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per action")
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
+    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server worker")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--services", type=int, default=1000)
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="the PostgreSQL server, without a database name",
+    )
+    args = parser.parse_args()
+    args.databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    if unknown := set(args.databases) - set(DATABASES):
+        parser.error(f"unknown database {', '.join(sorted(unknown))}; use {', '.join(DATABASES)}")
+    if not shutil.which("wrk"):
+        parser.error("wrk is not installed")
+    return args
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # The first Ctrl-C (or SIGTERM) stops the bench; later ones must not cut its cleanup short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    args = parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    results = {}
+    try:
+        for database in args.databases:
+            results[database] = run(database, args)
+            print_table(DATABASES[database][0], results[database], args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: servers stopped, databases removed", file=sys.stderr)
+        raise SystemExit(130) from None
+    print(f"\nFigures saved in {save(results, args)}")
+    if any(result.failed for rows in results.values() for result in rows):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
