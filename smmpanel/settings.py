@@ -125,6 +125,8 @@ def _database() -> dict:
     database["CONN_MAX_AGE"] = None
     database["CONN_HEALTH_CHECKS"] = True
     if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, with writers waiting for each other without sleeping (see its module).
+        database["ENGINE"] = "smmpanel.sqlite"
         database["OPTIONS"] = {
             # Writers queue for the lock at BEGIN instead of failing half-way through.
             "transaction_mode": "IMMEDIATE",

@@ -37,7 +37,7 @@ def free_port() -> int:
 def database_url() -> str:
     """The test database (pytest-django renamed it), as an `SMMPANEL_DATABASE_URL`."""
     database = connection.settings_dict
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         return f"sqlite:///{database['NAME']}"
     user = database["USER"]
     password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""

@@ -17,7 +17,7 @@ else:
 from smmpanel.settings import *  # noqa: E402, F403
 from smmpanel.settings import DATA_DIR, DATABASES  # noqa: E402
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "smmpanel.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 # Fast hashing in tests; PBKDF2 too, to check passwords set by `smmpanel` processes.

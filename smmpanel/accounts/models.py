@@ -55,7 +55,10 @@ class LedgerEntry(models.Model):
         REFUND = "refund", "Refund"
         ADJUSTMENT = "adjustment", "Manual adjustment"
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger")
+    # Indexed by ledger_account_recent (its first column).
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="ledger", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     amount = money_field()
     balance_after = money_field()
