@@ -33,7 +33,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fcntl.flock(queue, fcntl.LOCK_EX)
             self._holds_write_queue = True
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._leave_write_queue()
             raise
@@ -45,19 +45,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]
         finally:
             self._leave_write_queue()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self._leave_write_queue()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]
         finally:
             self._leave_write_queue()
             if self._write_queue is not None:
