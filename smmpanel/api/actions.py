@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 import orjson
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
-from smmpanel.catalog.models import Product, Service
+from smmpanel.catalog.listing import active_services, listing_stamp
+from smmpanel.catalog.models import Product
 from smmpanel.orders import product_orders
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder, Refill
@@ -55,19 +56,12 @@ _services_cache: dict[str, tuple[tuple, bytes]] = {}
 
 def services(account: Account, params: dict[str, str]) -> Reply:
     """The active catalog, serialized once per catalog change and served as bytes after that."""
-    active = Service.objects.filter(active=True, category__isnull=False)
-    version = active.aggregate(
-        count=Count("pk"), services=Max("updated_at"), categories=Max("category__updated_at")
-    )
-    key = (version["count"], version["services"], version["categories"])
+    stamp = listing_stamp()
     cached = _services_cache.get("services")
-    if cached and cached[0] == key:
+    if cached and cached[0] == stamp:
         return cached[1]
-    rows = active.select_related("category").order_by(
-        "category__sort_order", "category_id", "sort_order", "pk"
-    )
-    body = orjson.dumps([replies.service(row) for row in rows])
-    _services_cache["services"] = (key, body)
+    body = orjson.dumps([replies.service(row) for row in active_services()])
+    _services_cache["services"] = (stamp, body)
     return body
 
 
