@@ -9,8 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 SCALE = 5
 QUANTUM = Decimal(1).scaleb(-SCALE)
 MAX_DIGITS = 20
-# The first amount the money columns can't hold.
-MAX_AMOUNT = Decimal(10) ** (MAX_DIGITS - SCALE)
+# Significant digits every database keeps exactly: SQLite stores NUMERIC values as doubles, which
+# hold 15. One limit for both databases, so that a panel can move from one to the other.
+EXACT_DIGITS = 15
+# The first amount (and balance) the panel refuses: 10,000,000,000 with 5 decimals.
+MAX_AMOUNT = Decimal(10) ** (EXACT_DIGITS - SCALE)
 
 # Decimals a currency is shown with; amounts that need more are shown with as many as they need.
 CURRENCY_DECIMALS = {"IDR": 0, "VND": 0, "JPY": 0, "KRW": 0}

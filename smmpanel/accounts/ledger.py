@@ -14,7 +14,7 @@ from django.db.models import Sum
 from smmpanel import rows
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.money import ZERO, from_db_text, quantize
+from smmpanel.money import MAX_AMOUNT, ZERO, from_db_text, quantize
 
 Kind = LedgerEntry.Kind
 
@@ -41,7 +41,7 @@ def _move(
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         cursor.execute(_BALANCE + lock, [account_id])
         balance = from_db_text(cursor.fetchone()[0]) + amount
-        if balance >= 0:
+        if 0 <= balance < MAX_AMOUNT:
             cursor.execute(_SET_BALANCE, [balance, account_id])
             return rows.insert(
                 LedgerEntry(
@@ -56,6 +56,10 @@ def _move(
             )
     # Raised once the block has ended cleanly: nothing was written, the caller's transaction
     # goes on.
+    if balance >= MAX_AMOUNT:
+        raise AccountError(
+            AccountErrorCode.INVALID_AMOUNT, f"A balance must stay below {MAX_AMOUNT:,}"
+        )
     raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
 
 

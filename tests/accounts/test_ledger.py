@@ -85,3 +85,23 @@ def test_a_username_can_be_taken_once():
         create_account(username="taken")
     assert raised.value.code == AccountErrorCode.USERNAME_TAKEN
     assert LedgerEntry.objects.count() == 0
+
+
+def test_the_largest_balance_is_kept_to_the_last_digit_and_one_beyond_it_is_refused():
+    account, _ = make_account("9999999999.99998")
+    ledger.deposit(account=account, amount=Decimal("0.00001"))
+    account.refresh_from_db()
+    assert account.balance == Decimal("9999999999.99999") == ledger.ledger_total(account)
+    assert authenticate_key_balance(account) == Decimal("9999999999.99999")
+    with pytest.raises(AccountError) as refused:
+        ledger.deposit(account=account, amount=Decimal("0.00001"))
+    assert refused.value.code == AccountErrorCode.INVALID_AMOUNT
+    account.refresh_from_db()
+    assert account.balance == Decimal("9999999999.99999")
+    assert account.ledger.count() == 2
+    assert ledger.audit() == []
+
+
+def authenticate_key_balance(account: Account) -> Decimal:
+    """The balance as the API reads it (a written-out query, not the ORM)."""
+    return authenticate_key(issue_api_key(account=account)).balance
