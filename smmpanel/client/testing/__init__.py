@@ -21,7 +21,7 @@ State (read freely; `upstream.panel.lock` guards it): `url` (full endpoint), `ke
 start_count, remains, extra) / `panel.refills` / `panel.products` / `panel.balance` (Decimal);
 `calls` (Counter of HTTP requests per action, faulted ones included), `add_requests` (params
 of every `add` received, key removed), `requests` (`ReceivedRequest`: action, method, encoding,
-bearer, params). `reset_counts()` clears the three.
+bearer, params, body). `reset_counts()` clears the three.
 
 Driving it: `set_order(id, status=, remains=, start_count=, charge=, **extra)` (any status text,
 e.g. "Refunded"; any remains, e.g. negative or above the quantity), `set_refill(id, status)`,
