@@ -179,8 +179,16 @@ class Handler(BaseHTTPRequestHandler):
 
 class UpstreamServer(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False
     upstream: Any  # FakeUpstream
     panel: Panel
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet when a client went away (a timed-out test client); loud otherwise."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def serve(upstream: Any) -> tuple[UpstreamServer, threading.Thread]:
