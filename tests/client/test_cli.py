@@ -72,7 +72,7 @@ def test_add_status_balance_round_trip_with_auto_detection(baostar):
     assert many["orders"]["424242"]["error"] == "Incorrect order ID"
     text = api(baostar, "--dialect", "json", "status", order, "424242")
     assert "error: Incorrect order ID" in text.stdout
-    balance = ok_json(api(baostar, "--json", "balance"))
+    balance = ok_json(api(baostar, "balance", "--json"))
     assert balance["currency"] == "VND" and balance["balance"].isdigit()
 
 
