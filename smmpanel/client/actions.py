@@ -151,6 +151,12 @@ def status(order: str | int) -> Plan[OrderStatusInfo]:
 
 def _keyed(chunk: list[str], reply: Any, read: Any, missing: Any) -> dict:
     """A multi-id reply keyed by id; an id it lacks or answers with an error item is a value."""
+    if isinstance(reply, list):  # some panels answer [{"order": 1, "status": …}, …]
+        reply = {
+            str(item["order"]).strip(): item
+            for item in reply
+            if isinstance(item, dict) and "order" in item
+        }
     reply = _object(reply, "multi-id reply")
     if len(chunk) == 1 and "status" in reply and chunk[0] not in reply:
         reply = {chunk[0]: reply}  # answered in the single shape

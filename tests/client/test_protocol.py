@@ -189,3 +189,17 @@ def test_multi_refill_shapes_of_001_and_of_003():
 
 def test_clean_text_keeps_unicode_and_drops_controls():
     assert clean_text("Lỗi: số dư\r\nkhông đủ\u202e") == "Lỗi: số dư  không đủ"
+
+
+def test_multi_status_as_a_list_and_float_like_ids_are_read():
+    parse = actions.statuses(["5", "6"]).calls[0].parse
+    result = parse(
+        [{"order": 5, "status": "Completed"}, {"order": 6, "error": "Incorrect order ID"}]
+    )
+    assert result["5"].status == "Completed" and result["6"].error == "Incorrect order ID"
+    assert actions.add("1", "l", 1, {}).calls[0].parse({"order": Decimal("23501.0")}) == "23501"
+
+
+def test_no_ids_make_no_calls():
+    assert actions.statuses([]).calls == [] and actions.statuses([]).finish([]) == {}
+    assert actions.cancel(["", " "]).calls == []
