@@ -165,3 +165,20 @@ def test_it_needs_no_database_and_writes_no_files(baostar, tmp_path):
 def test_a_bad_dialect_word_is_a_usage_error(baostar):
     result = api(baostar, "--dialect", "xml", "balance")
     assert result.returncode == 2 and "unknown dialect word" in result.stderr
+
+
+def test_the_fake_upstream_runs_as_a_process():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smmpanel.client.testing", "--seed", "smmvna", "--key", "k1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[0]
+        assert url.endswith("/api/v2")
+        products = ok_json(api(None, "--json", "products", url=url, key="k1"))["products"]
+        assert products[0]["rate"] == "2.5"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

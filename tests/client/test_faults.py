@@ -171,3 +171,12 @@ def test_remains_above_the_quantity_and_negative_are_reported_as_given(upstream,
     upstream.set_order(second, status="Completed", remains=-7)
     result = client.statuses([first, second])
     assert (result[first].remains, result[second].remains) == (250, -7)
+
+
+def test_finish_orders_moves_every_open_order_at_once(upstream, connect):
+    client = connect(upstream.url, upstream.key)
+    orders = [client.add(upstream.service_id(0), link=LINK, quantity=100) for _ in range(3)]
+    upstream.set_order(orders[0], status="Canceled")
+    assert upstream.finish_orders() == orders[1:]
+    result = client.statuses(orders)
+    assert [result[order].status for order in orders] == ["Canceled", "Completed", "Completed"]

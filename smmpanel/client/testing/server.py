@@ -191,8 +191,8 @@ class UpstreamServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def serve(upstream: Any) -> tuple[UpstreamServer, threading.Thread]:
-    server = UpstreamServer(("127.0.0.1", 0), Handler)
+def serve(upstream: Any, port: int = 0) -> tuple[UpstreamServer, threading.Thread]:
+    server = UpstreamServer(("127.0.0.1", port), Handler)
     server.upstream, server.panel = upstream, upstream.panel
     thread = threading.Thread(
         target=server.serve_forever, args=(0.05,), name="fake-upstream", daemon=True
