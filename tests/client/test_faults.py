@@ -180,3 +180,10 @@ def test_finish_orders_moves_every_open_order_at_once(upstream, connect):
     assert upstream.finish_orders() == orders[1:]
     result = client.statuses(orders)
     assert [result[order].status for order in orders] == ["Canceled", "Completed", "Completed"]
+
+
+def test_an_oversized_reply_is_refused_unread(upstream, connect):
+    client = connect(upstream.url, upstream.key, retries=0, max_reply_bytes=200)
+    with pytest.raises(ProviderBadReply, match="larger than 200 bytes"):
+        client.services()
+    assert client.balance().currency == "USD"  # small replies still pass
