@@ -189,6 +189,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
         worker.wait(timeout=10)
 
 
+# --- the API v2 client (`smmpanel api`; no Django, see smmpanel/client/command.py) -----------
+def cmd_api(args: argparse.Namespace) -> None:
+    from smmpanel.client.command import run
+
+    raise SystemExit(run(args))
+
+
+def _api_parser(commands: argparse._SubParsersAction) -> None:
+    from smmpanel.client.command import add_arguments
+
+    api = commands.add_parser("api", help="talk to any API v2 panel (services, add, status, …)")
+    add_arguments(api)
+    api.set_defaults(handler=cmd_api, needs_django=False)
+
+
 # --- the parser -------------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smmpanel", description="An SMM reseller panel.")
@@ -260,11 +275,16 @@ def _parser() -> argparse.ArgumentParser:
     screate.add_argument("--description", default="")
     screate.add_argument("--json", action="store_true")
     screate.set_defaults(handler=cmd_service_create)
+
+    _api_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if not getattr(args, "needs_django", True):
+        args.handler(args)  # `smmpanel api`: standalone, with its own error replies
+        return
     _setup()
     from smmpanel.accounts.errors import AccountError
     from smmpanel.catalog.operations import CatalogError
