@@ -146,7 +146,9 @@ class ServiceRoute(models.Model):
             models.UniqueConstraint(
                 fields=["service", "provider_service"], name="one_route_per_provider_service"
             ),
-            models.CheckConstraint(condition=models.Q(markup__gte=0), name="route_markup_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(markup__gte=0), name="route_markup_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,6 +70,4 @@ def report_runs(order: Order, runs: list[Run]) -> Order:
     status, start_count, remains = aggregate(runs)
     if (status, start_count, remains) == (order.status, order.start_count, order.remains):
         return order
-    return apply_status(
-        order_id=order.pk, status=status, start_count=start_count, remains=remains
-    )
+    return apply_status(order_id=order.pk, status=status, start_count=start_count, remains=remains)

@@ -155,5 +155,9 @@ def forward(units: Iterable[Unit]) -> None:
                     unit.outcome = "busy"
                     continue
                 attempt.provider = choice.provider
-                calls.append((unit, attempt, pool.submit(_call_add, attempt, add_params(unit, choice))))
-            pending = [unit for unit, attempt, future in calls if _record(attempt, future.result(), unit)]
+                calls.append(
+                    (unit, attempt, pool.submit(_call_add, attempt, add_params(unit, choice)))
+                )
+            pending = [
+                unit for unit, attempt, future in calls if _record(attempt, future.result(), unit)
+            ]

@@ -118,7 +118,8 @@ class UpstreamOrder(models.Model):
         ProviderService, on_delete=models.PROTECT, related_name="orders"
     )
     state = models.CharField(max_length=16, choices=UpstreamState.choices)
-    upstream_id = models.CharField(max_length=64, null=True, blank=True)
+    # NULL until known (unique per provider when set).
+    upstream_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     # What the provider said last (its raw status, or its error message): plain text.
     raw_status = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
@@ -158,7 +159,7 @@ class UpstreamRefill(models.Model):
     refill = models.OneToOneField(Refill, on_delete=models.PROTECT, related_name="upstream")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="refills")
     state = models.CharField(max_length=16, choices=UpstreamState.choices)
-    upstream_id = models.CharField(max_length=64, null=True, blank=True)
+    upstream_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

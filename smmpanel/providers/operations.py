@@ -1,6 +1,7 @@
 """Adding providers and checking on them. Network calls happen before or after the database
 transaction, never inside it."""
 
+import contextlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -95,7 +96,9 @@ def add_provider(
         with transaction.atomic():
             provider.save()
     except IntegrityError:
-        raise ProviderError(ProviderErrorCode.DUPLICATE_NAME, f"A provider {name!r} exists") from None
+        raise ProviderError(
+            ProviderErrorCode.DUPLICATE_NAME, f"A provider {name!r} exists"
+        ) from None
     return provider
 
 
@@ -148,8 +151,7 @@ def poll_balance(provider: Provider, now: datetime) -> datetime | None:
     """The worker's step for a provider due a balance check: returns when to check again."""
     if not provider.enabled:
         return None
-    try:
+    # A failure is recorded as the provider's last error; the back-office shows it.
+    with contextlib.suppress(ProviderError):
         check_balance(provider=provider, now=now)
-    except ProviderError:
-        pass  # recorded as the provider's last error; the back-office shows it
     return now + timedelta(seconds=settings.PROVIDER_BALANCE_SECONDS)

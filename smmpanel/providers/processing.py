@@ -223,9 +223,7 @@ def _apply_report(work: Pass, order: Order, upstream: UpstreamOrder, report: Rep
     current = (order.status, order.start_count, order.remains)
     if (report.status, start_count, remains) == current and not details:
         return False
-    work.settle(
-        order, report.status, start_count=start_count, remains=remains, details=details
-    )
+    work.settle(order, report.status, start_count=start_count, remains=remains, details=details)
     return True
 
 

@@ -41,7 +41,9 @@ def advance(refill: Refill, now: datetime) -> datetime | None:
         logger.info("refill %s: unknown status %r", refill.pk, info.raw_status)
         return _retry(now)
     refill = set_refill_status(refill_id=refill.pk, status=info.status)
-    return _retry(now) if refill.status in (RefillStatus.PENDING, RefillStatus.IN_PROGRESS) else None
+    return (
+        _retry(now) if refill.status in (RefillStatus.PENDING, RefillStatus.IN_PROGRESS) else None
+    )
 
 
 def _send(refill: Refill, now: datetime) -> datetime | None:

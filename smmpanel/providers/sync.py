@@ -76,7 +76,9 @@ def poll(upstreams: list[UpstreamOrder]) -> dict[int, Report]:
             reports[upstream.pk] = Report(None, note=f"{reply.kind}: {reply.message}")
             continue
         info = reply.get(str(upstream.upstream_id))
-        reports[upstream.pk] = read(info, subscription=upstream.order.service.type == "Subscriptions")
+        reports[upstream.pk] = read(
+            info, subscription=upstream.order.service.type == "Subscriptions"
+        )
     return reports
 
 
