@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from smmpanel.catalog.models import Service, ServiceRoute
 from smmpanel.catalog.order_types import Quantity, spec_for
-from smmpanel.client import ClientError, ProviderFault, ProviderRefused
+from smmpanel.client import Client, ClientError, ProviderFault, ProviderRefused
 from smmpanel.orders.models import Order, Run
 from smmpanel.providers import connection
 from smmpanel.providers.models import ProviderService, UpstreamOrder, UpstreamState
@@ -93,11 +93,10 @@ def _mark_sending(unit: Unit, provider_service: ProviderService) -> UpstreamOrde
         return None
 
 
-def _call_add(attempt: UpstreamOrder, params: dict) -> str | ClientError:
+def _call_add(client: Client, params: dict) -> str | ClientError:
     try:
-        with connection.client_for(attempt.provider) as client:
-            service = params.pop("service")
-            return client.add(service, **params)
+        service = params.pop("service")
+        return client.add(service, **params)
     except ClientError as error:
         return error
 
@@ -138,7 +137,10 @@ def forward(units: Iterable[Unit]) -> None:
     pending = list(units)
     routes = {unit.order.service_id: usable_routes(unit.order.service) for unit in pending}
     tried = {id(unit): _tried(unit) for unit in pending}
-    with ThreadPoolExecutor(max_workers=MAX_PARALLEL_CALLS) as pool:
+    with (
+        ThreadPoolExecutor(max_workers=MAX_PARALLEL_CALLS) as pool,
+        connection.Clients() as clients,
+    ):
         while pending:
             calls = []
             for unit in pending:
@@ -155,9 +157,9 @@ def forward(units: Iterable[Unit]) -> None:
                     unit.outcome = "busy"
                     continue
                 attempt.provider = choice.provider
-                calls.append(
-                    (unit, attempt, pool.submit(_call_add, attempt, add_params(unit, choice)))
-                )
+                client = clients.get(choice.provider)
+                future = pool.submit(_call_add, client, add_params(unit, choice))
+                calls.append((unit, attempt, future))
             pending = [
                 unit for unit, attempt, future in calls if _record(attempt, future.result(), unit)
             ]

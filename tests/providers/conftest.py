@@ -1,3 +1,4 @@
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -26,8 +27,10 @@ def _quick_providers(settings):
 
 @pytest.fixture
 def upstream() -> Iterator[FakeUpstream]:
-    with FakeUpstream() as fake:
-        yield fake
+    fake = FakeUpstream().start()
+    yield fake
+    # Its HTTP server takes half a second to notice a shutdown: don't wait for it.
+    threading.Thread(target=fake.stop, daemon=True).start()
 
 
 def connect(fake: FakeUpstream, name: str = "up") -> Provider:

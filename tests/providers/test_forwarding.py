@@ -13,7 +13,7 @@ from smmpanel.providers.models import UpstreamState
 from smmpanel.worker.loop import run_once
 from tests.providers.conftest import connect, later, order_of, upstream_id
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_a_new_order_is_sent_upstream_and_its_id_recorded(followers, upstream):
