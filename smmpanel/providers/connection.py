@@ -6,15 +6,6 @@ from smmpanel.client import Client, Dialect
 from smmpanel.providers.keys import decrypt_key
 from smmpanel.providers.models import Provider
 
-# The names operators give dialects (`smmpanel provider add --dialect`), besides `auto`.
-DIALECTS = {
-    "form": Dialect(),
-    "json": Dialect(body="json"),
-    "json-numeric": Dialect(body="json", numeric_ids=True),
-    "bearer": Dialect(auth="bearer"),
-    "get": Dialect(method="GET"),
-}
-
 
 class Clients:
     """One client per provider for the length of a pass (a client keeps its connections open

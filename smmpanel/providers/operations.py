@@ -1,6 +1,7 @@
 """Adding providers and checking on them. Network calls happen before or after the database
 transaction, never inside it."""
 
+import argparse
 import contextlib
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -9,14 +10,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from smmpanel.client import Balance, ClientError, Dialect, detect_dialect
+from smmpanel.client import Balance, ClientError, Dialect, command, detect_dialect
 from smmpanel.money import quantize
 from smmpanel.providers import connection
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode
 from smmpanel.providers.keys import encrypt_key, key_hint
 from smmpanel.providers.models import Provider
-
-DIALECT_CHOICES = ["auto", *connection.DIALECTS]
 
 
 def provider_named(name: str) -> Provider:
@@ -37,18 +36,24 @@ def _check_new(name: str, url: str, key: str) -> None:
         raise ProviderError(ProviderErrorCode.INVALID_KEY, "The API key is empty")
 
 
-def _dialect(url: str, key: str, name: str) -> Dialect:
-    if name == "auto":
-        try:
-            return detect_dialect(url, key, timeout=settings.PROVIDER_TIMEOUT_SECONDS)
-        except ClientError as error:
-            raise ProviderError(
-                ProviderErrorCode.CONNECTION_FAILED, f"No dialect worked: {error.message}"
-            ) from None
-    if name not in connection.DIALECTS:
-        choices = ", ".join(DIALECT_CHOICES)
-        raise ProviderError(ProviderErrorCode.INVALID_DIALECT, f"Dialect is one of {choices}")
-    return connection.DIALECTS[name]
+def parse_dialect(spec: str) -> Dialect | None:
+    """`auto` -> None; else the words of `smmpanel api --dialect` (`json,bearer`, `get`, …)."""
+    try:
+        return command.parse_dialect(spec)
+    except argparse.ArgumentTypeError as error:
+        raise ProviderError(ProviderErrorCode.INVALID_DIALECT, str(error)) from None
+
+
+def _dialect(url: str, key: str, spec: str) -> Dialect:
+    dialect = parse_dialect(spec)
+    if dialect is not None:
+        return dialect
+    try:
+        return detect_dialect(url, key, timeout=settings.PROVIDER_TIMEOUT_SECONDS)
+    except ClientError as error:
+        raise ProviderError(
+            ProviderErrorCode.CONNECTION_FAILED, f"No dialect worked: {error.message}"
+        ) from None
 
 
 def add_provider(
@@ -62,7 +67,9 @@ def add_provider(
 ) -> Provider:
     """Register a provider after one successful `balance` call (which also gives its currency).
 
-    `dialect="auto"` probes the provider for the dialect it speaks. The key is stored encrypted.
+    `dialect="auto"` probes the provider for the dialect it speaks; otherwise it is given in
+    the words of `smmpanel api --dialect` (`form`, `json`, `get`, `bearer`, `numeric`, …).
+    The key is stored encrypted.
     ProviderError when the provider can't be reached or refuses the key; nothing is stored then.
     """
     name, url, key = name.strip(), url.strip(), key.strip()
