@@ -11,7 +11,7 @@ from smmpanel.orders.models import OrderStatus
 from smmpanel.providers.catalog_import import import_catalog
 from smmpanel.providers.models import UpstreamState
 from smmpanel.worker.loop import run_once
-from tests.providers.conftest import connect, later, order_of, upstream_id
+from tests.providers.fixtures import connect, later, order_of, upstream_id
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from smmpanel.orders.placement import place_order
 from smmpanel.providers.models import UpstreamOrder
 from smmpanel.worker.loop import run_once
 from tests.factories import make_account
-from tests.providers.conftest import LINK, later, order_of, upstream_id
+from tests.providers.fixtures import LINK, later, order_of, upstream_id
 
 pytestmark = pytest.mark.django_db
 

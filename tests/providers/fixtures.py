@@ -1,3 +1,6 @@
+"""Fixtures and helpers for provider tests: a fake upstream panel over real HTTP, a provider
+connected to it, its catalog imported at cost."""
+
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
