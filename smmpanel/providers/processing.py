@@ -6,6 +6,7 @@ per provider, 100 ids per call, providers in parallel.
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from smmpanel.orders.dripfeed import report_runs, runs_of, set_run_progress
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import CancelRequest, CancelStatus, Order, OrderStatus, Run
 from smmpanel.orders.requests import reject_cancel
-from smmpanel.orders.status import apply_status
+from smmpanel.orders.status import StatusReport, apply_status, apply_statuses
 from smmpanel.providers import cancels
 from smmpanel.providers.forwarding import Unit, forward
 from smmpanel.providers.models import LIVE_STATES, UpstreamOrder, UpstreamState
@@ -109,6 +110,7 @@ def _sort_order(work: Pass, order: Order) -> None:
     elif upstream.state == UpstreamState.SENDING:
         _to_review(upstream, CRASHED)
     elif upstream.state == UpstreamState.SENT:
+        upstream.order = order  # loaded already, with its service
         work.to_poll.append(upstream)
 
 
@@ -129,6 +131,7 @@ def _sort_runs(work: Pass, order: Order) -> None:
         elif upstream.state == UpstreamState.SENDING:
             _to_review(upstream, CRASHED)
         elif upstream.state == UpstreamState.SENT:
+            upstream.order = order
             work.to_poll.append(upstream)
 
 
@@ -180,31 +183,45 @@ def _subscription_values(order: Order, report: Report) -> tuple[int | None, dict
 
 
 def _apply_reports(work: Pass, reports: dict[int, Report]) -> None:
-    unchanged: list[int] = []
+    """Apply what the providers said: orders through `apply_statuses` (one transaction for the
+    batch), runs to their parent; then remember, per upstream order, whether it changed."""
+    unchanged: dict[str, list[int]] = defaultdict(list)  # by what the provider said
+    changed: dict[str, list[int]] = defaultdict(list)
+    to_apply: list[StatusReport] = []
     for upstream in work.to_poll:
         report = reports[upstream.pk]
         order = work.orders[upstream.order_id]
-        changed = _apply_report(work, order, upstream, report)
         if report.status is None:
             logger.info("order %s: provider report unusable (%s)", order.pk, report.note)
-            UpstreamOrder.objects.filter(pk=upstream.pk).update(
-                raw_status=report.note[:64], unchanged_polls=F("unchanged_polls") + 1
-            )
-        elif changed:
-            UpstreamOrder.objects.filter(pk=upstream.pk).update(
-                raw_status=report.status, unchanged_polls=0
-            )
+        outcome = _read_report(work, order, upstream, report)
+        if isinstance(outcome, StatusReport):
+            to_apply.append(outcome)
+        if outcome:
+            changed[str(report.status)].append(upstream.pk)
+            work.later(order.pk, next_poll(work.now, 0))
         else:
-            unchanged.append(upstream.pk)
-        polls = 0 if changed else upstream.unchanged_polls + 1
-        work.later(order.pk, next_poll(work.now, polls))
-    if unchanged:
-        UpstreamOrder.objects.filter(pk__in=unchanged).update(
-            unchanged_polls=F("unchanged_polls") + 1
+            unchanged[(report.status or report.note)[:64]].append(upstream.pk)
+            work.later(order.pk, next_poll(work.now, upstream.unchanged_polls + 1))
+    for order_id, result in apply_statuses(to_apply).items():
+        if isinstance(result, OrderError):  # e.g. the operator finished it meanwhile
+            logger.info("order %s: %s", order_id, result.message)
+            work.final.add(order_id)
+        elif result.is_final:
+            work.final.add(order_id)
+    # A few UPDATEs for the whole batch rather than one per order.
+    for raw_status, pks in changed.items():
+        UpstreamOrder.objects.filter(pk__in=pks).update(raw_status=raw_status, unchanged_polls=0)
+    for raw_status, pks in unchanged.items():
+        UpstreamOrder.objects.filter(pk__in=pks).update(
+            raw_status=raw_status, unchanged_polls=F("unchanged_polls") + 1
         )
 
 
-def _apply_report(work: Pass, order: Order, upstream: UpstreamOrder, report: Report) -> bool:
+def _read_report(
+    work: Pass, order: Order, upstream: UpstreamOrder, report: Report
+) -> StatusReport | bool:
+    """A run's report is recorded at once (True if it changed); an order's becomes a
+    StatusReport when it changes anything (False otherwise)."""
     if report.status is None:
         return False
     if upstream.run_id is not None:
@@ -215,6 +232,8 @@ def _apply_report(work: Pass, order: Order, upstream: UpstreamOrder, report: Rep
     details = None
     if order.service.type == OrderType.SUBSCRIPTIONS:
         remains, details = _subscription_values(order, report)
+        if details and order.details.get("posts_served") == details["posts_served"]:
+            details = None
     else:
         remains = clamp(report.remains, order.total_quantity)
     start_count = report.start_count if report.start_count is not None else order.start_count
@@ -223,8 +242,7 @@ def _apply_report(work: Pass, order: Order, upstream: UpstreamOrder, report: Rep
     current = (order.status, order.start_count, order.remains)
     if (report.status, start_count, remains) == current and not details:
         return False
-    work.settle(order, report.status, start_count=start_count, remains=remains, details=details)
-    return True
+    return StatusReport(order.pk, report.status, start_count, remains, details)
 
 
 def _report_parent(work: Pass, order: Order, runs: Iterable[Run]) -> None:
