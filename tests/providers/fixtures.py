@@ -67,3 +67,13 @@ def later(minutes: float = 0, seconds: float = 0):
 
 def upstream_id(order: Order) -> str:
     return order.upstream_orders.get(state="sent").upstream_id
+
+
+def place_many(service: Service, account, count: int) -> list[Order]:
+    """`count` orders of 100 by `account`, each for its own link."""
+    return [
+        place_order(
+            account=account, service=service, params={"link": f"{LINK}/{n}", "quantity": "100"}
+        )
+        for n in range(count)
+    ]

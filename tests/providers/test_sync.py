@@ -6,11 +6,10 @@ from decimal import Decimal
 import pytest
 
 from smmpanel.orders.models import Order, OrderStatus
-from smmpanel.orders.placement import place_order
 from smmpanel.providers.models import UpstreamOrder
 from smmpanel.worker.loop import run_once
 from tests.factories import make_account
-from tests.providers.fixtures import LINK, later, order_of, upstream_id
+from tests.providers.fixtures import later, order_of, place_many, upstream_id
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +22,7 @@ def _sent(service, upstream, quantity=1000, balance="100"):
 
 def test_statuses_are_polled_in_batches_of_100_ids(followers, upstream):
     account, _ = make_account("1000")
-    orders = [
-        place_order(
-            account=account, service=followers, params={"link": f"{LINK}{n}", "quantity": "100"}
-        )
-        for n in range(250)
-    ]
+    orders = place_many(followers, account, 250)
     run_once()
     assert upstream.calls["add"] == 250
     upstream.reset_counts()
