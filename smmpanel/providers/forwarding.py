@@ -135,7 +135,8 @@ def forward(units: Iterable[Unit]) -> None:
     """Place each unit with its first usable route that has not refused it, falling over to the
     next route on a refusal, until one accepts or none is left (`outcome` "exhausted")."""
     pending = list(units)
-    routes = {unit.order.service_id: usable_routes(unit.order.service) for unit in pending}
+    services = {unit.order.service_id: unit.order.service for unit in pending}
+    routes = {pk: usable_routes(service) for pk, service in services.items()}
     tried = {id(unit): _tried(unit) for unit in pending}
     with (
         ThreadPoolExecutor(max_workers=MAX_PARALLEL_CALLS) as pool,
