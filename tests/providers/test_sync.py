@@ -1,12 +1,14 @@
 """Status sync: batches of 100 ids per call, the one status path (refunds exactly once), and
 whatever a provider answers never crashes the worker nor changes an order wrongly."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.providers.models import UpstreamOrder
+from smmpanel.worker.claims import extend_leases
 from smmpanel.worker.loop import run_once
 from tests.factories import make_account
 from tests.providers.fixtures import later, order_of, place_many, upstream_id
@@ -152,3 +154,25 @@ def test_an_order_finished_by_the_operator_meanwhile_is_not_reopened(followers, 
     run_once(later(minutes=1))
     order.refresh_from_db()
     assert order.status == "Canceled" and order.ledger.filter(kind="refund").count() == 1
+
+
+def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, monkeypatch):
+    from django.utils import timezone
+
+    from smmpanel.providers import processing, sync
+    from smmpanel.worker.claims import LEASE_SECONDS
+
+    order, _ = _sent(followers, upstream)
+    monkeypatch.setattr(sync, "KEEPALIVE_SECONDS", 0.05)
+    leases = []
+
+    def renew(model, ids):
+        extend_leases(model, ids)
+        leases.append(Order.objects.get(pk=order.pk).lease_expires_at)
+
+    monkeypatch.setattr(processing, "extend_leases", renew)
+    upstream.fail("slow", actions="status", delay=0.5, times=1)
+    run_once(later(minutes=1))
+    assert leases and all(
+        lease > timezone.now() + timedelta(seconds=LEASE_SECONDS - 10) for lease in leases
+    )
