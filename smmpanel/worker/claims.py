@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 LEASE_SECONDS = 120
 BATCH_SIZE = 100
@@ -31,4 +32,22 @@ def claim_due(model: type[models.Model], now: datetime, limit: int = BATCH_SIZE)
 def release(model: type[models.Model], pk: int, next_attempt_at: datetime | None) -> None:
     model._default_manager.filter(pk=pk).update(
         lease_expires_at=None, next_attempt_at=next_attempt_at
+    )
+
+
+def release_many(model: type[models.Model], next_times: dict[int, datetime | None]) -> None:
+    """Release many leases at once: one UPDATE per distinct next time."""
+    by_time: dict[datetime | None, list[int]] = {}
+    for pk, when in next_times.items():
+        by_time.setdefault(when, []).append(pk)
+    for when, pks in by_time.items():
+        model._default_manager.filter(pk__in=pks).update(
+            lease_expires_at=None, next_attempt_at=when
+        )
+
+
+def extend_leases(model: type[models.Model], ids: list[int]) -> None:
+    """Renew the leases of rows still being worked on (a long provider call in flight)."""
+    model._default_manager.filter(pk__in=ids, lease_expires_at__isnull=False).update(
+        lease_expires_at=timezone.now() + timedelta(seconds=LEASE_SECONDS)
     )
