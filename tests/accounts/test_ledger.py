@@ -85,3 +85,14 @@ def test_a_username_can_be_taken_once():
         create_account(username="taken")
     assert raised.value.code == AccountErrorCode.USERNAME_TAKEN
     assert LedgerEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_ledger_total_is_exact_whatever_the_database_sums_in():
+    """Found by the property test: SQLite sums decimals as floats."""
+    account, _ = make_account()
+    for amount in ("0.03884", "8.25386", "0.02242"):
+        ledger.deposit(account=account, amount=Decimal(amount))
+    ledger.adjust(account=account, amount=Decimal("-0.18819"), reason="correction")
+    assert ledger.ledger_total(account) == Decimal("8.12693")
+    assert str(ledger.ledger_total(account)) == "8.12693"
