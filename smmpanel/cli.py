@@ -46,6 +46,8 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=args.verbosity)
+    # The database cache's table (rate-limit counters) when Redis is not configured.
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -55,11 +57,13 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from smmpanel.backup import running
+
     if not settings.STATIC_ROOT.exists():
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
-    Granian(
+    server = Granian(
         "smmpanel.wsgi:application",
         address=host,
         port=port,
@@ -69,7 +73,10 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         static_path_route=["/static"],
         static_path_mount=[settings.STATIC_ROOT],
         log_access=False,
-    ).serve()
+    )
+    # `smmpanel restore` refuses to replace the database of a running panel.
+    with running():
+        server.serve()
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -84,7 +91,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
     stop = threading.Event()
     # SIGTERM finishes the row in hand and exits; leases cover a worker that dies harder.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    run_forever(stop)
+    from smmpanel.backup import running
+
+    with running():
+        run_forever(stop)
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
@@ -168,6 +178,14 @@ def cmd_service_create(args: argparse.Namespace) -> None:
     _print(args, {"service": service.pk}, f"service {service.pk} created: {service.name}")
 
 
+# The demo runs over plain http on the local machine: the HTTPS-only settings are off for it.
+DEMO_ENVIRONMENT = {
+    "SMMPANEL_SECURE_SSL_REDIRECT": "0",
+    "SMMPANEL_SECURE_COOKIES": "0",
+    "SMMPANEL_HSTS_SECONDS": "0",
+}
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from django.conf import settings
 
@@ -215,6 +233,49 @@ def _provider_parser(commands: argparse._SubParsersAction) -> None:
     from smmpanel.providers.command import add_arguments
 
     add_arguments(commands)
+
+
+# --- backups and staff security ----------------------------------------------------------------
+def cmd_backup(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from smmpanel.backup import backup
+
+    target = backup(target=Path(args.path))
+    size = target.stat().st_size
+    _print(args, {"path": str(target), "bytes": size}, f"backup written to {target} ({size} bytes)")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from smmpanel.backup import restore
+
+    target = restore(source=Path(args.path), force=args.force)
+    _print(args, {"path": str(target)}, f"database {target} restored from {args.path}")
+
+
+def cmd_staff_totp(args: argparse.Namespace) -> None:
+    from smmpanel.staff import totp
+
+    if args.remove:
+        count = totp.remove(username=args.username)
+        data = {"username": args.username, "removed": count}
+        _print(args, data, f"two-factor log-in off for {args.username} ({count} devices removed)")
+    elif args.confirm:
+        totp.confirm(username=args.username, token=args.confirm)
+        data = {"username": args.username, "confirmed": True}
+        _print(args, data, f"two-factor log-in on for {args.username}")
+    else:
+        device = totp.enrol(username=args.username)
+        data = {"username": args.username, "otpauth_uri": device.config_url}
+        _print(
+            args,
+            data,
+            f"Add this to the authenticator app of {args.username} (or as a QR code):\n"
+            f"{device.config_url}\n"
+            f"then confirm: smmpanel staff totp {args.username} --confirm TOKEN",
+        )
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -299,6 +360,26 @@ def _parser() -> argparse.ArgumentParser:
     _provider_parser(commands)
 
     _api_parser(commands)
+    backup = commands.add_parser("backup", help="copy the SQLite database, while it runs")
+    backup.add_argument("path")
+    backup.add_argument("--json", action="store_true")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database with a backup")
+    restore.add_argument("path")
+    restore.add_argument("--force", action="store_true", help="even while the panel runs")
+    restore.add_argument("--json", action="store_true")
+    restore.set_defaults(handler=cmd_restore)
+
+    staff = commands.add_parser("staff", help="operator accounts").add_subparsers(
+        dest="staff_command", required=True
+    )
+    totp = staff.add_parser("totp", help="two-factor log-in (TOTP) of a staff user")
+    totp.add_argument("username")
+    action = totp.add_mutually_exclusive_group()
+    action.add_argument("--confirm", metavar="TOKEN", help="confirm the new device with a token")
+    action.add_argument("--remove", action="store_true", help="turn two-factor log-in off")
+    totp.add_argument("--json", action="store_true")
+    totp.set_defaults(handler=cmd_staff_totp)
     return parser
 
 
@@ -307,14 +388,20 @@ def main(argv: list[str] | None = None) -> None:
     if not getattr(args, "needs_django", True):
         args.handler(args)  # `smmpanel api`: standalone, with its own error replies
         return
+    if args.command == "demo":
+        for name, value in DEMO_ENVIRONMENT.items():
+            os.environ.setdefault(name, value)
     _setup()
     from smmpanel.accounts.errors import AccountError
+    from smmpanel.backup import BackupError
     from smmpanel.catalog.operations import CatalogError
     from smmpanel.providers.errors import ProviderError
+    from smmpanel.staff.totp import StaffError
 
+    refusals = (CommandError, AccountError, CatalogError, ProviderError, BackupError, StaffError)
     try:
         args.handler(args)
-    except (CommandError, AccountError, CatalogError, ProviderError) as error:
+    except refusals as error:
         message = getattr(error, "message", str(error))
         if getattr(args, "json", False):
             print(json.dumps({"error": message}))

@@ -180,3 +180,70 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+
+# --- Reliability and security ----------------------------------------------------------------
+# Production-safe by default (check --deploy passes); `smmpanel demo` and the tests set the
+# HTTPS-only parts off explicitly, so that the demo runs over http on 127.0.0.1.
+SECURE_SSL_REDIRECT = _env_flag("SMMPANEL_SECURE_SSL_REDIRECT", not DEBUG)
+# API clients are scripts: a redirect can't protect a key already sent, and it turns their POST
+# into a GET. Browsers are kept on https by the redirect of the pages and by HSTS.
+SECURE_REDIRECT_EXEMPT = [r"^api(?:/|$)"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("SMMPANEL_SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SMMPANEL_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SMMPANEL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("SMMPANEL_HSTS_PRELOAD", True)
+# The header by which the TLS-terminating proxy says the request came over https ("" = none).
+_proxy_ssl_header = os.environ.get("SMMPANEL_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+# The shared cache (rate-limit counters): the database on one machine, Redis beyond.
+REDIS_URL = os.environ.get("SMMPANEL_REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "smmpanel_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# Rate limits, "N/s", "N/m", "N/h" or "N/d" ("0" = none). The API's defaults only stop runaway
+# scripts; an operator sets tighter ones (e.g. 300/m). See README "Rate limits".
+RATE_LIMIT_API_KEY = os.environ.get("SMMPANEL_RATE_LIMIT_API_KEY", "1000000/h")
+RATE_LIMIT_API_IP = os.environ.get("SMMPANEL_RATE_LIMIT_API_IP", "2000000/h")
+RATE_LIMIT_LOGIN = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN", "10/m")
+# HTTP status of the API's "Too many requests" reply: 200 as the protocol wants, or 429.
+RATE_LIMIT_STATUS = int(os.environ.get("SMMPANEL_RATE_LIMIT_STATUS", "200"))
+# Each process adds its hits to the shared count at most this often per key (0 = every hit).
+RATE_LIMIT_FLUSH_SECONDS = float(os.environ.get("SMMPANEL_RATE_LIMIT_FLUSH_SECONDS", "0.5"))
+# The header holding the client's address when behind a proxy (its last entry is used).
+CLIENT_IP_HEADER = os.environ.get("SMMPANEL_CLIENT_IP_HEADER", "").strip()
+
+# Provider URLs may point at private, loopback or link-local addresses only when allowed.
+ALLOW_PRIVATE_PROVIDERS = _env_flag("SMMPANEL_ALLOW_PRIVATE_PROVIDERS")
+
+# Two-factor log-in of staff (TOTP, django-otp), required of those who enrolled a device.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "smmpanel.staff.apps.StaffAdminConfig"
+)
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+OTP_TOTP_ISSUER = os.environ.get("SMMPANEL_OTP_ISSUER", "smmpanel")
+
+# Secrets (API keys, passwords, tokens) are masked in every log line.
+LOGGING["filters"] = {"secrets": {"()": "smmpanel.logredact.RedactSecrets"}}
+LOGGING["handlers"] = {
+    "console": {"class": "logging.StreamHandler", "filters": ["secrets"]},
+}

@@ -9,6 +9,10 @@ import tempfile
 
 os.environ.setdefault("SMMPANEL_DATA_DIR", tempfile.mkdtemp(prefix="smmpanel-test-"))
 os.environ.setdefault("SMMPANEL_SECRET_KEY", "test-secret-key-not-for-production")
+# The test client and the test servers speak plain http on 127.0.0.1.
+os.environ.setdefault("SMMPANEL_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SMMPANEL_SECURE_COOKIES", "0")
+os.environ.setdefault("SMMPANEL_HSTS_SECONDS", "0")
 if url := os.environ.get("SMMPANEL_TEST_DATABASE_URL"):
     os.environ["SMMPANEL_DATABASE_URL"] = url
 else:

@@ -135,7 +135,8 @@ def refund(
 
 def ledger_total(account: Account) -> Decimal:
     total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else ZERO
+    # SQLite sums decimals in floating point (0.42342 comes back as 0.423419999999999).
+    return quantize(total) if total is not None else ZERO
 
 
 def audit() -> list[tuple[Account, Decimal]]:

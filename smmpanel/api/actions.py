@@ -17,7 +17,7 @@ from smmpanel.catalog.models import Product
 from smmpanel.orders import product_orders
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder, Refill
-from smmpanel.orders.placement import place_order, service_for_order
+from smmpanel.orders.placement import place_order, replayed_order, service_for_order
 from smmpanel.orders.requests import (
     owned_order,
     owned_refill,
@@ -67,8 +67,11 @@ def services(account: Account, params: dict[str, str]) -> Reply:
 
 # --- orders ---------------------------------------------------------------------------------
 def add(account: Account, params: dict[str, str]) -> Reply:
-    service = service_for_order(params.get("service"))
-    order = place_order(account=account, service=service, params=params)
+    key = params.get("idempotency_key")
+    order = replayed_order(account=account, params=params, idempotency_key=key)
+    if order is None:
+        service = service_for_order(params.get("service"))
+        order = place_order(account=account, service=service, params=params, idempotency_key=key)
     return {"order": order.pk}
 
 
@@ -169,13 +172,24 @@ def products(account: Account, params: dict[str, str]) -> Reply:
 
 
 def add_product_order(account: Account, params: dict[str, str]) -> Reply:
-    product = product_orders.product_for_order(params.get("product"))
-    order = product_orders.place_product_order(
+    quantity, require = params.get("quantity", ""), params.get("require", "")
+    key = params.get("idempotency_key")
+    order = product_orders.replayed_product_order(
         account=account,
-        product=product,
-        quantity=params.get("quantity", ""),
-        require=params.get("require", ""),
+        product_id=params.get("product"),
+        quantity=quantity,
+        require=require,
+        idempotency_key=key,
     )
+    if order is None:
+        product = product_orders.product_for_order(params.get("product"))
+        order = product_orders.place_product_order(
+            account=account,
+            product=product,
+            quantity=quantity,
+            require=require,
+            idempotency_key=key,
+        )
     return {"order": order.pk}
 
 

@@ -1,7 +1,8 @@
 """Every dialect of API v2 in, one shape out: (key, action, params) with string values.
 
 Accepted: GET with a query string; POST with a form, multipart or JSON object body (query-string
-parameters merged in under the body's); the key as `key` or `Authorization: Bearer`.
+parameters merged in under the body's); the key as `key` or `Authorization: Bearer`; the
+`Idempotency-Key` header as the `idempotency_key` parameter.
 """
 
 import json
@@ -108,4 +109,8 @@ def parse(request: HttpRequest) -> ApiRequest:
         raise DialectError("a parameter is too long or holds a NUL")
     key = params.pop("key", "") or _bearer(request)
     action = params.pop("action", "").lower()
+    # Safe retries: the `Idempotency-Key` header, unless the parameter is given.
+    header_key = request.headers.get("Idempotency-Key", "").strip()
+    if header_key and not params.get("idempotency_key"):
+        params["idempotency_key"] = header_key
     return ApiRequest(key=key or None, action=action, params=params)

@@ -8,11 +8,14 @@ and the result or the domain's error becomes the protocol's reply. Errors are HT
 import logging
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
+from smmpanel import ratelimit
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import authenticate_key
 from smmpanel.api import dialect
@@ -24,6 +27,7 @@ logger = logging.getLogger(__name__)
 CONTENT_TYPE = "application/json; charset=utf-8"
 INCORRECT_REQUEST = "Incorrect request"
 TOO_MANY_IDS = f"Too many IDs: maximum is {MAX_IDS}"
+TOO_MANY_REQUESTS = "Too many requests"
 
 
 def json_response(reply: object, status: int = 200) -> HttpResponse:
@@ -35,12 +39,23 @@ def error_response(message: str, status: int = 200) -> HttpResponse:
     return json_response({"error": message}, status=status)
 
 
+def too_many_requests() -> HttpResponse:
+    return error_response(TOO_MANY_REQUESTS, status=settings.RATE_LIMIT_STATUS)
+
+
+# Error reports (and the debug page) never show the key, whichever way it came.
 @csrf_exempt
+@sensitive_post_parameters("key", "password")
+@sensitive_variables("api_request")
 def endpoint(request: HttpRequest) -> HttpResponse:
+    if not ratelimit.allow_api_ip(request):
+        return too_many_requests()
     try:
         api_request = dialect.parse(request)
     except dialect.DialectError:
         return error_response(INCORRECT_REQUEST)
+    if api_request.key and not ratelimit.allow_api_key(api_request.key):
+        return too_many_requests()
     # The protocol's wordings are English whatever language the panel pages use.
     with translation.override("en"):
         try:

@@ -31,6 +31,7 @@ class OrderErrorCode(StrEnum):
     PRODUCT_DISABLED = "product_disabled"
     OUT_OF_STOCK = "out_of_stock"
     NOT_ENOUGH_STOCK = "not_enough_stock"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 MESSAGES = {
@@ -63,6 +64,9 @@ MESSAGES = {
     OrderErrorCode.PRODUCT_DISABLED: _("Product is disabled"),
     OrderErrorCode.OUT_OF_STOCK: _("Product is out of stock"),
     OrderErrorCode.NOT_ENOUGH_STOCK: _("Not enough stock: {available} available"),
+    OrderErrorCode.IDEMPOTENCY_KEY_REUSED: _(
+        "This idempotency key was already used with different parameters"
+    ),
 }
 
 

@@ -76,8 +76,19 @@ class Order(models.Model):
     # The worker's queue: due work and the lease of whoever holds it.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Safe retries: the customer's key for this request and a digest of its parameters.
+    # NULL, not "": no key, so the unique constraint leaves such orders alone.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="order_idempotency_key",
+            ),
+        ]
         indexes = [
             models.Index(fields=["account", "-id"], name="order_account_recent"),
             models.Index(
@@ -209,8 +220,18 @@ class ProductOrder(models.Model):
     note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # NULL, not "": no key, so the unique constraint leaves such orders alone.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="product_order_idempotency_key",
+            ),
+        ]
         indexes = [models.Index(fields=["account", "-id"], name="product_order_account_recent")]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from smmpanel import rows
@@ -12,6 +12,7 @@ from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.money import MAX_AMOUNT
+from smmpanel.orders import idempotency
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
 from smmpanel.orders.requests import parse_id
@@ -41,37 +42,72 @@ def _check_duplicate_link(service: Service, link: str) -> None:
         raise OrderError(OrderErrorCode.DUPLICATE_LINK)
 
 
-def place_order(*, account: Account, service: Service, params: Mapping[str, str]) -> Order:
+def replayed_order(
+    *, account: Account, params: Mapping[str, str], idempotency_key: str | None
+) -> Order | None:
+    """The account's order placed earlier with this idempotency key and these parameters, if any
+    (OrderError IDEMPOTENCY_KEY_REUSED when the parameters differ). Lets a retry get its order back
+    even when the service has changed since."""
+    key = idempotency.clean_key(idempotency_key)
+    digest = idempotency.fingerprint("service", params)
+    return idempotency.replayed(Order, account=account, key=key, digest=digest)
+
+
+def place_order(
+    *,
+    account: Account,
+    service: Service,
+    params: Mapping[str, str],
+    idempotency_key: str | None = None,
+) -> Order:
     """Check `params` against `service`, then debit the charge and create the order atomically.
 
     The account row is locked for the debit, so concurrent orders can never overspend: an order
     that does not fit the balance raises AccountError(NOT_ENOUGH_FUNDS) and leaves no trace.
+
+    With an `idempotency_key`, the order is placed at most once per account and key, even when
+    retries arrive concurrently (a unique constraint): a retry returns the original order and
+    charges nothing; the same key with other parameters raises OrderError IDEMPOTENCY_KEY_REUSED.
     """
+    key = idempotency.clean_key(idempotency_key)
+    digest = (
+        idempotency.fingerprint("service", {**params, "service": str(service.pk)}) if key else ""
+    )
+    if earlier := idempotency.replayed(Order, account=account, key=key, digest=digest):
+        return earlier
     draft = validate_order(service, params)
     if draft.charge >= MAX_AMOUNT:
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
     now = timezone.now()
-    with transaction.atomic():
-        _check_duplicate_link(service, draft.link)
-        order = rows.insert(
-            Order(
-                account=account,
-                service=service,
-                link=draft.link,
-                quantity=draft.quantity,
-                runs=draft.runs,
-                interval=draft.interval,
-                details=draft.details,
-                charge=draft.charge,
-                remains=draft.total_quantity,
-                next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
+    try:
+        with transaction.atomic():
+            _check_duplicate_link(service, draft.link)
+            order = rows.insert(
+                Order(
+                    account=account,
+                    service=service,
+                    link=draft.link,
+                    quantity=draft.quantity,
+                    runs=draft.runs,
+                    interval=draft.interval,
+                    details=draft.details,
+                    charge=draft.charge,
+                    remains=draft.total_quantity,
+                    next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
+                    idempotency_key=key,
+                    idempotency_fingerprint=digest,
+                )
             )
-        )
-        ledger.charge(
-            account_id=account.pk,
-            amount=draft.charge,
-            reason=f"Order {order.pk}",
-            order_id=order.pk,
-        )
+            ledger.charge(
+                account_id=account.pk,
+                amount=draft.charge,
+                reason=f"Order {order.pk}",
+                order_id=order.pk,
+            )
+    except (IntegrityError, OrderError):
+        # A concurrent retry won the key (or, with the duplicate-link rule, the link): its order.
+        if earlier := idempotency.replayed(Order, account=account, key=key, digest=digest):
+            return earlier
+        raise
     return order

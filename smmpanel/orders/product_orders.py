@@ -1,13 +1,14 @@
 """Orders of digital products: Auto products are delivered from stock at once, Service products
 by the operator."""
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Product, ProductItem
 from smmpanel.money import ZERO, proportional_part, quantize
+from smmpanel.orders import idempotency
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import (
     FINAL_STATUSES,
@@ -35,13 +36,42 @@ def in_stock(product: Product) -> int:
     return ProductItem.objects.filter(product=product, product_order__isnull=True).count()
 
 
+def _digest(product_id: str | int | None, quantity: str, require: str) -> str:
+    params = {"product": str(product_id), "quantity": quantity, "require": require}
+    return idempotency.fingerprint("product", params)
+
+
+def replayed_product_order(
+    *,
+    account: Account,
+    product_id: str | None,
+    quantity: str,
+    require: str = "",
+    idempotency_key: str | None,
+) -> ProductOrder | None:
+    """The account's product order placed earlier with this key and these parameters, if any."""
+    key = idempotency.clean_key(idempotency_key)
+    digest = _digest(product_id, quantity, require)
+    return idempotency.replayed(ProductOrder, account=account, key=key, digest=digest)
+
+
 def place_product_order(
-    *, account: Account, product: Product, quantity: str, require: str = ""
+    *,
+    account: Account,
+    product: Product,
+    quantity: str,
+    require: str = "",
+    idempotency_key: str | None = None,
 ) -> ProductOrder:
     """Charge for `quantity` units and, for an Auto product, deliver them from stock, atomically.
 
     Stock items are locked (skipped when another order holds them), so no item is sold twice.
+    With an `idempotency_key`, placed at most once per account and key, as `place_order`.
     """
+    key = idempotency.clean_key(idempotency_key)
+    digest = _digest(product.pk, quantity, require) if key else ""
+    if earlier := idempotency.replayed(ProductOrder, account=account, key=key, digest=digest):
+        return earlier
     if quantity == "":
         raise OrderError(OrderErrorCode.MISSING_FIELD, field="quantity")
     number = parse_whole(quantity)
@@ -56,18 +86,30 @@ def place_product_order(
     if product.require and not require:
         raise OrderError(OrderErrorCode.MISSING_FIELD, field="require")
     charge = quantize(product.rate * number)
-    with transaction.atomic():
-        order = ProductOrder.objects.create(
-            account=account, product=product, quantity=number, require=require, charge=charge
-        )
-        ledger.charge(
-            account_id=account.pk,
-            amount=charge,
-            reason=f"Product order {order.pk}",
-            product_order_id=order.pk,
-        )
-        if product.type == Product.Type.AUTO:
-            _deliver_from_stock(order, number)
+    try:
+        with transaction.atomic():
+            order = ProductOrder.objects.create(
+                account=account,
+                product=product,
+                quantity=number,
+                require=require,
+                charge=charge,
+                idempotency_key=key,
+                idempotency_fingerprint=digest,
+            )
+            ledger.charge(
+                account_id=account.pk,
+                amount=charge,
+                reason=f"Product order {order.pk}",
+                product_order_id=order.pk,
+            )
+            if product.type == Product.Type.AUTO:
+                _deliver_from_stock(order, number)
+    except IntegrityError:
+        # A concurrent retry won the key: its order.
+        if earlier := idempotency.replayed(ProductOrder, account=account, key=key, digest=digest):
+            return earlier
+        raise
     return order
 
 

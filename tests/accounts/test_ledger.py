@@ -105,3 +105,14 @@ def test_the_largest_balance_is_kept_to_the_last_digit_and_one_beyond_it_is_refu
 def authenticate_key_balance(account: Account) -> Decimal:
     """The balance as the API reads it (a written-out query, not the ORM)."""
     return authenticate_key(issue_api_key(account=account)).balance
+
+
+@pytest.mark.django_db
+def test_ledger_total_is_exact_whatever_the_database_sums_in():
+    """Found by the property test: SQLite sums decimals as floats."""
+    account, _ = make_account()
+    for amount in ("0.03884", "8.25386", "0.02242"):
+        ledger.deposit(account=account, amount=Decimal(amount))
+    ledger.adjust(account=account, amount=Decimal("-0.18819"), reason="correction")
+    assert ledger.ledger_total(account) == Decimal("8.12693")
+    assert str(ledger.ledger_total(account)) == "8.12693"

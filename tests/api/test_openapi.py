@@ -172,9 +172,16 @@ def test_every_body_type_has_the_same_request_schema():
 def test_add_documents_every_order_type_field():
     fields = {field.name for spec in SPECS.values() for field in spec.fields}
     documented = set(SCHEMAS["AddRequest"]["properties"])
-    assert fields | {"key", "action", "service", "link", "quantity", "runs", "interval"} == (
-        documented
-    )
+    assert fields | {
+        "key",
+        "action",
+        "service",
+        "link",
+        "quantity",
+        "runs",
+        "interval",
+        "idempotency_key",
+    } == (documented)
     get_parameters = {
         _at(parameter["$ref"].removeprefix("#"))["name"]
         for parameter in DOCUMENT["paths"][API]["get"]["parameters"]
@@ -407,6 +414,28 @@ def test_add_errors_conform(panel_server, params, message):
     assert_error(
         post(panel_server, key, action="add", **{"service": service.pk, **params}), message
     )
+
+
+@e2e
+def test_add_retried_with_an_idempotency_key_conforms(panel_server):
+    _, key = make_account("10")
+    service = make_service()
+    params = {"service": service.pk, "link": LINK, "quantity": 100, "idempotency_key": "a-1"}
+    first = check(post(panel_server, key, action="add", **params), "OrderCreated")
+    assert check(post(panel_server, key, action="add", **params), "OrderCreated") == first
+    assert_error(
+        post(panel_server, key, action="add", **{**params, "quantity": 200}),
+        "This idempotency key was already used with different parameters",
+    )
+    header = _at("/components/parameters/IdempotencyKeyHeader")
+    assert header["in"] == "header"
+    by_header = httpx.post(
+        panel_server.api,
+        data={"key": key, "action": "add", **{**params, "idempotency_key": ""}},
+        headers={header["name"]: "a-1"},
+        timeout=10,
+    )
+    assert check(by_header, "OrderCreated") == first
 
 
 @e2e

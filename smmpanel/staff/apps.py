@@ -1,0 +1,12 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class StaffAdminConfig(AdminConfig):
+    """The Django admin, on a site whose log-in is throttled and asks enrolled staff for a TOTP
+    token."""
+
+    default_site = "smmpanel.staff.site.StaffAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from smmpanel.staff import checks  # noqa: F401  (registers the settings checks)

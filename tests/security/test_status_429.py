@@ -1,0 +1,24 @@
+"""The operator's choice of HTTP 429 for "Too many requests"."""
+
+import pytest
+from django.test import override_settings
+
+from tests.factories import make_account
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(RATE_LIMIT_API_KEY="2/d", RATE_LIMIT_FLUSH_SECONDS=0, RATE_LIMIT_STATUS=429)
+def test_the_operator_may_answer_429(client):
+    _, key = make_account("1")
+    replies = [client.post("/api/v2", {"key": key, "action": "balance"}) for _ in range(3)]
+    assert [reply.status_code for reply in replies] == [200, 200, 429]
+    assert replies[2]["Content-Type"] == "application/json; charset=utf-8"
+    assert replies[2].json() == {"error": "Too many requests"}
+
+
+@override_settings(RATE_LIMIT_API_KEY="0", RATE_LIMIT_API_IP="0")
+def test_zero_turns_the_limits_off(client):
+    _, key = make_account("1")
+    replies = [client.post("/api/v2", {"key": key, "action": "balance"}) for _ in range(30)]
+    assert all("balance" in reply.json() for reply in replies)
