@@ -145,3 +145,20 @@ def test_session_cookie_is_http_only(client, customer):
     )
     assert response.cookies["sessionid"]["httponly"]
     assert response.cookies["sessionid"]["samesite"] == "Lax"
+
+
+def test_dates_are_shown_in_the_customers_time_zone(browser, customer):
+    from datetime import UTC, datetime
+
+    from smmpanel.accounts.models import LedgerEntry
+
+    LedgerEntry.objects.filter(account=customer).update(
+        created_at=datetime(2026, 1, 2, 23, 30, tzinfo=UTC)
+    )
+    assert "2026-01-02 23:30" in browser.get("/transactions/").content.decode()
+    customer.timezone = "Asia/Ho_Chi_Minh"
+    customer.save(update_fields=["timezone"])
+    page = browser.get("/transactions/").content.decode()
+    assert "2026-01-03 06:30" in page and "2026-01-02 23:30" not in page
+    csv_body = b"".join(browser.get("/transactions/export.csv").streaming_content).decode()
+    assert "2026-01-03T06:30:00+07:00" in csv_body
