@@ -162,3 +162,16 @@ def test_dates_are_shown_in_the_customers_time_zone(browser, customer):
     assert "2026-01-03 06:30" in page and "2026-01-02 23:30" not in page
     csv_body = b"".join(browser.get("/transactions/export.csv").streaming_content).decode()
     assert "2026-01-03T06:30:00+07:00" in csv_body
+
+
+def test_sign_up_and_password_reset_are_throttled(db):
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    for _ in range(10):
+        client.post("/accounts/password-reset/", {"email": "victim@example.com"})
+    response = client.post("/accounts/password-reset/", {"email": "victim@example.com"})
+    assert response.status_code == 429
+    for _ in range(10):
+        client.post("/accounts/signup/", {"username": "same", "email": "x@example.com"})
+    response = client.post("/accounts/signup/", {"username": "same", "email": "x@example.com"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
