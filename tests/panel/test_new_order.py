@@ -154,6 +154,19 @@ def test_a_300_character_name_renders_everywhere(browser, customer):
         assert name in response.content.decode()
 
 
+def test_the_page_starts_with_one_category_and_the_search_spans_all(browser):
+    first = make_service(name="Instagram Likes Indo", category="Instagram")
+    second = make_service(name="TikTok Likes Indo", category="TikTok")
+    page = browser.get("/").content.decode()
+    assert first.name in page and second.name not in page
+    page = browser.get(f"/?service={second.pk}").content.decode()
+    assert second.name in page and first.name not in page
+    options = browser.get(
+        "/order/services/", {"category": first.category_id, "q": "likes indo"}, **HTMX
+    ).content.decode()
+    assert first.name in options and second.name in options
+
+
 def test_service_search_finds_by_name_and_id(browser):
     wanted = make_service(name="TikTok Views Murah", category="TikTok")
     other = make_service(name="Instagram Likes")
