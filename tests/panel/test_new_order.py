@@ -271,3 +271,9 @@ def test_a_subscription_and_a_web_traffic_order_through_the_form(browser, custom
     assert browser.post("/", data).status_code == 302
     order = Order.objects.get(service=traffic)
     assert order.details["device"] == 2 and order.details["google_keyword"] == "jasa smm murah"
+
+
+def test_a_live_part_sends_a_logged_out_browser_to_the_login_page(client, db):
+    response = client.post("/order/preview/", {}, **HTMX)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/"
