@@ -102,8 +102,9 @@ def log_in(page: Page, url: str, password: str) -> None:
     page.wait_for_url(f"{url}/")
 
 
-def shoot(page: Page, url: str, name: str, size: str) -> None:
-    page.screenshot(path=str(OUT / f"{name}-{size}.png"))
+def shoot(page: Page, url: str, name: str, size: str, full_page: bool = False) -> None:
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(OUT / f"{name}-{size}.png"), full_page=full_page)
     print(f"docs/screenshots/{name}-{size}.png")
 
 
@@ -131,7 +132,8 @@ def main() -> None:
                 page.fill("#id_link", "https://instagram.com/kopi.kenangan")
                 page.fill("#id_quantity", "2500")
                 page.wait_for_selector("[data-testid=charge]")
-                shoot(page, url, "new-order", size)
+                page.locator("#id_quantity").blur()
+                shoot(page, url, "new-order", size, full_page=True)
                 page.goto(f"{url}/orders/")
                 shoot(page, url, "orders", size)
                 page.goto(f"{url}/funds/")
