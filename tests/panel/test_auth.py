@@ -87,6 +87,10 @@ def test_email_verification_when_switched_on(client, db, settings):
     assert get_user_model().objects.get(username="tuan").is_active
     assert client.get("/").status_code == 200
     assert client.get("/accounts/verify/forged:token/").status_code == 400
+    # Used again, the link does not log anybody in.
+    stranger = Client()
+    assert stranger.get(link.split("testserver", 1)[1])["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in stranger.session
 
 
 def test_profile_saves_timezone_and_language(browser, customer):
@@ -175,3 +179,13 @@ def test_sign_up_and_password_reset_are_throttled(db):
     response = client.post("/accounts/signup/", {"username": "same", "email": "x@example.com"})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+
+
+def test_choosing_the_browsers_language_forgets_the_chosen_one(browser, customer):
+    browser.post("/language/", {"language": "vi", "next": "/"})
+    response = browser.post(
+        "/accounts/profile/", {"email": "alice@example.com", "timezone": "UTC", "language": ""}
+    )
+    assert response.cookies["django_language"]["max-age"] == 0
+    page = browser.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert '<html lang="id">' in page
