@@ -107,6 +107,15 @@ def test_customer_journey(panel_server, chromium):
     customer.wait_for_selector("text=Approved")
     assert customer.get_by_test_id("balance").inner_text() == shown(Decimal("50"))
 
+    # The search narrows the service picker as the customer types.
+    customer.goto(f"{url}/")
+    customer.fill("#id_q", "custom comm")
+    customer.wait_for_function(
+        "() => document.querySelectorAll('#id_service option[value]:not([value=\"\"])').length"
+        " === 1"
+    )
+    assert customer.locator(f"#id_service option[value='{comments.pk}']").count() == 1
+
     # A Default order, a Custom Comments order, a drip-feed order.
     first = place(
         customer,
