@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from smmpanel.api import openapi
 from smmpanel.api.views import endpoint, json_response
@@ -19,6 +19,15 @@ if settings.BENCH_CEILING:
         return json_response({"balance": "100.84292", "currency": "USD"})
 
     urlpatterns.append(path("bench/ceiling", ceiling))
+
+# --- the web panel: payments' callbacks, log-in, then the customer pages at the root ----------
+from smmpanel.panel.urls import accounts_urlpatterns  # noqa: E402
+
+urlpatterns += [
+    path("", include("smmpanel.payments.urls")),
+    *accounts_urlpatterns,
+    path("", include("smmpanel.panel.urls")),
+]
 
 handler400 = "smmpanel.api.views.bad_request"
 handler404 = "smmpanel.api.views.not_found"
