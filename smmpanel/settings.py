@@ -58,6 +58,13 @@ CURRENCY = os.environ.get("SMMPANEL_CURRENCY", "USD").strip().upper()
 # Refuse a second active order for the same service and link (an operator's choice).
 REFUSE_DUPLICATE_LINK = _env_flag("SMMPANEL_REFUSE_DUPLICATE_LINK")
 
+# --- operator settings (defaults; the back-office stores overrides, see configuration/) ---
+# The panel's name in page titles and headers.
+PANEL_NAME = os.environ.get("SMMPANEL_PANEL_NAME", "smmpanel").strip() or "smmpanel"
+# API requests per minute and key; 0 means no limit.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("SMMPANEL_API_REQUESTS_PER_MINUTE", "0"))
+# --- end operator settings ---
+
 # Simulated fulfilment: how long an order takes from placement to its final status, and how
 # often (in percent) it ends Partial instead of Completed.
 SIMULATED_SECONDS = float(os.environ.get("SMMPANEL_SIMULATED_SECONDS", "60"))
@@ -79,6 +86,8 @@ INSTALLED_APPS = [
     "smmpanel.accounts",
     "smmpanel.catalog",
     "smmpanel.orders",
+    "smmpanel.configuration",
+    "smmpanel.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia"), ("vi", "Tiếng Việt")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

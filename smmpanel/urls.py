@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from smmpanel.api import openapi
 from smmpanel.api.views import endpoint, json_response
@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     path("api/v2/openapi.json", openapi.document, name="openapi"),
     path("admin/", admin.site.urls),
+    path("backoffice/", include("smmpanel.backoffice.urls")),
 ]
 
 if settings.BENCH_CEILING:

@@ -117,3 +117,13 @@ def panel_server(smmpanel_env) -> Iterator[PanelServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_panel_settings() -> Iterator[None]:
+    """Each test reads the panel settings of its own database, not a row cached by another."""
+    from smmpanel.configuration.current import invalidate
+
+    invalidate()
+    yield
+    invalidate()

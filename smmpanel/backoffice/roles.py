@@ -1,0 +1,46 @@
+"""The operators' roles, as Django groups: "admin" may do everything, "support" may see and act
+on orders, refills and cancels but not change prices, the catalog, balances, users or settings.
+
+The same permissions guard the back-office pages and the Django admin. A superuser is an admin.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+ADMIN = "admin"
+SUPPORT = "support"
+
+# Permission codenames (app_label.codename) of the support role.
+SUPPORT_PERMISSIONS = (
+    "orders.view_order",
+    "orders.change_order",
+    "orders.view_refill",
+    "orders.change_refill",
+    "orders.view_cancelrequest",
+    "orders.change_cancelrequest",
+    "orders.view_productorder",
+    "orders.change_productorder",
+    "catalog.view_category",
+    "catalog.view_service",
+    "catalog.view_product",
+    "accounts.view_account",
+)
+
+
+def _permissions(names: tuple[str, ...]) -> list[Permission]:
+    found: list[Permission] = []
+    for name in names:
+        app_label, codename = name.split(".")
+        found.extend(
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
+    return found
+
+
+def ensure_groups(**kwargs: Any) -> None:
+    """Create or complete the two groups (run after every migrate)."""
+    admin, _ = Group.objects.get_or_create(name=ADMIN)
+    admin.permissions.set(Permission.objects.all())
+    support, _ = Group.objects.get_or_create(name=SUPPORT)
+    support.permissions.set(_permissions(SUPPORT_PERMISSIONS))
