@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.catalog.models import Fulfilment
-from smmpanel.money import ZERO
+from smmpanel.money import ZERO, quantize
 from smmpanel.orders.models import (
     FINAL_STATUSES,
     CancelRequest,
@@ -52,7 +52,7 @@ def revenue_between(start: datetime, end: datetime) -> Decimal:
         created_at__lt=end,
         kind__in=[LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.REFUND],
     ).aggregate(total=Sum("amount"))["total"]
-    return -(moved or ZERO)
+    return ZERO - quantize(moved or ZERO)
 
 
 def today() -> dict:
@@ -68,7 +68,7 @@ def today() -> dict:
     if has_cost():
         costed = orders.filter(**{f"{COST_FIELD}__isnull": False})
         sums = costed.aggregate(charge=Sum("charge"), cost=Sum(COST_FIELD), n=Count("pk"))
-        figures["profit"] = (sums["charge"] or ZERO) - (sums["cost"] or ZERO)
+        figures["profit"] = quantize((sums["charge"] or ZERO) - (sums["cost"] or ZERO))
         figures["costed"] = sums["n"]
     return figures
 
@@ -102,7 +102,7 @@ def last_days(days: int = DAYS) -> list[Day]:
         Day(
             day=first + timedelta(days=n),
             orders=counts.get(first + timedelta(days=n), 0),
-            revenue=-(money.get(first + timedelta(days=n)) or ZERO),
+            revenue=ZERO - quantize(money.get(first + timedelta(days=n)) or ZERO),
         )
         for n in range(days)
     ]
