@@ -154,6 +154,7 @@ def update_service(*, service_id: int, **values: object) -> tuple[dict, dict]:
             else:
                 setattr(service, name, value)
         service.save()
+        service.refresh_from_db()
         return before, service_values(service)
 
 

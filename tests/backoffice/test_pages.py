@@ -30,7 +30,15 @@ def pages(shop: dict) -> dict[str, str]:
     }
 
 
-SUPPORT_ALLOWED = {"dashboard", "orders", "orders filtered", "requests", "services", "users", "user"}
+SUPPORT_ALLOWED = {
+    "dashboard",
+    "orders",
+    "orders filtered",
+    "requests",
+    "services",
+    "users",
+    "user",
+}
 
 
 def test_every_page_renders_for_an_admin(admin_op, shop):
@@ -53,7 +61,10 @@ def test_support_is_not_shown_the_controls_it_may_not_use(support_op, admin_op, 
     assert reverse("backoffice:service_create") not in services
     assert reverse("backoffice:service_bulk") not in services
     user_page = support_op.get(reverse("backoffice:user", args=[shop["account"].pk]))
-    assert reverse("backoffice:user_adjust", args=[shop["account"].pk]) not in user_page.content.decode()
+    assert (
+        reverse("backoffice:user_adjust", args=[shop["account"].pk])
+        not in user_page.content.decode()
+    )
     nav = support_op.get(reverse("backoffice:dashboard")).content.decode()
     assert reverse("backoffice:settings") not in nav
     assert reverse("backoffice:audit") not in nav
@@ -63,9 +74,7 @@ def test_support_is_not_shown_the_controls_it_may_not_use(support_op, admin_op, 
     assert reverse("backoffice:audit") in admin_nav
 
 
-def test_support_posts_to_money_and_price_actions_are_refused_and_change_nothing(
-    support_op, shop
-):
+def test_support_posts_to_money_and_price_actions_are_refused_and_change_nothing(support_op, shop):
     account = shop["account"]
     refused = [
         (reverse("backoffice:user_adjust", args=[account.pk]), {"amount": "50", "reason": "x"}),
