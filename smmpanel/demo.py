@@ -79,6 +79,7 @@ def seed() -> dict:
             ledger.deposit(account=account, amount=OPENING_BALANCE, reason="Demo balance")
         if not Service.objects.exists():
             _seed_catalog()
+        _seed_payment_methods()
     account.refresh_from_db()
     return {
         "admin": ADMIN,
@@ -116,4 +117,22 @@ def _seed_catalog() -> None:
         ProductItem.objects.bulk_create(
             ProductItem(product=product, value=f"demo{n}@example.com | pass{n}")
             for n in range(stock)
+        )
+
+
+def _seed_payment_methods() -> None:
+    """A bank transfer the operator approves, and the sandbox gateway (when enabled)."""
+    from smmpanel.payments.models import PaymentMethod
+
+    PaymentMethod.objects.get_or_create(
+        gateway="manual",
+        defaults={
+            "name": "Bank transfer",
+            "instructions": "Transfer to: Demo Bank 123-456-789 (Demo Panel).\n"
+            "Then enter the amount and the transfer's reference below.",
+        },
+    )
+    if settings.PAYMENT_SANDBOX:
+        PaymentMethod.objects.get_or_create(
+            gateway="sandbox", defaults={"name": "Sandbox card (test)"}
         )

@@ -172,3 +172,54 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SMMPANEL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- the web panel: customer pages, payments, languages ------------------------------------------
+INSTALLED_APPS += ["smmpanel.payments", "smmpanel.panel"]
+# The language of a page: the customer's profile, else the language cookie, else the browser's.
+# Each app keeps its own `locale/` (makemessages per app), so branches don't collide in one file.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "smmpanel.panel.middleware.PanelLocaleMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "smmpanel.panel.middleware.CustomerPreferencesMiddleware",
+)
+_template_options: dict = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options["context_processors"] += [
+    "django.template.context_processors.i18n",
+    "smmpanel.panel.context.panel",
+]
+LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia"), ("vi", "Tiếng Việt")]
+PANEL_NAME = os.environ.get("SMMPANEL_NAME", "smmpanel")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "panel:new_order"
+LOGOUT_REDIRECT_URL = "login"
+# Sign-up asks to confirm the e-mail address before the first log-in (off by default).
+EMAIL_VERIFICATION = _env_flag("SMMPANEL_EMAIL_VERIFICATION")
+# Without an SMTP host, e-mails (password reset, verification) are written to the log.
+EMAIL_HOST = os.environ.get("SMMPANEL_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("SMMPANEL_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("SMMPANEL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SMMPANEL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = EMAIL_PORT == 587
+DEFAULT_FROM_EMAIL = os.environ.get("SMMPANEL_EMAIL_FROM", "smmpanel@localhost")
+# Cookies: HttpOnly, SameSite=Lax, and Secure when the panel is served over HTTPS.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("SMMPANEL_SECURE_COOKIES")
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Payment plug-ins (dotted paths of `smmpanel.payments.gateway.Gateway` classes).
+PAYMENT_GATEWAYS = [
+    "smmpanel.payments.manual.ManualTransfer",
+    "smmpanel.payments.sandbox.SandboxGateway",
+]
+# The sandbox gateway creates money from nothing: for tests and demos only.
+PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
+PAYMENT_SANDBOX_SECRET = (
+    os.environ.get("SMMPANEL_PAYMENT_SANDBOX_SECRET") or f"sandbox:{SECRET_KEY}"
+)

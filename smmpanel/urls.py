@@ -21,6 +21,15 @@ if settings.BENCH_CEILING:
 
     urlpatterns.append(path("bench/ceiling", ceiling))
 
+# --- the web panel: payments' callbacks, log-in, then the customer pages at the root ----------
+from smmpanel.panel.urls import accounts_urlpatterns  # noqa: E402
+
+urlpatterns += [
+    path("", include("smmpanel.payments.urls")),
+    *accounts_urlpatterns,
+    path("", include("smmpanel.panel.urls")),
+]
+
 handler400 = "smmpanel.api.views.bad_request"
 handler404 = "smmpanel.api.views.not_found"
 handler500 = "smmpanel.api.views.server_error"

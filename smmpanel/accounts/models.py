@@ -34,6 +34,9 @@ class Account(models.Model):
         max_digits=5, decimal_places=2, default=0, help_text="Percent off every rate"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The customer's preferences for the web panel (the API ignores them).
+    timezone = models.CharField(max_length=64, default="UTC")
+    language = models.CharField(max_length=8, blank=True, help_text="Empty: the browser's")
 
     class Meta:
         constraints = [

@@ -1,0 +1,76 @@
+"""Add funds: the operator's payment methods, the customer's payments."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smmpanel.accounts.models import Account
+from smmpanel.money import MoneyFormatError, parse_amount
+from smmpanel.panel.customer import customer_required
+from smmpanel.payments.errors import PaymentError
+from smmpanel.payments.gateway import available_methods, gateway_of
+from smmpanel.payments.models import Payment
+from smmpanel.payments.operations import create_payment
+
+
+class PaymentForm(forms.Form):
+    method = forms.TypedChoiceField(label=gettext_lazy("Method"), coerce=int)
+    amount = forms.CharField(
+        label=gettext_lazy("Amount"), widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Transfer reference"),
+        required=False,
+        max_length=255,
+        help_text=gettext_lazy("For a bank transfer: the reference or sender name on it."),
+    )
+
+    def __init__(self, *args, methods, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods = {method.pk: method for method in methods}
+        self.fields["method"].choices = [  # type: ignore[attr-defined]
+            (method.pk, method.name) for method in methods
+        ]
+
+    def clean_amount(self):
+        try:
+            return parse_amount(self.cleaned_data["amount"].replace(",", "."))
+        except MoneyFormatError:
+            raise forms.ValidationError(_("Enter a positive amount")) from None
+
+
+@customer_required
+def funds(request: HttpRequest, account: Account) -> HttpResponse:
+    methods = available_methods()
+    form = PaymentForm(request.POST or None, methods=methods)
+    if request.method == "POST" and form.is_valid():
+        method = form.methods[form.cleaned_data["method"]]
+        try:
+            payment = create_payment(
+                account=account,
+                method=method,
+                amount=form.cleaned_data["amount"],
+                reference=form.cleaned_data["reference"],
+            )
+        except PaymentError as error:
+            form.add_error("reference" if "reference" in error.code else "amount", error.message)
+        else:
+            gateway = gateway_of(method)
+            checkout = gateway.checkout_url(payment) if gateway else None
+            if checkout:
+                return redirect(checkout)
+            messages.success(
+                request,
+                _("Payment %(id)s recorded; your balance grows when it is approved.")
+                % {"id": payment.pk},
+            )
+            return redirect("panel:funds")
+    payments = Payment.objects.filter(account=account).select_related("method").order_by("-pk")
+    return render(
+        request,
+        "panel/funds.html",
+        {"form": form, "methods": methods, "payments": payments[:50]},
+    )

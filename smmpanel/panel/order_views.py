@@ -1,0 +1,145 @@
+"""New order: the service picker, the type's fields, the live charge preview, placing it."""
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from smmpanel.accounts.errors import AccountError, AccountErrorCode
+from smmpanel.accounts.models import Account
+from smmpanel.catalog.models import Category, Service
+from smmpanel.orders.errors import OrderError
+from smmpanel.orders.placement import place_order, service_for_order
+from smmpanel.orders.requests import parse_id
+from smmpanel.panel.customer import customer_required
+from smmpanel.panel.mass_order import MAX_LINES, MassOrderError, place_mass_order, total_charge
+from smmpanel.panel.order_forms import OrderForm
+
+SEARCH_MAX = 100
+
+
+def active_services() -> QuerySet[Service]:
+    return (
+        Service.objects.filter(active=True)
+        .select_related("category")
+        .order_by("category__sort_order", "category_id", "sort_order", "pk")
+    )
+
+
+def search_services(category: str | None, query: str) -> QuerySet[Service]:
+    """Active services of a category (all when none) whose id or name matches `query`."""
+    services = active_services()
+    category_id = parse_id(category)
+    if category_id:
+        services = services.filter(category_id=category_id)
+    query = query.strip()[:SEARCH_MAX]
+    if query:
+        match = Q(name__icontains=query)
+        if query.isdigit():
+            match |= Q(pk=int(query))
+        services = services.filter(match)
+    return services
+
+
+def _chosen_service(raw: str | None) -> Service | None:
+    try:
+        return service_for_order(raw) if raw else None
+    except OrderError:
+        return None
+
+
+def _page(request: HttpRequest, account: Account, service: Service | None, form) -> HttpResponse:
+    context = {
+        "categories": Category.objects.filter(services__active=True).distinct(),
+        "services": active_services(),
+        "service": service,
+        "form": form,
+    }
+    return render(request, "panel/orders/new.html", context)
+
+
+@customer_required
+def new_order(request: HttpRequest, account: Account) -> HttpResponse:
+    if request.method != "POST":
+        service = _chosen_service(request.GET.get("service"))
+        return _page(request, account, service, OrderForm(service) if service else None)
+    service = _chosen_service(request.POST.get("service"))
+    if service is None:
+        messages.error(request, _("Choose a service."))
+        return _page(request, account, None, None)
+    form = OrderForm(service, request.POST)
+    if not account.is_active:
+        form.add_error(None, str(AccountError(AccountErrorCode.SUSPENDED).message))
+    elif form.is_valid():
+        try:
+            order = place_order(account=account, service=service, params=form.params())
+        except (OrderError, AccountError) as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                _("Order %(id)s received: %(quantity)s × %(service)s.")
+                % {"id": order.pk, "quantity": order.total_quantity, "service": service.name},
+                extra_tags=f"order-placed order-{order.pk}",
+            )
+            return redirect(f"{request.path}?service={service.pk}")
+    return _page(request, account, service, form)
+
+
+@require_GET
+@customer_required
+def service_options(request: HttpRequest, account: Account) -> HttpResponse:
+    """The <option>s of the services matching the category and the search (htmx)."""
+    services = search_services(request.GET.get("category"), request.GET.get("q", ""))
+    return render(request, "panel/orders/service_options.html", {"services": services})
+
+
+@require_GET
+@customer_required
+def service_fields(request: HttpRequest, account: Account) -> HttpResponse:
+    """The chosen service's description and its type's fields (htmx)."""
+    service = _chosen_service(request.GET.get("service"))
+    response = render(
+        request,
+        "panel/orders/type_fields.html",
+        {"service": service, "form": OrderForm(service) if service else None},
+    )
+    response["HX-Trigger-After-Swap"] = "refresh-preview"
+    return response
+
+
+@require_POST
+@customer_required
+def preview(request: HttpRequest, account: Account) -> HttpResponse:
+    """What the order would cost, by the API's own checks, or the first problem (htmx)."""
+    service = _chosen_service(request.POST.get("service"))
+    form = OrderForm(service, request.POST) if service else None
+    draft = form.draft if form is not None and form.is_valid() else None
+    context = {"service": service, "form": form, "draft": draft}
+    if draft is not None:
+        context["enough"] = draft.charge <= account.balance
+    return render(request, "panel/orders/preview.html", context)
+
+
+@customer_required
+def mass_order(request: HttpRequest, account: Account) -> HttpResponse:
+    text = request.POST.get("orders", "")
+    all_or_nothing = request.POST.get("mode", "all") == "all"
+    context: dict = {"text": text, "all_or_nothing": all_or_nothing, "max_lines": MAX_LINES}
+    if request.method == "POST":
+        if not account.is_active:
+            context["error"] = AccountError(AccountErrorCode.SUSPENDED).message
+        else:
+            try:
+                results = place_mass_order(
+                    account=account, text=text, all_or_nothing=all_or_nothing
+                )
+            except MassOrderError as error:
+                context["error"] = str(error)
+            else:
+                placed = [line for line in results if line.order]
+                context.update(results=results, placed=len(placed), total=total_charge(results))
+                account.refresh_from_db(fields=["balance"])
+    return render(request, "panel/orders/mass.html", context)

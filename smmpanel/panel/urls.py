@@ -1,0 +1,77 @@
+"""The customer panel, mounted at the site's root (the API is /api, operators /admin/)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from smmpanel.panel import (
+    account_views,
+    api_views,
+    funds_views,
+    ledger_views,
+    list_views,
+    order_views,
+)
+
+app_name = "panel"
+urlpatterns = [
+    path("", order_views.new_order, name="new_order"),
+    path("order/services/", order_views.service_options, name="order_services"),
+    path("order/fields/", order_views.service_fields, name="order_fields"),
+    path("order/preview/", order_views.preview, name="order_preview"),
+    path("mass-order/", order_views.mass_order, name="mass_order"),
+    path("orders/", list_views.orders, name="orders"),
+    path("orders/<int:pk>/refill/", list_views.refill, name="order_refill"),
+    path("orders/<int:pk>/cancel/", list_views.cancel, name="order_cancel"),
+    path("refills/", list_views.refills, name="refills"),
+    path("services/", list_views.services, name="services"),
+    path("funds/", funds_views.funds, name="funds"),
+    path("transactions/", ledger_views.transactions, name="transactions"),
+    path("transactions/export.csv", ledger_views.transactions_csv, name="transactions_csv"),
+    path("api-access/", api_views.api_access, name="api_access"),
+    path("api-access/regenerate/", api_views.regenerate_key, name="regenerate_key"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path("language/", account_views.set_language, name="language"),
+]
+
+# Log-in and friends keep Django's names (`login`, `logout`, `password_reset`, …).
+accounts_urlpatterns = [
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/verify/<str:token>/", account_views.verify_email, name="verify_email"),
+    path(
+        "accounts/password-reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="panel/auth/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="panel/auth/password_reset_confirm.html",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="panel/auth/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="panel/auth/password_change.html",
+            success_url=reverse_lazy("panel:profile"),
+        ),
+        name="password_change",
+    ),
+]

@@ -1,0 +1,43 @@
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentErrorCode(StrEnum):
+    METHOD_UNAVAILABLE = "method_unavailable"
+    AMOUNT_TOO_SMALL = "amount_too_small"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    INVALID_AMOUNT = "invalid_amount"
+    REFERENCE_REQUIRED = "reference_required"
+    ALREADY_DECIDED = "already_decided"
+    NO_SUCH_PAYMENT = "no_such_payment"
+    BAD_SIGNATURE = "bad_signature"
+    TOO_MANY_PENDING = "too_many_pending"
+
+
+MESSAGES = {
+    PaymentErrorCode.METHOD_UNAVAILABLE: _("This payment method is not available"),
+    PaymentErrorCode.AMOUNT_TOO_SMALL: _("The minimum amount is {min}"),
+    PaymentErrorCode.AMOUNT_TOO_LARGE: _("The maximum amount is {max}"),
+    PaymentErrorCode.INVALID_AMOUNT: _("Enter a positive amount"),
+    PaymentErrorCode.REFERENCE_REQUIRED: _("Enter the reference of your transfer"),
+    PaymentErrorCode.ALREADY_DECIDED: _("This payment was already approved or rejected"),
+    PaymentErrorCode.NO_SUCH_PAYMENT: _("No such payment"),
+    PaymentErrorCode.BAD_SIGNATURE: _("The payment notification's signature is wrong"),
+    PaymentErrorCode.TOO_MANY_PENDING: _(
+        "You have too many payments waiting for approval; wait until they are checked"
+    ),
+}
+
+
+class PaymentError(Exception):
+    """A refused payment operation, with a code and a translatable message; nothing was written."""
+
+    def __init__(self, code: PaymentErrorCode, **params: object):
+        self.code = code
+        self.params = params
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.code]).format(**self.params)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from smmpanel.payments import sandbox, views
+
+app_name = "payments"
+urlpatterns = [
+    path("payments/callback/<slug:gateway>/", views.callback, name="callback"),
+    path("payments/sandbox/<int:pk>/", sandbox.checkout, name="sandbox_checkout"),
+]
