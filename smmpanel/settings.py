@@ -59,8 +59,6 @@ CURRENCY = os.environ.get("SMMPANEL_CURRENCY", "USD").strip().upper()
 REFUSE_DUPLICATE_LINK = _env_flag("SMMPANEL_REFUSE_DUPLICATE_LINK")
 
 # --- operator settings (defaults; the back-office stores overrides, see configuration/) ---
-# The panel's name in page titles and headers.
-PANEL_NAME = os.environ.get("SMMPANEL_PANEL_NAME", "smmpanel").strip() or "smmpanel"
 # API requests per minute and key; 0 means no limit.
 API_REQUESTS_PER_MINUTE = int(os.environ.get("SMMPANEL_API_REQUESTS_PER_MINUTE", "0"))
 # --- end operator settings ---
@@ -154,7 +152,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia"), ("vi", "Tiếng Việt")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

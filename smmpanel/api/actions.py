@@ -7,12 +7,12 @@ list, or bytes already serialized). Domain errors propagate to the view, which s
 from collections.abc import Callable
 
 import orjson
-from django.conf import settings
 from django.db.models import Count, Max, Q
 
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
 from smmpanel.catalog.models import Product, Service
+from smmpanel.configuration.current import current
 from smmpanel.orders import product_orders
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder, Refill
@@ -58,7 +58,8 @@ def services(account: Account, params: dict[str, str]) -> Reply:
     version = active.aggregate(
         count=Count("pk"), services=Max("updated_at"), categories=Max("category__updated_at")
     )
-    key = (version["count"], version["services"], version["categories"])
+    # The currency decides how rates are written, so a change of it is a change of the reply.
+    key = (version["count"], version["services"], version["categories"], current().currency)
     cached = _services_cache.get("services")
     if cached and cached[0] == key:
         return cached[1]
@@ -161,7 +162,7 @@ def cancel(account: Account, params: dict[str, str]) -> Reply:
 
 def balance(account: Account, params: dict[str, str]) -> Reply:
     # The account was read by the key lookup of this very request.
-    return {"balance": replies.money(account.balance), "currency": settings.CURRENCY}
+    return {"balance": replies.money(account.balance), "currency": current().currency}
 
 
 # --- digital products -----------------------------------------------------------------------

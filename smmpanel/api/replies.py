@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.conf import settings
-
 from smmpanel.catalog.models import Product, Service
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.configuration.current import current
 from smmpanel.money import format_amount
 from smmpanel.orders.models import Order, OrderStatus, ProductOrder
 
@@ -14,7 +13,7 @@ _SUBSCRIPTION_STATUS: dict[str, str] = {OrderStatus.PENDING: OrderStatus.ACTIVE}
 
 
 def money(amount: Decimal) -> str:
-    return format_amount(amount, settings.CURRENCY)
+    return format_amount(amount, current().currency)
 
 
 def number(amount: Decimal) -> int | float:
@@ -57,7 +56,7 @@ def order_status(order: Order, service_type: str) -> dict:
         "start_count": str(order.start_count or 0),
         "status": order.status,
         "remains": str(order.remains if order.remains is not None else order.total_quantity),
-        "currency": settings.CURRENCY,
+        "currency": current().currency,
     }
     if order.runs:
         reply["runs"] = str(order.runs)

@@ -11,5 +11,5 @@ class BackofficeConfig(AppConfig):
 
         from smmpanel.backoffice import audit, roles
 
-        post_migrate.connect(roles.ensure_groups, sender=self)
+        post_migrate.connect(roles.ensure_groups)
         post_save.connect(audit.record_admin_log_entry, sender=LogEntry)

@@ -20,6 +20,7 @@ from smmpanel.orders.models import (
     Refill,
     RefillStatus,
 )
+from smmpanel.payments.models import Payment, PaymentStatus
 
 # The order's upstream cost, recorded by provider fulfilment; orders without one have no profit.
 COST_FIELD = "cost"
@@ -109,7 +110,8 @@ def last_days(days: int = DAYS) -> list[Day]:
 
 
 def needing_attention() -> dict:
-    """What waits for an operator: manual orders not finished, open refills and cancels."""
+    """What waits for an operator: manual orders not finished, open refills and cancels,
+    payments to approve."""
     return {
         "manual_open": Order.objects.filter(service__fulfilment=Fulfilment.MANUAL)
         .exclude(status__in=FINAL_STATUSES)
@@ -119,4 +121,5 @@ def needing_attention() -> dict:
             order__service__fulfilment=Fulfilment.MANUAL,
         ).count(),
         "cancels": CancelRequest.objects.filter(status=CancelStatus.PENDING).count(),
+        "payments": Payment.objects.filter(status=PaymentStatus.PENDING).count(),
     }

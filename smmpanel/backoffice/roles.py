@@ -6,6 +6,7 @@ The same permissions guard the back-office pages and the Django admin. A superus
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 ADMIN = "admin"
@@ -38,8 +39,12 @@ def _permissions(names: tuple[str, ...]) -> list[Permission]:
     return found
 
 
-def ensure_groups(**kwargs: Any) -> None:
-    """Create or complete the two groups (run after every migrate)."""
+def ensure_groups(app_config: Any = None, **kwargs: Any) -> None:
+    """Create or complete the two groups, after every migrate (once every app's permissions
+    exist: post_migrate is sent for each app with models; act on the last one's)."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config is not None and app_config is not with_models[-1]:
+        return
     admin, _ = Group.objects.get_or_create(name=ADMIN)
     admin.permissions.set(Permission.objects.all())
     support, _ = Group.objects.get_or_create(name=SUPPORT)

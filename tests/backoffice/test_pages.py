@@ -20,6 +20,7 @@ def pages(shop: dict) -> dict[str, str]:
         "orders filtered": reverse("backoffice:orders")
         + f"?status=Pending&service={shop['manual'].pk}&user=buyer&date_from=2020-01-01",
         "requests": reverse("backoffice:requests"),
+        "payments": reverse("backoffice:payments"),
         "services": reverse("backoffice:services"),
         "service new": reverse("backoffice:service_create"),
         "service edit": reverse("backoffice:service_edit", args=[shop["manual"].pk]),

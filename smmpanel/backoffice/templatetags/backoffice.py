@@ -1,35 +1,31 @@
-"""Template filters of the back-office: money in the panel's currency."""
+"""Template filters of the back-office: totals rounded to the currency's decimals."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.numberformat import format as number_format
+from django.utils import formats, numberformat
 
 from smmpanel.configuration.current import current
-from smmpanel.money import currency_decimals, format_amount
+from smmpanel.money import currency_decimals
 
 register = template.Library()
 
 
 @register.filter
-def money(amount: Decimal | None) -> str:
-    """An exact amount with the currency's decimals (more when it needs them), grouped."""
-    if amount is None:
-        return "—"
-    currency = current().currency
-    exact = format_amount(Decimal(amount), currency)
-    decimals = len(exact.split(".")[1]) if "." in exact else 0
-    text = number_format(Decimal(exact), ".", decimals, 3, ",", force_grouping=True)
-    return f"{text} {currency}"
-
-
-@register.filter
-def money_rounded(amount: Decimal | None) -> str:
-    """A total rounded to the currency's decimals (IDR and VND: none), grouped."""
-    if amount is None:
+def total(value: Decimal | None) -> str:
+    """A total in the panel's currency, rounded to its decimals (IDR and VND: none), grouped as
+    the page's language writes numbers: "1,234.50 USD", "15.000 IDR"."""
+    if value is None:
         return "—"
     currency = current().currency
     decimals = currency_decimals(currency)
-    rounded = Decimal(amount).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = number_format(rounded, ".", decimals, 3, ",", force_grouping=True)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = numberformat.format(
+        rounded,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
     return f"{text} {currency}"

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from smmpanel.backoffice import chart, figures
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
-from smmpanel.backoffice.templatetags.backoffice import money_rounded
+from smmpanel.backoffice.templatetags.backoffice import total
 
 
 def provider_balances() -> list | None:
@@ -27,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         today=figures.today(),
         has_cost=figures.has_cost(),
         by_status=figures.by_status(),
-        chart=chart.draw(days, money_rounded),
+        chart=chart.draw(days, total),
         days=days,
         attention=figures.needing_attention(),
         providers=provider_balances(),
