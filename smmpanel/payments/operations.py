@@ -24,7 +24,7 @@ MAX_PENDING_PER_ACCOUNT = 5
 
 
 def _money(amount: Decimal) -> str:
-    return format_amount(amount, settings.CURRENCY)
+    return format_amount(Decimal(amount), settings.CURRENCY)
 
 
 def _check_amount(method: PaymentMethod, amount: Decimal) -> Decimal:

@@ -1,0 +1,110 @@
+"""Orders list, refills and cancels: only the customer's own, each through the domain."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from smmpanel.orders.models import CancelRequest, Order, OrderStatus, Refill
+from smmpanel.orders.placement import place_order
+from smmpanel.orders.status import apply_status
+from tests.factories import make_account, make_service
+
+
+def order_of(account, service, link="https://x.com/a", quantity="100", **extra) -> Order:
+    return place_order(
+        account=account, service=service, params={"link": link, "quantity": quantity, **extra}
+    )
+
+
+def test_status_tabs_and_search(browser, customer):
+    service = make_service()
+    first = order_of(customer, service, link="https://instagram.com/first")
+    second = order_of(customer, service, link="https://instagram.com/second")
+    apply_status(order_id=second.pk, status=OrderStatus.COMPLETED, start_count=10, remains=0)
+
+    page = browser.get("/orders/", {"status": "Completed"})
+    assert [o.pk for o in page.context["page"].object_list] == [second.pk]
+    page = browser.get("/orders/", {"status": "Pending"})
+    assert [o.pk for o in page.context["page"].object_list] == [first.pk]
+    page = browser.get("/orders/", {"q": "first"})
+    assert [o.pk for o in page.context["page"].object_list] == [first.pk]
+    page = browser.get("/orders/", {"q": str(second.pk)})
+    assert second.pk in [o.pk for o in page.context["page"].object_list]
+    page = browser.get("/orders/")
+    assert [o.pk for o in page.context["page"].object_list] == [second.pk, first.pk]
+
+
+def test_pagination(browser, customer):
+    service = make_service(rate=Decimal("0.01"))
+    for n in range(30):
+        order_of(customer, service, link=f"https://x.com/{n}")
+    first = browser.get("/orders/").context["page"]
+    second = browser.get("/orders/", {"page": 2}).context["page"]
+    assert len(first.object_list) == 25 and len(second.object_list) == 5
+    assert "page=2" in browser.get("/orders/").content.decode()
+
+
+def test_another_customers_orders_are_invisible_and_untouchable(browser, customer):
+    other, _ = make_account("100")
+    service = make_service(cancel=True, refill=True)
+    theirs = order_of(other, service, link="https://x.com/theirs-secret")
+    page = browser.get("/orders/", {"q": str(theirs.pk)}).content.decode()
+    assert "theirs-secret" not in page
+    response = browser.post(f"/orders/{theirs.pk}/cancel/", follow=True)
+    assert "Incorrect order ID" in response.content.decode()
+    assert not CancelRequest.objects.exists()
+    apply_status(order_id=theirs.pk, status=OrderStatus.COMPLETED, start_count=1, remains=0)
+    response = browser.post(f"/orders/{theirs.pk}/refill/", follow=True)
+    assert "Incorrect order ID" in response.content.decode()
+    assert not Refill.objects.exists()
+
+
+def test_cancel_is_requested_once(browser, customer):
+    service = make_service(cancel=True)
+    order = order_of(customer, service)
+    page = browser.get("/orders/").content.decode()
+    assert f"/orders/{order.pk}/cancel/" in page
+    response = browser.post(f"/orders/{order.pk}/cancel/", follow=True)
+    assert f"Cancel of order {order.pk} requested." in response.content.decode()
+    assert CancelRequest.objects.filter(order=order).count() == 1
+    assert "Cancel requested" in response.content.decode()
+    response = browser.post(f"/orders/{order.pk}/cancel/", follow=True)
+    assert "already requested" in response.content.decode()
+    assert CancelRequest.objects.filter(order=order).count() == 1
+
+
+def test_no_cancel_button_without_cancel(browser, customer):
+    order = order_of(customer, make_service(cancel=False))
+    assert f"/orders/{order.pk}/cancel/" not in browser.get("/orders/").content.decode()
+    response = browser.post(f"/orders/{order.pk}/cancel/", follow=True)
+    assert "Cancel is not available for this service" in response.content.decode()
+
+
+def test_refill_of_a_completed_order_shows_in_refills(browser, customer):
+    service = make_service(refill=True)
+    order = order_of(customer, service)
+    apply_status(order_id=order.pk, status=OrderStatus.COMPLETED, start_count=5, remains=0)
+    assert f"/orders/{order.pk}/refill/" in browser.get("/orders/").content.decode()
+    browser.post(f"/orders/{order.pk}/refill/")
+    refill = Refill.objects.get(order=order)
+    page = browser.get("/refills/").content.decode()
+    assert f"?q={order.pk}" in page and refill.get_status_display() in page
+
+
+def test_progress_of_dripfeed_and_subscription(browser, customer):
+    drip = make_service(dripfeed=True, rate=Decimal("0.1"))
+    order = order_of(customer, drip, runs="4", interval="10")
+    apply_status(order_id=order.pk, status=OrderStatus.IN_PROGRESS, start_count=5, remains=200)
+    page = browser.get("/orders/").content.decode()
+    assert "Run 2 of 4 done" in page
+    assert "width: 50%" in page
+
+    subscription = make_service(type="Subscriptions", rate=Decimal("1"))
+    expiry = (timezone.localdate() + timezone.timedelta(days=30)).strftime("%d/%m/%Y")
+    place_order(
+        account=customer,
+        service=subscription,
+        params={"username": "alice", "min": "100", "max": "200", "posts": "10", "expiry": expiry},
+    )
+    page = browser.get("/orders/").content.decode()
+    assert "0 of 10 posts" in page and f"until {expiry}" in page
