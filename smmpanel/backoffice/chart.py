@@ -46,7 +46,8 @@ def draw(days: list[Day], money: Callable[[Decimal], str]) -> Chart:
         bars.append(Bar(x + step * 0.1, HEIGHT - PAD - height, step * 0.8, height, title))
         y = HEIGHT - PAD - (day.orders / top_orders * plot_height if top_orders else 0)
         points.append(f"{x + step / 2:.1f},{y:.1f}")
-        if n % 7 == 0 or n == len(days) - 1:
+        # A label a week, and today's unless it would overlap the last one.
+        if n % 7 == 0 or (n == len(days) - 1 and n % 7 >= 4):
             labels.append((x + step / 2, day.day.strftime("%m-%d")))
     return Chart(
         bars=bars,
