@@ -155,6 +155,11 @@ def cmd_user_deposit(args: argparse.Namespace) -> None:
 def cmd_service_create(args: argparse.Namespace) -> None:
     from smmpanel.catalog.operations import create_service
 
+    routes = []
+    if args.route:
+        from smmpanel.providers.command import route_for
+
+        routes = [route_for(spec) for spec in args.route]
     service = create_service(
         name=args.name,
         category=args.category,
@@ -167,6 +172,7 @@ def cmd_service_create(args: argparse.Namespace) -> None:
         dripfeed=args.dripfeed,
         fulfilment=args.fulfilment,
         description=args.description,
+        routes=routes,
     )
     _print(args, {"service": service.pk}, f"service {service.pk} created: {service.name}")
 
@@ -196,6 +202,28 @@ def cmd_demo(args: argparse.Namespace) -> None:
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=10)
+
+
+# --- the API v2 client (`smmpanel api`; no Django, see smmpanel/client/command.py) -----------
+def cmd_api(args: argparse.Namespace) -> None:
+    from smmpanel.client.command import run
+
+    raise SystemExit(run(args))
+
+
+def _api_parser(commands: argparse._SubParsersAction) -> None:
+    from smmpanel.client.command import add_arguments
+
+    api = commands.add_parser("api", help="talk to any API v2 panel (services, add, status, …)")
+    add_arguments(api)
+    api.set_defaults(handler=cmd_api, needs_django=False)
+
+
+# --- upstream providers (see smmpanel/providers/command.py) ----------------------------------
+def _provider_parser(commands: argparse._SubParsersAction) -> None:
+    from smmpanel.providers.command import add_arguments
+
+    add_arguments(commands)
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -266,22 +294,37 @@ def _parser() -> argparse.ArgumentParser:
     screate.add_argument("--refill", action="store_true")
     screate.add_argument("--cancel", action="store_true")
     screate.add_argument("--dripfeed", action="store_true")
-    screate.add_argument("--fulfilment", choices=["simulated", "manual"], default="manual")
+    screate.add_argument(
+        "--fulfilment", choices=["simulated", "manual", "provider"], default="manual"
+    )
+    screate.add_argument(
+        "--route",
+        action="append",
+        metavar="PROVIDER:SERVICE_ID",
+        help="a provider service fulfilling it (repeat: first choice first); with provider",
+    )
     screate.add_argument("--description", default="")
     screate.add_argument("--json", action="store_true")
     screate.set_defaults(handler=cmd_service_create)
+    _provider_parser(commands)
+
+    _api_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if not getattr(args, "needs_django", True):
+        args.handler(args)  # `smmpanel api`: standalone, with its own error replies
+        return
     _setup()
     from smmpanel.accounts.errors import AccountError
     from smmpanel.catalog.operations import CatalogError
+    from smmpanel.providers.errors import ProviderError
 
     try:
         args.handler(args)
-    except (CommandError, AccountError, CatalogError) as error:
+    except (CommandError, AccountError, CatalogError, ProviderError) as error:
         message = getattr(error, "message", str(error))
         if getattr(args, "json", False):
             print(json.dumps({"error": message}))

@@ -3,7 +3,7 @@
 Amounts are `Decimal` from the request to the database and back; no float ever holds money.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Digits after the point of every stored amount (real panels charge amounts like 0.27819).
 SCALE = 5
@@ -41,6 +41,11 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     if amount != quantize(amount):
         raise MoneyFormatError(f"At most {SCALE} decimal places: {text!r}")
     return quantize(amount)
+
+
+def quantize_up(amount: Decimal) -> Decimal:
+    """Round up to the money scale: a resale price never falls below its cost."""
+    return amount.quantize(QUANTUM, rounding=ROUND_CEILING)
 
 
 def order_charge(rate: Decimal, quantity: int) -> Decimal:

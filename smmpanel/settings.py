@@ -71,6 +71,15 @@ SIMULATED_PARTIAL_PERCENT = int(os.environ.get("SMMPANEL_SIMULATED_PARTIAL_PERCE
 # Seconds between two passes of the worker over due work.
 WORKER_TICK_SECONDS = float(os.environ.get("SMMPANEL_WORKER_TICK_SECONDS", "1"))
 
+# Upstream providers: the client's timeout, how often an order in progress is polled (doubling
+# while it does not change, up to the maximum), how often balances are checked, and how many
+# orders one worker claims at a time (status polls go out in batches of 100 per provider).
+PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_TIMEOUT_SECONDS", "30"))
+PROVIDER_POLL_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_POLL_SECONDS", "30"))
+PROVIDER_POLL_MAX_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_POLL_MAX_SECONDS", "900"))
+PROVIDER_BALANCE_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_BALANCE_SECONDS", "300"))
+WORKER_BATCH = int(os.environ.get("SMMPANEL_WORKER_BATCH", "500"))
+
 # A bare view serving a constant JSON object, the ceiling that bench/api.py compares against.
 BENCH_CEILING = _env_flag("SMMPANEL_BENCH_CEILING")
 
@@ -86,6 +95,7 @@ INSTALLED_APPS = [
     "smmpanel.orders",
     "smmpanel.configuration",
     "smmpanel.backoffice",
+    "smmpanel.providers",
 ]
 
 MIDDLEWARE = [
@@ -167,7 +177,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SMMPANEL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per provider call is noise; faults are logged by smmpanel.providers.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 # --- the web panel: customer pages, payments, languages ------------------------------------------

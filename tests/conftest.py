@@ -12,6 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# The fake upstream provider and its fixtures (tests/providers/, tests/backoffice/, tests/orders/).
+pytest_plugins = ["tests.providers.fixtures"]
+
 
 @dataclass
 class PanelServer:

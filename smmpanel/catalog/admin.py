@@ -12,7 +12,14 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from smmpanel.catalog.models import Category, Product, ProductItem, Service
+from smmpanel.catalog.models import (
+    Category,
+    Fulfilment,
+    Product,
+    ProductItem,
+    Service,
+    ServiceRoute,
+)
 from smmpanel.catalog.operations import CatalogError, check_service
 
 SERVICE_CHECKED_FIELDS = ("name", "type", "rate", "min_quantity", "max_quantity", "fulfilment")
@@ -60,9 +67,35 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.product_count  # type: ignore[attr-defined]
 
 
+class RouteFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # The admin hands the formset the service with the submitted values applied.
+        if self.instance.fulfilment != Fulfilment.PROVIDER:
+            return
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise forms.ValidationError("A provider service needs a provider route")
+
+
+class ServiceRouteInline(admin.TabularInline):
+    """The provider services fulfilling this service, lowest priority number first."""
+
+    model = ServiceRoute
+    formset = RouteFormSet
+    fields = ["priority", "provider_service", "markup", "own_markup", "imported_name"]
+    readonly_fields = ["imported_name"]
+    autocomplete_fields = ["provider_service"]
+    extra = 0
+    verbose_name = "provider route"
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
+    inlines = [ServiceRouteInline]
     list_display = [
         "id",
         "name",

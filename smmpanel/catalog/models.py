@@ -118,3 +118,38 @@ class ProductItem(models.Model):
 
     def __str__(self) -> str:
         return f"item {self.pk} of {self.product_id}"
+
+
+class ServiceRoute(models.Model):
+    """A provider service that fulfils a service, tried in `priority` order (lowest first).
+
+    The import keeps `imported_name` to tell the operator's own name from the provider's, and
+    `markup` (percent) unless the operator set their own (`own_markup`).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="routes")
+    provider_service = models.ForeignKey(
+        "providers.ProviderService", on_delete=models.PROTECT, related_name="routes"
+    )
+    priority = models.PositiveIntegerField(default=1)
+    markup = models.DecimalField(
+        max_digits=10, decimal_places=4, default=0, help_text="Percent over the cost"
+    )
+    own_markup = models.BooleanField(
+        default=False, help_text="The operator's markup: an import keeps it"
+    )
+    imported_name = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["service", "priority", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "provider_service"], name="one_route_per_provider_service"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(markup__gte=0), name="route_markup_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"route {self.priority} of service {self.service_id}"

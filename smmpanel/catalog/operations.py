@@ -1,11 +1,13 @@
 """Changing the catalog."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db import transaction
 
-from smmpanel.catalog.models import Category, Fulfilment, Service
+from smmpanel.catalog.models import Category, Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
 from smmpanel.money import ZERO, quantize
 
@@ -41,9 +43,10 @@ def check_service(
         raise CatalogError(CatalogErrorCode.INVALID_RANGE, "Need 1 <= min <= max")
     if type in PACKAGE_TYPES and max_quantity != 1:
         raise CatalogError(CatalogErrorCode.INVALID_RANGE, "A package type has min = max = 1")
-    if fulfilment not in (Fulfilment.MANUAL, Fulfilment.SIMULATED):
+    if fulfilment not in Fulfilment.values:
         raise CatalogError(
-            CatalogErrorCode.INVALID_FULFILMENT, "Fulfilment is 'manual' or 'simulated'"
+            CatalogErrorCode.INVALID_FULFILMENT,
+            "Fulfilment is 'manual', 'simulated' or 'provider'",
         )
 
 
@@ -69,8 +72,17 @@ def create_service(
     dripfeed: bool = False,
     fulfilment: str = Fulfilment.MANUAL,
     description: str = "",
+    routes: Sequence[Any] = (),
 ) -> Service:
-    """Create a service in the named category (created when new); CatalogError on bad values."""
+    """Create a service in the named category (created when new); CatalogError on bad values.
+
+    `routes` are the provider services that fulfil it, first choice first; a service fulfilled
+    by a provider needs at least one.
+    """
+    if fulfilment == Fulfilment.PROVIDER and not routes:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_FULFILMENT, "A provider service needs a provider route"
+        )
     check_service(
         name=name,
         type=type,
@@ -80,7 +92,7 @@ def create_service(
         fulfilment=fulfilment,
     )
     with transaction.atomic():
-        return Service.objects.create(
+        service = Service.objects.create(
             name=name.strip(),
             category=category_named(category),
             type=type,
@@ -94,6 +106,11 @@ def create_service(
             fulfilment=fulfilment,
             description=description,
         )
+        for priority, provider_service in enumerate(routes, start=1):
+            ServiceRoute.objects.create(
+                service=service, provider_service=provider_service, priority=priority
+            )
+        return service
 
 
 # Fields an operator edits on a service page.
@@ -136,15 +153,17 @@ def update_service(*, service_id: int, **values: object) -> tuple[dict, dict]:
         before = service_values(service)
         merged = {**before, **values}
         fulfilment = str(merged["fulfilment"])
-        # A service routed to a provider may keep that route (set by the providers app).
-        kept_route = fulfilment == before["fulfilment"] == Fulfilment.PROVIDER
+        if fulfilment == Fulfilment.PROVIDER and not service.routes.exists():
+            raise CatalogError(
+                CatalogErrorCode.INVALID_FULFILMENT, "A provider service needs a provider route"
+            )
         check_service(
             name=str(merged["name"]),
             type=str(merged["type"]),
             rate=Decimal(str(merged["rate"])),
             min_quantity=int(str(merged["min_quantity"])),
             max_quantity=int(str(merged["max_quantity"])),
-            fulfilment=Fulfilment.MANUAL if kept_route else fulfilment,
+            fulfilment=fulfilment,
         )
         for name, value in merged.items():
             if name == "category":

@@ -143,6 +143,21 @@ def ledger_link(field: str, pk: int) -> str:
     return format_html('<a href="{}?{}__id__exact={}">Ledger entries</a>', url, field, pk)
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    """Orders whose upstream outcome is unknown (see the providers' "orders needing review")."""
+
+    title = "upstream"
+    parameter_name = "upstream"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("review", "Needs review")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "review":
+            return queryset.filter(upstream_orders__state="review").distinct()
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(OutcomeAdmin):
     list_display = [
@@ -157,7 +172,7 @@ class OrderAdmin(OutcomeAdmin):
         "remains",
         "created_at",
     ]
-    list_filter = ["status", "service__fulfilment"]
+    list_filter = ["status", "service__fulfilment", NeedsReviewFilter]
     list_select_related = ["account__user", "service"]
     search_fields = ["link", "account__user__username"]
     search_help_text = "An order id, a link or a username"

@@ -94,6 +94,34 @@ class Order(models.Model):
         return self.status in FINAL_STATUSES
 
 
+class Run(models.Model):
+    """One run of a drip-feed order: `quantity` units placed when due. The parent order's status
+    and remains aggregate its runs."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="dripfeed_runs")
+    number = models.PositiveIntegerField()
+    quantity = models.PositiveBigIntegerField()
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    start_count = models.BigIntegerField(null=True, blank=True)
+    remains = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="one_run_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.number} of order {self.order_id}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
 class RefillStatus(models.TextChoices):
     PENDING = "Pending"
     IN_PROGRESS = "In progress"

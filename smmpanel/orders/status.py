@@ -5,6 +5,7 @@ Provider sync, simulated fulfilment, an operator's action and a cancel confirmat
 leaves undelivered: exactly once, guarded by a database constraint on the ledger.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -38,6 +39,61 @@ def refund_due(order: Order) -> Decimal:
     return ZERO
 
 
+@dataclass(frozen=True)
+class StatusReport:
+    """A source of truth's report on one order, for `apply_statuses`."""
+
+    order_id: int
+    status: str
+    start_count: int | None = None
+    remains: int | None = None
+    details: dict | None = None
+
+
+_FIELDS = ["status", "start_count", "remains", "details", "completed_at", "next_attempt_at",
+           "updated_at"]  # fmt: skip
+
+
+def _change(order: Order, report: StatusReport) -> bool:
+    """Apply `report` to the locked `order` in memory; True when the order must be written.
+    OrderError when the status is not in the order's vocabulary or the order is final."""
+    is_subscription = order.service.type == OrderType.SUBSCRIPTIONS
+    if report.status not in (SUBSCRIPTION_STATUSES if is_subscription else ORDER_STATUSES):
+        raise OrderError(OrderErrorCode.INVALID_STATUS)
+    if order.is_final:
+        if order.status != report.status:
+            raise OrderError(OrderErrorCode.ORDER_FINAL)
+        return False
+    order.status = report.status
+    if report.start_count is not None and report.start_count >= 0:
+        order.start_count = report.start_count
+    if report.remains is not None:
+        order.remains = report.remains
+    if report.details:
+        order.details = {**order.details, **report.details}
+    order.updated_at = timezone.now()
+    if order.is_final:
+        order.completed_at = timezone.now()
+        order.next_attempt_at = None
+    return True
+
+
+def _settle(order: Order) -> None:
+    """The refund and the cancel requests of an order that has just become final."""
+    ledger.refund(
+        account_id=order.account_id,
+        amount=refund_due(order),
+        reason=f"{order.status} order {order.pk}",
+        order_id=order.pk,
+    )
+    CancelRequest.objects.filter(order=order, status=CancelStatus.PENDING).update(
+        status=CancelStatus.ACCEPTED
+        if order.status in (OrderStatus.CANCELED, OrderStatus.PARTIAL)
+        else CancelStatus.REJECTED,
+        updated_at=timezone.now(),
+    )
+
+
 def apply_status(
     *,
     order_id: int,
@@ -51,47 +107,39 @@ def apply_status(
     Idempotent: reporting the same final status again changes nothing. A final order never
     changes status again (OrderError ORDER_FINAL). `details` is merged into the order's details.
     """
+    report = StatusReport(order_id, status, start_count, remains, details)
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("service").get(pk=order_id)
-        is_subscription = order.service.type == OrderType.SUBSCRIPTIONS
-        if status not in (SUBSCRIPTION_STATUSES if is_subscription else ORDER_STATUSES):
-            raise OrderError(OrderErrorCode.INVALID_STATUS)
-        if order.is_final:
-            if order.status != status:
-                raise OrderError(OrderErrorCode.ORDER_FINAL)
-            return order
-        order.status = status
-        if start_count is not None and start_count >= 0:
-            order.start_count = start_count
-        if remains is not None:
-            order.remains = remains
-        if details:
-            order.details = {**order.details, **details}
-        if order.is_final:
-            order.completed_at = timezone.now()
-            order.next_attempt_at = None
-        order.save(
-            update_fields=[
-                "status",
-                "start_count",
-                "remains",
-                "details",
-                "completed_at",
-                "next_attempt_at",
-                "updated_at",
-            ]
-        )
-        if order.is_final:
-            ledger.refund(
-                account_id=order.account_id,
-                amount=refund_due(order),
-                reason=f"{order.status} order {order.pk}",
-                order_id=order.pk,
-            )
-            CancelRequest.objects.filter(order=order, status=CancelStatus.PENDING).update(
-                status=CancelStatus.ACCEPTED
-                if order.status in (OrderStatus.CANCELED, OrderStatus.PARTIAL)
-                else CancelStatus.REJECTED,
-                updated_at=timezone.now(),
-            )
+        if _change(order, report):
+            order.save(update_fields=_FIELDS)
+            if order.is_final:
+                _settle(order)
     return order
+
+
+def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]:
+    """`apply_status` for many orders at once (a provider's batch of status replies): the same
+    rules, in one transaction that locks the orders, with one UPDATE for all the orders that
+    progress and the refund path for each order that ends. A refused report is a value."""
+    results: dict[int, Order | OrderError] = {}
+    if not reports:
+        return results
+    with transaction.atomic():
+        orders = Order.objects.select_for_update().select_related("service")
+        locked = orders.in_bulk([report.order_id for report in reports])
+        progressed = []
+        for report in reports:
+            order = locked[report.order_id]
+            try:
+                changed = _change(order, report)
+            except OrderError as error:
+                results[report.order_id] = error
+                continue
+            results[report.order_id] = order
+            if changed and order.is_final:
+                order.save(update_fields=_FIELDS)
+                _settle(order)
+            elif changed:
+                progressed.append(order)
+        Order.objects.bulk_update(progressed, _FIELDS)
+    return results

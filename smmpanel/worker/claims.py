@@ -32,3 +32,14 @@ def release(model: type[models.Model], pk: int, next_attempt_at: datetime | None
     model._default_manager.filter(pk=pk).update(
         lease_expires_at=None, next_attempt_at=next_attempt_at
     )
+
+
+def release_many(model: type[models.Model], next_times: dict[int, datetime | None]) -> None:
+    """Release many leases at once: one UPDATE per distinct next time."""
+    by_time: dict[datetime | None, list[int]] = {}
+    for pk, when in next_times.items():
+        by_time.setdefault(when, []).append(pk)
+    for when, pks in by_time.items():
+        model._default_manager.filter(pk__in=pks).update(
+            lease_expires_at=None, next_attempt_at=when
+        )

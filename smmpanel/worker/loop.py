@@ -13,7 +13,9 @@ from django.utils import timezone
 from smmpanel import fulfilment
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, Refill
-from smmpanel.worker.claims import claim_due, release
+from smmpanel.providers.models import Provider
+from smmpanel.providers.operations import poll_balance
+from smmpanel.worker.claims import claim_due, release, release_many
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(seconds=30)
@@ -46,15 +48,40 @@ def _process(
         release(model, row.pk, next_attempt_at)
 
 
+def _process_orders(ids: list[int], now: datetime) -> None:
+    """Hand the claimed orders to their fulfilments, a whole group at once where the fulfilment
+    takes batches, and release all leases with each order's next due time."""
+    orders = list(Order.objects.select_related("service").filter(pk__in=ids))
+    groups: dict[str, list[Order]] = {}
+    for order in orders:
+        groups.setdefault(order.service.fulfilment, []).append(order)
+    next_times: dict[int, datetime | None] = {}
+    for name, group in groups.items():
+        module = fulfilment.module_for(name)
+        if module is None or not hasattr(module, "advance_orders"):
+            _process(Order.objects.select_related("service"), [o.pk for o in group], now,
+                     _advance_order)  # fmt: skip
+            continue
+        try:
+            next_times.update(module.advance_orders(group, now))
+        except Exception:
+            logger.exception("a batch of %s orders failed; retrying later", len(group))
+            next_times.update({order.pk: now + RETRY_AFTER_FAILURE for order in group})
+    release_many(Order, next_times)
+
+
 def run_once(now: datetime | None = None) -> int:
     """One pass over everything due at `now`; returns how many rows were handled."""
     now = now or timezone.now()
     handled = 0
-    while ids := claim_due(Order, now):
-        _process(Order.objects.select_related("service"), ids, now, _advance_order)
+    while ids := claim_due(Order, now, settings.WORKER_BATCH):
+        _process_orders(ids, now)
         handled += len(ids)
     while ids := claim_due(Refill, now):
         _process(Refill.objects.select_related("order__service"), ids, now, _advance_refill)
+        handled += len(ids)
+    while ids := claim_due(Provider, now):
+        _process(Provider.objects.all(), ids, now, poll_balance)
         handled += len(ids)
     return handled
 

@@ -258,9 +258,13 @@ def test_admin_actions_are_logged(admin_client):
 def test_service_form_applies_the_catalog_rules(admin_client):
     service = make_service()
     data = form_data(admin_client, change_url(service))
+    response = admin_client.post(change_url(service), {**data, "max_quantity": "1"})
+    assert response.status_code == 200
+    assert "Need 1 <= min <= max" in response.context["adminform"].form.non_field_errors()
+    # A provider-fulfilled service needs a provider route.
     response = admin_client.post(change_url(service), {**data, "fulfilment": "provider"})
     assert response.status_code == 200
-    assert "Fulfilment is" in str(response.context["adminform"].form.non_field_errors())
+    assert "needs a provider route" in response.content.decode()
     service.refresh_from_db()
     assert service.fulfilment == Fulfilment.MANUAL
 

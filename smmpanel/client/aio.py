@@ -1,0 +1,159 @@
+"""`AsyncClient`: `Client` over `httpx.AsyncClient`; the protocol itself lives in `protocol.py`."""
+
+import asyncio
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from . import actions, products
+from .dialect import Dialect, build_request
+from .errors import ClientError, ProviderRefused
+from .protocol import Call, Plan, fault_from_exception, read_reply, retry_delay
+from .results import (
+    Balance,
+    OrderStatusInfo,
+    ProductInfo,
+    ProductOrderStatusInfo,
+    RefillStatusInfo,
+    ServiceInfo,
+)
+
+T = TypeVar("T")
+
+
+class AsyncClient:
+    """A typed client of one API v2 panel (`url` is its full endpoint, e.g. `…/api/v2`).
+
+    Every method returns parsed results or raises a `ClientError` subclass; read-only actions are
+    retried with backoff (`retries` times), `add`/`refill`/`cancel`/`add_product_order` only when
+    nothing was sent. `calls` counts the HTTP requests made, per action.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        dialect: Dialect = Dialect(),  # noqa: B008 - frozen, shared safely
+        *,
+        timeout: float = 30,
+        retries: int = 2,
+        backoff: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url, self.key, self.dialect = url, key, dialect
+        self.retries, self.backoff = retries, backoff
+        self.calls: dict[str, int] = {}
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # --- the transport ---
+    async def _send(self, call: Call) -> Any:
+        request = build_request(self.url, self.key, self.dialect, call.action, call.params)
+        self.calls[call.action] = self.calls.get(call.action, 0) + 1
+        try:
+            response = await self._http.request(
+                request.method,
+                request.url,
+                params=request.query or None,
+                data=request.form,
+                content=request.json_body,
+                headers=request.headers,
+            )
+        except httpx.HTTPError as error:
+            raise fault_from_exception(error) from error
+        except ValueError as error:  # an unusable URL
+            raise fault_from_exception(httpx.UnsupportedProtocol(str(error))) from error
+        return call.parse(read_reply(response.status_code, response.content))
+
+    async def _call(self, call: Call) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return await self._send(call)
+            except ClientError as error:
+                delay = retry_delay(
+                    call, error, attempt, retries=self.retries, backoff=self.backoff
+                )
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def _run(self, plan: Plan[T]) -> T:
+        return plan.finish([await self._call(call) for call in plan.calls])
+
+    # --- the actions ---
+    async def services(self) -> list[ServiceInfo]:
+        return await self._run(actions.services())
+
+    async def add(
+        self,
+        service: str | int,
+        *,
+        link: str | None = None,
+        quantity: int | None = None,
+        **fields: str | int,
+    ) -> str:
+        """Place an order; the provider's order id. Never retried once it may have been sent."""
+        return await self._run(actions.add(service, link, quantity, fields))
+
+    async def status(self, order: str | int) -> OrderStatusInfo:
+        return await self._run(actions.status(order))
+
+    async def statuses(self, orders: Iterable[str | int]) -> dict[str, OrderStatusInfo]:
+        """Status of many orders, 100 ids per call; every asked id is a key of the result."""
+        return await self._run(actions.statuses(orders))
+
+    async def refill(self, order: str | int) -> str:
+        return await self._run(actions.refill(order))
+
+    async def refills(self, orders: Iterable[str | int]) -> dict[str, str | ProviderRefused]:
+        return await self._run(actions.refills(orders))
+
+    async def refill_status(self, refill: str | int) -> RefillStatusInfo:
+        return await self._run(actions.refill_status_plan(refill))
+
+    async def refill_statuses(self, refills: Iterable[str | int]) -> dict[str, RefillStatusInfo]:
+        return await self._run(actions.refill_statuses(refills))
+
+    async def cancel(self, orders: Iterable[str | int]) -> dict[str, bool | ProviderRefused]:
+        return await self._run(actions.cancel(orders))
+
+    async def balance(self) -> Balance:
+        return await self._run(actions.balance())
+
+    async def products(self) -> list[ProductInfo]:
+        return await self._run(products.products())
+
+    async def add_product_order(
+        self, product: str | int, *, quantity: int = 1, require: str | None = None
+    ) -> str:
+        return await self._run(products.add_product_order(product, quantity, require))
+
+    async def product_order_status(self, order: str | int) -> ProductOrderStatusInfo:
+        return await self._run(products.product_order_status(order))
+
+    async def product_order_statuses(
+        self, orders: Iterable[str | int]
+    ) -> dict[str, ProductOrderStatusInfo]:
+        return await self._run(products.product_order_statuses(orders))
+
+    async def result_product(self, order: str | int) -> list[str]:
+        return await self._run(products.result_product(order))

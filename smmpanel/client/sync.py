@@ -1,0 +1,157 @@
+"""`Client`: the API v2 client over `httpx.Client`. The protocol itself lives in `protocol.py`."""
+
+import time
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from . import actions, products
+from .dialect import Dialect, build_request
+from .errors import ClientError, ProviderRefused
+from .protocol import Call, Plan, fault_from_exception, read_reply, retry_delay
+from .results import (
+    Balance,
+    OrderStatusInfo,
+    ProductInfo,
+    ProductOrderStatusInfo,
+    RefillStatusInfo,
+    ServiceInfo,
+)
+
+T = TypeVar("T")
+
+
+class Client:
+    """A typed client of one API v2 panel (`url` is its full endpoint, e.g. `…/api/v2`).
+
+    Every method returns parsed results or raises a `ClientError` subclass; read-only actions are
+    retried with backoff (`retries` times), `add`/`refill`/`cancel`/`add_product_order` only when
+    nothing was sent. `calls` counts the HTTP requests made, per action.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        dialect: Dialect = Dialect(),  # noqa: B008 - frozen, shared safely
+        *,
+        timeout: float = 30,
+        retries: int = 2,
+        backoff: float = 0.5,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.url, self.key, self.dialect = url, key, dialect
+        self.retries, self.backoff = retries, backoff
+        self.calls: dict[str, int] = {}
+        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- the transport ---
+    def _send(self, call: Call) -> Any:
+        request = build_request(self.url, self.key, self.dialect, call.action, call.params)
+        self.calls[call.action] = self.calls.get(call.action, 0) + 1
+        try:
+            response = self._http.request(
+                request.method,
+                request.url,
+                params=request.query or None,
+                data=request.form,
+                content=request.json_body,
+                headers=request.headers,
+            )
+        except httpx.HTTPError as error:
+            raise fault_from_exception(error) from error
+        except ValueError as error:  # an unusable URL
+            raise fault_from_exception(httpx.UnsupportedProtocol(str(error))) from error
+        return call.parse(read_reply(response.status_code, response.content))
+
+    def _call(self, call: Call) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return self._send(call)
+            except ClientError as error:
+                delay = retry_delay(
+                    call, error, attempt, retries=self.retries, backoff=self.backoff
+                )
+                if delay is None:
+                    raise
+                time.sleep(delay)
+                attempt += 1
+
+    def _run(self, plan: Plan[T]) -> T:
+        return plan.finish([self._call(call) for call in plan.calls])
+
+    # --- the actions ---
+    def services(self) -> list[ServiceInfo]:
+        return self._run(actions.services())
+
+    def add(
+        self,
+        service: str | int,
+        *,
+        link: str | None = None,
+        quantity: int | None = None,
+        **fields: str | int,
+    ) -> str:
+        """Place an order; the provider's order id. Never retried once it may have been sent."""
+        return self._run(actions.add(service, link, quantity, fields))
+
+    def status(self, order: str | int) -> OrderStatusInfo:
+        return self._run(actions.status(order))
+
+    def statuses(self, orders: Iterable[str | int]) -> dict[str, OrderStatusInfo]:
+        """Status of many orders, 100 ids per call; every asked id is a key of the result."""
+        return self._run(actions.statuses(orders))
+
+    def refill(self, order: str | int) -> str:
+        return self._run(actions.refill(order))
+
+    def refills(self, orders: Iterable[str | int]) -> dict[str, str | ProviderRefused]:
+        return self._run(actions.refills(orders))
+
+    def refill_status(self, refill: str | int) -> RefillStatusInfo:
+        return self._run(actions.refill_status_plan(refill))
+
+    def refill_statuses(self, refills: Iterable[str | int]) -> dict[str, RefillStatusInfo]:
+        return self._run(actions.refill_statuses(refills))
+
+    def cancel(self, orders: Iterable[str | int]) -> dict[str, bool | ProviderRefused]:
+        return self._run(actions.cancel(orders))
+
+    def balance(self) -> Balance:
+        return self._run(actions.balance())
+
+    def products(self) -> list[ProductInfo]:
+        return self._run(products.products())
+
+    def add_product_order(
+        self, product: str | int, *, quantity: int = 1, require: str | None = None
+    ) -> str:
+        return self._run(products.add_product_order(product, quantity, require))
+
+    def product_order_status(self, order: str | int) -> ProductOrderStatusInfo:
+        return self._run(products.product_order_status(order))
+
+    def product_order_statuses(
+        self, orders: Iterable[str | int]
+    ) -> dict[str, ProductOrderStatusInfo]:
+        return self._run(products.product_order_statuses(orders))
+
+    def result_product(self, order: str | int) -> list[str]:
+        return self._run(products.result_product(order))

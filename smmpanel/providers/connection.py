@@ -1,0 +1,38 @@
+"""A client for a provider, from its stored settings."""
+
+from django.conf import settings
+
+from smmpanel.client import Client, Dialect
+from smmpanel.providers.keys import decrypt_key
+from smmpanel.providers.models import Provider
+
+
+class Clients:
+    """One client per provider for the length of a pass (a client keeps its connections open
+    and is safe to share between threads); close them all at the end."""
+
+    def __init__(self) -> None:
+        self._clients: dict[int, Client] = {}
+
+    def __enter__(self) -> "Clients":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for client in self._clients.values():
+            client.close()
+
+    def get(self, provider: Provider) -> Client:
+        if provider.pk not in self._clients:
+            self._clients[provider.pk] = client_for(provider)
+        return self._clients[provider.pk]
+
+
+def client_for(provider: Provider) -> Client:
+    """A client speaking the provider's dialect. Its timeout stays well inside the worker's lease,
+    so a call in flight never outlives the claim on its order."""
+    return Client(
+        provider.url,
+        decrypt_key(provider.key_encrypted),
+        Dialect.from_json(provider.dialect),
+        timeout=settings.PROVIDER_TIMEOUT_SECONDS,
+    )

@@ -1,0 +1,165 @@
+"""Placing orders (and drip-feed runs) with providers: at most once upstream.
+
+Each attempt is recorded as an `UpstreamOrder` in state `sending` and committed before the call.
+The call's outcome then moves it to `sent` (with the upstream id), `refused` (the next route is
+tried), `failed` (certainly not sent: tried again later) or `review` (maybe sent: never sent again
+automatically). Calls to several providers run in parallel threads that never touch the database.
+"""
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from smmpanel.catalog.models import Service, ServiceRoute
+from smmpanel.catalog.order_types import Quantity, spec_for
+from smmpanel.client import Client, ClientError, ProviderFault, ProviderRefused
+from smmpanel.orders.models import Order, Run
+from smmpanel.providers import connection
+from smmpanel.providers.models import ProviderService, UpstreamOrder, UpstreamState
+from smmpanel.providers.pricing import cost
+
+logger = logging.getLogger(__name__)
+MAX_PARALLEL_CALLS = 8
+# Order details that are the panel's own bookkeeping, not parameters for the provider.
+PANEL_DETAILS = frozenset({"posts_served", "error"})
+
+
+@dataclass
+class Unit:
+    """What is placed upstream as one order: an order, or one run of a drip-feed order."""
+
+    order: Order
+    run: Run | None = None
+    outcome: str = ""  # sent, review, failed, exhausted, busy
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> int:
+        return self.run.quantity if self.run else self.order.quantity
+
+
+def usable_routes(service: Service) -> list[ProviderService]:
+    """The service's provider services in priority order, leaving out disabled providers,
+    services the provider no longer lists, and routes that cost more than the service sells for
+    (never selling below cost)."""
+    routes = ServiceRoute.objects.filter(service=service).select_related(
+        "provider_service__provider"
+    )
+    return [
+        route.provider_service
+        for route in routes.order_by("priority", "id")
+        if route.provider_service.provider.enabled
+        and route.provider_service.listed
+        and cost(route.provider_service) <= service.rate
+    ]
+
+
+def _tried(unit: Unit) -> set[int]:
+    """Provider services that refused this order (or run) already."""
+    attempts = UpstreamOrder.objects.filter(order=unit.order, run=unit.run)
+    return set(
+        attempts.filter(state=UpstreamState.REFUSED).values_list("provider_service_id", flat=True)
+    )
+
+
+def add_params(unit: Unit, provider_service: ProviderService) -> dict[str, str | int]:
+    order = unit.order
+    params: dict[str, str | int] = {"service": provider_service.service_id}
+    if order.link:
+        params["link"] = order.link
+    if spec_for(order.service.type).quantity == Quantity.GIVEN:
+        params["quantity"] = unit.quantity
+    for name, value in order.details.items():
+        if name not in PANEL_DETAILS and value not in (None, ""):
+            params[name] = value if isinstance(value, int) else str(value)
+    return params
+
+
+def _mark_sending(unit: Unit, provider_service: ProviderService) -> UpstreamOrder | None:
+    """Commit the attempt before calling; None when another attempt is live (a race lost)."""
+    try:
+        with transaction.atomic():
+            return UpstreamOrder.objects.create(
+                order=unit.order,
+                run=unit.run,
+                provider=provider_service.provider,
+                provider_service=provider_service,
+                state=UpstreamState.SENDING,
+            )
+    except IntegrityError:
+        return None
+
+
+def _call_add(client: Client, params: dict) -> str | ClientError:
+    try:
+        service = params.pop("service")
+        return client.add(service, **params)
+    except ClientError as error:
+        return error
+
+
+def _record(attempt: UpstreamOrder, result: str | ClientError, unit: Unit) -> bool:
+    """Record the call's outcome; True when the next route should be tried."""
+    if isinstance(result, str):
+        try:
+            with transaction.atomic():
+                UpstreamOrder.objects.filter(pk=attempt.pk).update(
+                    state=UpstreamState.SENT, upstream_id=result[:64]
+                )
+            unit.outcome = "sent"
+        except IntegrityError:
+            _set_state(attempt, UpstreamState.REVIEW, f"upstream id {result!r} is used already")
+            unit.outcome = "review"
+        return False
+    if isinstance(result, ProviderRefused):
+        _set_state(attempt, UpstreamState.REFUSED, result.message)
+        unit.reasons.append(f"{attempt.provider.name}: {result.message}")
+        return True
+    if isinstance(result, ProviderFault) and not result.maybe_sent:
+        _set_state(attempt, UpstreamState.FAILED, result.message)
+        unit.outcome = "failed"
+        return False
+    _set_state(attempt, UpstreamState.REVIEW, f"outcome unknown: {result.message}")
+    unit.outcome = "review"
+    return False
+
+
+def _set_state(attempt: UpstreamOrder, state: str, error: str) -> None:
+    UpstreamOrder.objects.filter(pk=attempt.pk).update(state=state, error=error[:2000])
+
+
+def forward(units: Iterable[Unit]) -> None:
+    """Place each unit with its first usable route that has not refused it, falling over to the
+    next route on a refusal, until one accepts or none is left (`outcome` "exhausted")."""
+    pending = list(units)
+    routes = {unit.order.service_id: usable_routes(unit.order.service) for unit in pending}
+    tried = {id(unit): _tried(unit) for unit in pending}
+    with (
+        ThreadPoolExecutor(max_workers=MAX_PARALLEL_CALLS) as pool,
+        connection.Clients() as clients,
+    ):
+        while pending:
+            calls = []
+            for unit in pending:
+                choice = next(
+                    (ps for ps in routes[unit.order.service_id] if ps.pk not in tried[id(unit)]),
+                    None,
+                )
+                if choice is None:
+                    unit.outcome = "exhausted"
+                    continue
+                tried[id(unit)].add(choice.pk)
+                attempt = _mark_sending(unit, choice)
+                if attempt is None:
+                    unit.outcome = "busy"
+                    continue
+                attempt.provider = choice.provider
+                client = clients.get(choice.provider)
+                future = pool.submit(_call_add, client, add_params(unit, choice))
+                calls.append((unit, attempt, future))
+            pending = [
+                unit for unit, attempt, future in calls if _record(attempt, future.result(), unit)
+            ]

@@ -1,0 +1,110 @@
+"""Polling providers for the status of what was sent to them, in batches of up to 100 ids per
+call, each provider in its own thread (threads only talk HTTP; the database is written here, in
+the calling thread, through `orders.status.apply_status`)."""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from django.conf import settings
+
+from smmpanel.client import ClientError, OrderStatusInfo
+from smmpanel.orders.models import SUBSCRIPTION_STATUSES, OrderStatus
+from smmpanel.providers import connection
+from smmpanel.providers.models import Provider, UpstreamOrder
+
+logger = logging.getLogger(__name__)
+MAX_PARALLEL_PROVIDERS = 8
+T = TypeVar("T")
+
+# Order statuses a provider may report for an ordinary order, and what some panels say instead.
+ORDER_STATUSES = frozenset(
+    {"Pending", "In progress", "Processing", "Completed", "Partial", "Canceled"}
+)
+RAW_ALIASES = {"refunded": OrderStatus.CANCELED, "cancelled": OrderStatus.CANCELED}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a provider reported for one upstream order, ready for the status path; `status` is
+    None when the report can't be used (unknown status, per-id error, no answer)."""
+
+    status: str | None
+    start_count: int | None = None
+    remains: int | None = None
+    extra: dict | None = None
+    note: str = ""
+
+
+def per_provider(
+    upstreams: Iterable[UpstreamOrder], call: Callable[[Provider, list[str]], T]
+) -> dict[int, T | ClientError]:
+    """Run `call(provider, upstream ids)` for each provider in parallel; a fault is a value."""
+    groups: dict[int, list[UpstreamOrder]] = defaultdict(list)
+    for upstream in upstreams:
+        groups[upstream.provider_id].append(upstream)
+
+    def run(group: list[UpstreamOrder]) -> T | ClientError:
+        try:
+            return call(group[0].provider, [str(u.upstream_id) for u in group])
+        except ClientError as error:
+            return error
+
+    if not groups:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(len(groups), MAX_PARALLEL_PROVIDERS)) as pool:
+        futures = {pk: pool.submit(run, group) for pk, group in groups.items()}
+        return {pk: future.result() for pk, future in futures.items()}
+
+
+def _statuses(provider: Provider, ids: list[str]) -> dict[str, OrderStatusInfo]:
+    with connection.client_for(provider) as client:
+        return client.statuses(ids)  # chunked to 100 ids per call by the client
+
+
+def poll(upstreams: list[UpstreamOrder]) -> dict[int, Report]:
+    """Each upstream order's report, keyed by UpstreamOrder id."""
+    replies = per_provider(upstreams, _statuses)
+    reports = {}
+    for upstream in upstreams:
+        reply = replies[upstream.provider_id]
+        if isinstance(reply, ClientError):
+            reports[upstream.pk] = Report(None, note=f"{reply.kind}: {reply.message}")
+            continue
+        info = reply.get(str(upstream.upstream_id))
+        reports[upstream.pk] = read(
+            info, subscription=upstream.order.service.type == "Subscriptions"
+        )
+    return reports
+
+
+def read(info: OrderStatusInfo | None, *, subscription: bool) -> Report:
+    """The protocol's status reply as a report; anything unexpected is a note, never a crash."""
+    if info is None:
+        return Report(None, note="not in the provider's reply")
+    if info.error:
+        return Report(None, note=info.error[:200])
+    status = info.status
+    if status == "unknown":
+        status = RAW_ALIASES.get(info.raw_status.strip().lower(), "unknown")
+    allowed = SUBSCRIPTION_STATUSES if subscription else ORDER_STATUSES
+    if status not in allowed:
+        return Report(None, note=f"unknown status {info.raw_status[:60]!r}")
+    return Report(status, info.start_count, info.remains, info.extra or None)
+
+
+def clamp(remains: int | None, total: int) -> int | None:
+    """A provider's remains within [0, total]: over-delivery refunds nothing, and nothing refunds
+    more than was charged."""
+    return None if remains is None else min(max(remains, 0), total)
+
+
+def next_poll(now: datetime, unchanged_polls: int) -> datetime:
+    """Poll again soon after a change, then back off (doubling) while nothing changes."""
+    base = settings.PROVIDER_POLL_SECONDS
+    seconds = min(base * 2 ** min(unchanged_polls, 16), settings.PROVIDER_POLL_MAX_SECONDS)
+    return now + timedelta(seconds=seconds)

@@ -1,0 +1,67 @@
+"""Drip-feed orders through a provider: each run placed when due, the parent aggregating them."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from smmpanel.orders.models import OrderStatus
+from smmpanel.worker.loop import run_once
+from tests.providers.fixtures import order_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _run_ids(order):
+    return [
+        u.upstream_id for u in order.upstream_orders.filter(state="sent").order_by("run__number")
+    ]
+
+
+def test_runs_are_placed_when_due_and_the_parent_aggregates_them(followers, upstream):
+    order = order_of(followers, quantity=100, runs="3", interval="10", balance="10")
+    assert order.charge == Decimal("0.27")
+    start = order.created_at
+    run_once(start + timedelta(seconds=1))
+    assert upstream.calls["add"] == 1
+    assert upstream.add_requests[0]["quantity"] == "100" and "runs" not in upstream.add_requests[0]
+    run_once(start + timedelta(minutes=5))
+    assert upstream.calls["add"] == 1  # the second run is not due yet
+    first = _run_ids(order)[0]
+    upstream.set_order(first, status="Completed", remains=0, start_count=50)
+    run_once(start + timedelta(minutes=10, seconds=1))
+    assert upstream.calls["add"] == 2
+    order.refresh_from_db()
+    assert (order.status, order.remains, order.start_count) == ("In progress", 200, 50)
+    run_once(start + timedelta(minutes=20, seconds=1))
+    assert upstream.calls["add"] == 3
+    second, third = _run_ids(order)[1:]
+    upstream.set_order(second, status="Completed", remains=0)
+    upstream.set_order(third, status="Partial", remains=40)
+    run_once(start + timedelta(minutes=30))
+    order.refresh_from_db()
+    assert (order.status, order.remains) == (OrderStatus.PARTIAL, 40)
+    order.account.refresh_from_db()
+    assert order.account.balance == Decimal("10") - Decimal("0.27") + Decimal("0.036")
+    assert order.next_attempt_at is None
+    assert [run.status for run in order.dripfeed_runs.all()] == [
+        "Completed",
+        "Completed",
+        "Partial",
+    ]
+
+
+def test_a_cancel_stops_the_runs_not_placed_yet(followers, upstream):
+    from smmpanel.orders.requests import request_cancel
+
+    order = order_of(followers, quantity=100, runs="3", interval="10", balance="10")
+    run_once(order.created_at + timedelta(seconds=1))
+    request_cancel(account=order.account, order=order)
+    run_once(order.created_at + timedelta(seconds=2))
+    assert upstream.calls["cancel"] == 1  # the run in flight
+    run_once(order.created_at + timedelta(minutes=30))
+    assert upstream.calls["add"] == 1
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED
+    order.account.refresh_from_db()
+    assert order.account.balance == Decimal("10")

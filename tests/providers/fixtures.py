@@ -1,0 +1,69 @@
+"""Fixtures and helpers for provider tests: a fake upstream panel over real HTTP, a provider
+connected to it, its catalog imported at cost."""
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from smmpanel.catalog.models import Service
+from smmpanel.client.testing import FakeUpstream
+from smmpanel.orders.models import Order
+from smmpanel.orders.placement import place_order
+from smmpanel.providers.catalog_import import import_catalog
+from smmpanel.providers.models import Provider
+from smmpanel.providers.operations import add_provider
+from tests.factories import make_account
+
+LINK = "https://instagram.com/someone"
+
+
+@pytest.fixture(autouse=True)
+def _quick_providers(settings):
+    settings.PROVIDER_TIMEOUT_SECONDS = 1.0
+    settings.PROVIDER_POLL_SECONDS = 10
+    settings.PROVIDER_POLL_MAX_SECONDS = 600
+
+
+@pytest.fixture
+def upstream() -> Iterator[FakeUpstream]:
+    fake = FakeUpstream().start()
+    yield fake
+    # Its HTTP server takes half a second to notice a shutdown: don't wait for it.
+    threading.Thread(target=fake.stop, daemon=True).start()
+
+
+def connect(fake: FakeUpstream, name: str = "up") -> Provider:
+    return add_provider(name=name, url=fake.url, key=fake.key, dialect="form")
+
+
+@pytest.fixture
+def provider(upstream) -> Provider:
+    return connect(upstream)
+
+
+@pytest.fixture
+def followers(provider, upstream) -> Service:
+    """The upstream's first service (Instagram Followers, 0.90), imported at cost."""
+    import_catalog(provider=provider, markup=Decimal(0))
+    return Service.objects.get(routes__provider_service__service_id=upstream.service_id(0))
+
+
+def order_of(service: Service, quantity: int = 1000, balance: str = "100", **params) -> Order:
+    account, _ = make_account(balance)
+    return place_order(
+        account=account,
+        service=service,
+        params={"link": LINK, "quantity": str(quantity), **params},
+    )
+
+
+def later(minutes: float = 0, seconds: float = 0):
+    return timezone.now() + timedelta(minutes=minutes, seconds=seconds)
+
+
+def upstream_id(order: Order) -> str:
+    return order.upstream_orders.get(state="sent").upstream_id

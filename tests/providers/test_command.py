@@ -1,0 +1,63 @@
+"""The `smmpanel provider` commands, run as a real process against a fake provider."""
+
+import json
+
+import pytest
+
+from smmpanel.catalog.models import Service
+from smmpanel.providers.models import Provider
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_add_then_import_with_markup_and_category_map(smmpanel_env, upstream):
+    added = run_cli(
+        smmpanel_env, "provider", "add", "main", "--url", upstream.url, "--key", upstream.key,
+        "--json",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    data = json.loads(added.stdout)
+    assert data["name"] == "main" and data["balance"] == "1000000.00"
+    assert data["dialect"]["method"] == "POST"  # detected
+    assert upstream.key not in added.stdout and data["key"].endswith(upstream.key[-2:])
+
+    imported = run_cli(
+        smmpanel_env, "provider", "import", "main", "--markup", "30%",
+        "--category-map", "Instagram=IG",
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    assert "3 created" in imported.stdout
+    assert "importing main" in imported.stderr  # the progress bar, for people
+    assert Service.objects.filter(category__name="IG", fulfilment="provider").count() == 3
+
+    again = run_cli(smmpanel_env, "provider", "import", "main", "--json")
+    assert again.returncode == 0 and again.stderr == ""
+    assert json.loads(again.stdout)["unchanged"] == 3
+
+    listed = json.loads(run_cli(smmpanel_env, "provider", "list", "--json").stdout)
+    assert [p["name"] for p in listed["providers"]] == ["main"]
+
+
+def test_add_refuses_a_wrong_key_and_stores_nothing(smmpanel_env, upstream):
+    result = run_cli(
+        smmpanel_env, "provider", "add", "bad", "--url", upstream.url, "--key", "wrong",
+        "--dialect", "form", "--json",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Invalid API key" in json.loads(result.stdout)["error"]
+    assert not Provider.objects.exists()
+
+
+def test_service_create_with_fulfilment_provider_needs_a_route(smmpanel_env, upstream):
+    run_cli(smmpanel_env, "provider", "add", "p", "--url", upstream.url, "--key", upstream.key)
+    run_cli(smmpanel_env, "provider", "import", "p", "--json")
+    common = ["service", "create", "--name", "Mine", "--category", "X", "--type", "Default",
+              "--rate", "2", "--min", "10", "--max", "100", "--fulfilment", "provider",
+              "--json"]  # fmt: skip
+    refused = run_cli(smmpanel_env, *common)
+    assert refused.returncode == 1 and "route" in json.loads(refused.stdout)["error"]
+    created = run_cli(smmpanel_env, *common, "--route", f"p:{upstream.service_id(0)}")
+    assert created.returncode == 0, created.stdout
+    service = Service.objects.get(pk=json.loads(created.stdout)["service"])
+    assert service.routes.get().provider_service.service_id == upstream.service_id(0)
