@@ -15,6 +15,9 @@ from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.requeue import requeue_order
 from smmpanel.orders.status import apply_status
+from smmpanel.providers import review
+from smmpanel.providers.errors import ProviderError
+from smmpanel.providers.models import UpstreamState
 
 ORDER_FIELDS = ("status", "start_count", "remains", "charge", "next_attempt_at")
 MAX_ORDERS = 500
@@ -49,8 +52,14 @@ def _apply_one(
         return Outcome(order.pk, False, _("already %s") % order.status)
     try:
         with transaction.atomic():
+            in_review = order.upstream_orders.filter(state=UpstreamState.REVIEW).exists()
             if action == BulkAction.RESEND:
-                changed = requeue_order(order_id=order.pk)
+                # An order in review was maybe not received upstream: the operator says send it.
+                resend = review.resend if in_review else requeue_order
+                changed = resend(order_id=order.pk)
+            elif action == BulkAction.CANCEL and in_review:
+                # Settles the attempts in doubt too; the refund goes through apply_status.
+                changed = review.cancel_and_refund(order_id=order.pk)
             else:
                 changed = apply_status(order_id=order.pk, status=status, remains=remains)
             after = {**snapshot(changed, ORDER_FIELDS), "refund": _refunded(order.pk)}
@@ -62,7 +71,7 @@ def _apply_one(
                 before=before,
                 after=after,
             )
-    except OrderError as error:
+    except (OrderError, ProviderError) as error:
         return Outcome(order.pk, False, error.message)
     if action == BulkAction.RESEND:
         return Outcome(order.pk, True, _("sent to its fulfilment again"))

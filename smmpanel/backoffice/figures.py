@@ -4,14 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.catalog.models import Fulfilment
-from smmpanel.money import ZERO, quantize
+from smmpanel.money import ZERO, order_charge, quantize
 from smmpanel.orders.models import (
     FINAL_STATUSES,
     CancelRequest,
@@ -21,18 +20,11 @@ from smmpanel.orders.models import (
     RefillStatus,
 )
 from smmpanel.payments.models import Payment, PaymentStatus
+from smmpanel.providers.models import Provider, UpstreamOrder, UpstreamState
+from smmpanel.providers.pricing import cost
+from smmpanel.providers.review import orders_in_review
 
-# The order's upstream cost, recorded by provider fulfilment; orders without one have no profit.
-COST_FIELD = "cost"
 DAYS = 30
-
-
-def has_cost() -> bool:
-    try:
-        Order._meta.get_field(COST_FIELD)
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 @dataclass
@@ -56,22 +48,52 @@ def revenue_between(start: datetime, end: datetime) -> Decimal:
     return ZERO - quantize(moved or ZERO)
 
 
+def profit_of(orders: QuerySet[Order]) -> tuple[Decimal, int]:
+    """Profit on the orders whose cost is known (those placed with a provider), and how many.
+
+    An order's cost is its provider service's rate (in the panel's currency) for its quantity;
+    what was refunded to the customer is taken as not delivered, so it is not charged upstream
+    either: profit = (charge - cost) x (1 - refunded / charge).
+    """
+    attempts = UpstreamOrder.objects.filter(
+        order__in=orders, state__in=[UpstreamState.SENT, UpstreamState.REVIEW]
+    ).select_related("order", "run", "provider_service__provider")
+    refunded = dict(
+        LedgerEntry.objects.filter(order__in=orders, kind=LedgerEntry.Kind.REFUND).values_list(
+            "order_id", "amount"
+        )
+    )
+    cost_of: dict[int, Decimal] = {}
+    charge_of: dict[int, Decimal] = {}
+    for attempt in attempts:
+        order = attempt.order
+        quantity = attempt.run.quantity if attempt.run else order.total_quantity
+        cost_of[order.pk] = cost_of.get(order.pk, ZERO) + order_charge(
+            cost(attempt.provider_service), quantity
+        )
+        charge_of[order.pk] = order.charge
+    profit = ZERO
+    for order_id, charge in charge_of.items():
+        kept = (1 - refunded.get(order_id, ZERO) / charge) if charge else Decimal(0)
+        profit += (charge - cost_of[order_id]) * kept
+    return quantize(profit), len(charge_of)
+
+
 def today() -> dict:
     start = _start_of(timezone.localdate())
     end = start + timedelta(days=1)
     orders = Order.objects.filter(created_at__gte=start, created_at__lt=end)
-    figures: dict = {
+    profit, costed = profit_of(orders)
+    return {
         "orders": orders.count(),
         "revenue": revenue_between(start, end),
-        "profit": None,
-        "costed": 0,
+        "profit": profit if costed else None,
+        "costed": costed,
     }
-    if has_cost():
-        costed = orders.filter(**{f"{COST_FIELD}__isnull": False})
-        sums = costed.aggregate(charge=Sum("charge"), cost=Sum(COST_FIELD), n=Count("pk"))
-        figures["profit"] = quantize((sums["charge"] or ZERO) - (sums["cost"] or ZERO))
-        figures["costed"] = sums["n"]
-    return figures
+
+
+def provider_balances() -> list[Provider]:
+    return list(Provider.objects.order_by("name"))
 
 
 def by_status() -> list[tuple[str, int]]:
@@ -122,4 +144,10 @@ def needing_attention() -> dict:
         ).count(),
         "cancels": CancelRequest.objects.filter(status=CancelStatus.PENDING).count(),
         "payments": Payment.objects.filter(status=PaymentStatus.PENDING).count(),
+        "review": orders_in_review().count(),
+        # Attempts the providers refused or that could not be sent, in the last day.
+        "failed": UpstreamOrder.objects.filter(
+            state__in=[UpstreamState.FAILED, UpstreamState.REFUSED],
+            created_at__gte=timezone.now() - timedelta(days=1),
+        ).count(),
     }

@@ -21,6 +21,7 @@ from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.requests import parse_id
+from smmpanel.providers.models import Provider
 
 PAGE_SIZE = 50
 
@@ -38,6 +39,12 @@ class OrderFilter(forms.Form):
         label=gettext_lazy("Fulfilment"),
         required=False,
         choices=[("", gettext_lazy("Any"))] + list(Fulfilment.choices),
+    )
+    provider = forms.ModelChoiceField(
+        label=gettext_lazy("Provider"),
+        required=False,
+        queryset=Provider.objects.order_by("name"),
+        empty_label=gettext_lazy("Any"),
     )
     date_from = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -59,6 +66,8 @@ class OrderFilter(forms.Form):
             orders = orders.filter(service_id=data["service"])
         if user := data["user"].strip():
             orders = orders.filter(account__user__username=user)
+        if data["provider"]:
+            orders = orders.filter(upstream_orders__provider=data["provider"]).distinct()
         if data["fulfilment"]:
             orders = orders.filter(service__fulfilment=data["fulfilment"])
         date_from: date | None = data["date_from"]

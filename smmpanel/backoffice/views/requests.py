@@ -12,9 +12,18 @@ from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import render_page
 from smmpanel.catalog.models import Fulfilment
 from smmpanel.orders.errors import OrderError
-from smmpanel.orders.models import CancelRequest, CancelStatus, OrderStatus, Refill, RefillStatus
+from smmpanel.orders.models import (
+    CancelRequest,
+    CancelStatus,
+    Order,
+    OrderStatus,
+    Refill,
+    RefillStatus,
+)
 from smmpanel.orders.requests import reject_cancel, set_refill_status
 from smmpanel.orders.status import apply_status
+from smmpanel.providers import review
+from smmpanel.providers.errors import ProviderError
 
 OPEN_REFILL = (RefillStatus.PENDING, RefillStatus.IN_PROGRESS)
 
@@ -34,12 +43,19 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("order__account__user", "order__service")
         .order_by("pk")[:200]
     )
+    in_review = (
+        review.orders_in_review()
+        .select_related("account__user", "service")
+        .prefetch_related("upstream_orders__provider")
+        .order_by("pk")[:200]
+    )
     return render_page(
         request,
         "backoffice/requests.html",
         "requests",
         refills=refills,
         cancels=cancels,
+        in_review=in_review,
         refill_statuses=[RefillStatus.IN_PROGRESS, RefillStatus.COMPLETED, RefillStatus.REJECTED],
     )
 
@@ -107,5 +123,43 @@ def cancel_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Cancel of order %(id)s: %(status)s.")
             % {"id": cancel.order_id, "status": cancel.status},
+        )
+    return redirect("backoffice:requests")
+
+
+@require_POST
+@staff_required("orders.view_order", "orders.change_order")
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """An order whose upstream outcome is unknown: send it again, follow it under the upstream
+    id the operator found, or cancel it with a full refund (through the status path)."""
+    decision = request.POST.get("decision", "")
+    order = get_object_or_404(Order, pk=pk)
+    before = {"status": order.status, "next_attempt_at": order.next_attempt_at}
+    try:
+        with transaction.atomic():
+            if decision == "resend":
+                changed = review.resend(order_id=pk)
+            elif decision == "record":
+                changed = review.record_upstream_id(
+                    order_id=pk, upstream_id=request.POST.get("upstream_id", "")
+                )
+            elif decision == "cancel":
+                changed = review.cancel_and_refund(order_id=pk)
+            else:
+                messages.error(request, _("Choose what to do with the order."))
+                return redirect("backoffice:requests")
+            record(
+                request=request,
+                action=f"review.{decision}",
+                obj=changed,
+                summary=request.POST.get("upstream_id", "")[:64],
+                before=before,
+                after={"status": changed.status, "next_attempt_at": changed.next_attempt_at},
+            )
+    except (ProviderError, OrderError) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Order %(id)s: %(status)s.") % {"id": pk, "status": changed.status}
         )
     return redirect("backoffice:requests")
