@@ -26,6 +26,7 @@ def pages(shop: dict) -> dict[str, str]:
         "service edit": reverse("backoffice:service_edit", args=[shop["manual"].pk]),
         "users": reverse("backoffice:users") + "?q=buy",
         "user": reverse("backoffice:user", args=[shop["account"].pk]),
+        "providers": reverse("backoffice:providers"),
         "settings": reverse("backoffice:settings"),
         "audit": reverse("backoffice:audit"),
     }
