@@ -8,6 +8,7 @@ from smmpanel.backoffice.views import (
     payments,
     providers,
     requests,
+    routes,
     services,
     users,
 )
@@ -30,6 +31,8 @@ urlpatterns = [
         name="category_move",
     ),
     path("categories/<int:pk>/rename/", services.category_rename, name="category_rename"),
+    path("routes/<int:pk>/markup/", routes.route_markup, name="route_markup"),
+    path("routes/<int:pk>/move/<str:direction>/", routes.route_move, name="route_move"),
     path("users/", users.user_list, name="users"),
     path("users/<int:pk>/", users.user_detail, name="user"),
     path("users/<int:pk>/adjust/", users.user_adjust, name="user_adjust"),

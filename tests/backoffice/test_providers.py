@@ -126,3 +126,54 @@ def test_dashboard_profit_is_charge_less_cost_on_provider_orders(admin_op, provi
     assert (today["profit"], today["costed"]) == (Decimal("0.27000"), 1)
     filtered = admin_op.get(reverse("backoffice:orders"), {"provider": provider.pk})
     assert [o.pk for o in filtered.context["page"]] == [order.pk]
+
+
+def test_route_markup_reprices_the_service_and_imports_keep_it(admin_op, provider, upstream):
+    from smmpanel.catalog.models import ServiceRoute
+    from smmpanel.providers.catalog_import import import_catalog
+
+    import_catalog(provider=provider, markup=Decimal(30))
+    likes = Service.objects.get(routes__provider_service__service_id=upstream.service_id(1))
+    route = ServiceRoute.objects.get(service=likes)
+    page = admin_op.get(reverse("backoffice:service_edit", args=[likes.pk]))
+    assert list(page.context["routes"]) == [route]
+    admin_op.post(reverse("backoffice:route_markup", args=[route.pk]), {"markup": "50"})
+    likes.refresh_from_db()
+    # 0.27819 × 1.5 = 0.417285, rounded up to the money scale: never below cost.
+    assert likes.rate == Decimal("0.41729")
+    import_catalog(provider=provider, markup=Decimal(10))
+    likes.refresh_from_db()
+    assert likes.rate == Decimal("0.41729")
+    entry = AuditEntry.objects.get(action="route.markup")
+    assert entry.before["rate"] == "0.36165" and entry.after["rate"] == "0.41729"
+    response = admin_op.post(reverse("backoffice:route_markup", args=[route.pk]), {"markup": "-5"})
+    assert response.status_code == 302
+    likes.refresh_from_db()
+    assert likes.rate == Decimal("0.41729")
+
+
+def test_support_can_not_change_a_routes_markup(support_op, followers):
+    route = followers.routes.get()
+    url = reverse("backoffice:route_markup", args=[route.pk])
+    assert support_op.post(url, {"markup": "0"}).status_code == 403
+
+
+def test_moving_a_route_first_makes_it_price_the_service(admin_op, followers):
+    from smmpanel.catalog.models import ServiceRoute
+    from smmpanel.client.testing import FakeUpstream
+    from tests.providers.fixtures import connect
+
+    with FakeUpstream() as other:
+        second = connect(other, name="second")
+        from smmpanel.providers.catalog_import import import_catalog
+
+        import_catalog(provider=second, markup=Decimal(0))
+        cheaper = second.services.get(service_id=other.service_id(1))  # 0.27819
+        route = ServiceRoute.objects.create(
+            service=followers, provider_service=cheaper, priority=2, markup=Decimal(100)
+        )
+        admin_op.post(reverse("backoffice:route_move", args=[route.pk, "up"]))
+        followers.refresh_from_db()
+        assert [r.pk for r in followers.routes.all()][0] == route.pk
+        assert followers.rate == Decimal("0.55638")  # 0.27819 × 2
+        assert AuditEntry.objects.get(action="route.move").after["rate"] == "0.55638"

@@ -19,6 +19,7 @@ from smmpanel.catalog import operations
 from smmpanel.catalog.models import Category, Fulfilment, Service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.money import MAX_DIGITS, SCALE
+from smmpanel.providers.pricing import cost, resale_rate
 
 CHANGE = ("catalog.view_service", "catalog.change_service")
 
@@ -96,12 +97,19 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def _service_form_page(
     request: HttpRequest, form: ServiceForm, service: Service | None
 ) -> HttpResponse:
+    routes = []
+    if service is not None:
+        for route in service.routes.select_related("provider_service__provider"):
+            route.cost = cost(route.provider_service)  # type: ignore[attr-defined]
+            route.resale = resale_rate(route.provider_service, route.markup)  # type: ignore[attr-defined]
+            routes.append(route)
     return render_page(
         request,
         "backoffice/service_form.html",
         "services",
         form=form,
         service=service,
+        routes=routes,
         categories=Category.objects.order_by("sort_order", "pk"),
         status=400 if form.is_bound else 200,
     )
