@@ -122,13 +122,22 @@ def cmd_createadmin(args: argparse.Namespace) -> None:
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
+    from django.contrib.auth.models import Group
+
     user, created = user_model.objects.get_or_create(username=args.username)
-    user.is_staff = user.is_superuser = True
+    user.is_staff = True
+    # An admin is a superuser; support staff get the support group's permissions only.
+    user.is_superuser = args.role == "admin"
     user.email = args.email or user.email
     user.set_password(args.password)
     user.save()
+    user.groups.set([Group.objects.get(name=args.role)])
     verb = "created" if created else "updated"
-    _print(args, {"username": user.username, "created": created}, f"admin {user.username} {verb}")
+    _print(
+        args,
+        {"username": user.username, "created": created, "role": args.role},
+        f"{args.role} {user.username} {verb}",
+    )
 
 
 def cmd_user_create(args: argparse.Namespace) -> None:
@@ -313,6 +322,7 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("username")
     admin.add_argument("--password", required=True)
     admin.add_argument("--email", default="")
+    admin.add_argument("--role", choices=["admin", "support"], default="admin")
     admin.add_argument("--json", action="store_true")
     admin.set_defaults(handler=cmd_createadmin)
 

@@ -58,6 +58,11 @@ CURRENCY = os.environ.get("SMMPANEL_CURRENCY", "USD").strip().upper()
 # Refuse a second active order for the same service and link (an operator's choice).
 REFUSE_DUPLICATE_LINK = _env_flag("SMMPANEL_REFUSE_DUPLICATE_LINK")
 
+# --- operator settings (defaults; the back-office stores overrides, see configuration/) ---
+# API requests per minute and key; 0 means no limit.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("SMMPANEL_API_REQUESTS_PER_MINUTE", "0"))
+# --- end operator settings ---
+
 # Simulated fulfilment: how long an order takes from placement to its final status, and how
 # often (in percent) it ends Partial instead of Completed.
 SIMULATED_SECONDS = float(os.environ.get("SMMPANEL_SIMULATED_SECONDS", "60"))
@@ -88,6 +93,8 @@ INSTALLED_APPS = [
     "smmpanel.accounts",
     "smmpanel.catalog",
     "smmpanel.orders",
+    "smmpanel.configuration",
+    "smmpanel.backoffice",
     "smmpanel.providers",
 ]
 

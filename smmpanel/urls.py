@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     path("api/v2/openapi.json", openapi.document, name="openapi"),
     path("admin/", admin.site.urls),
+    path("backoffice/", include("smmpanel.backoffice.urls")),
 ]
 
 if settings.BENCH_CEILING:

@@ -133,3 +133,13 @@ def panel_server(smmpanel_env, django_db_blocker) -> Iterator[PanelServer]:
             process.kill()
             process.wait()
         close_server_connections(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_panel_settings() -> Iterator[None]:
+    """Each test reads the panel settings of its own database, not a row cached by another."""
+    from smmpanel.configuration.current import invalidate
+
+    invalidate()
+    yield
+    invalidate()

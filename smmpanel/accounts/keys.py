@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.db import connection, transaction
 
@@ -11,7 +12,8 @@ from smmpanel.money import from_db_text
 
 # The API's hottest query, written out: the ORM would compile it anew on every request.
 _BY_KEY_HASH = (
-    f"SELECT id, CAST(balance AS TEXT), status FROM {Account._meta.db_table} "
+    f"SELECT id, CAST(balance AS TEXT), status, CAST(rate_discount AS TEXT) "
+    f"FROM {Account._meta.db_table} "
     "WHERE api_key_hash = %s"
 )
 
@@ -33,7 +35,7 @@ def issue_api_key(*, account: Account) -> str:
 
 
 def authenticate_key(key: str | None) -> Account:
-    """The active account owning `key` (its id, balance and status loaded); AccountError when
+    """The active account owning `key` (what the API uses of it loaded); AccountError when
     there is none or it is suspended."""
     if not key or len(key) > 200:
         raise AccountError(AccountErrorCode.INVALID_KEY)
@@ -42,9 +44,11 @@ def authenticate_key(key: str | None) -> Account:
         row = cursor.fetchone()
     if row is None:
         raise AccountError(AccountErrorCode.INVALID_KEY)
-    pk, balance, status = row
+    pk, balance, status, rate_discount = row
     if status != Account.Status.ACTIVE:
         raise AccountError(AccountErrorCode.SUSPENDED)
     return Account.from_db(
-        connection.alias, ["id", "balance", "status"], [pk, from_db_text(balance), status]
+        connection.alias,
+        ["id", "balance", "status", "rate_discount"],
+        [pk, from_db_text(balance), status, Decimal(rate_discount)],
     )

@@ -29,6 +29,10 @@ class Account(models.Model):
     api_key_hint = models.CharField(
         max_length=8, blank=True, help_text="The key's first characters"
     )
+    # The operator's custom price for this customer: percent off every service's rate.
+    rate_discount = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text="Percent off every rate"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The customer's preferences for the web panel (the API ignores them).
     timezone = models.CharField(max_length=64, default="UTC")
@@ -38,6 +42,10 @@ class Account(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="account_balance_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_discount__gte=0, rate_discount__lt=100),
+                name="account_rate_discount_range",
             ),
         ]
 

@@ -47,3 +47,12 @@ def account_for_username(username: str) -> Account:
 def set_status(*, account: Account, status: Account.Status) -> None:
     Account.objects.filter(pk=account.pk).update(status=status)
     account.status = status
+
+
+def set_rate_discount(*, account: Account, percent: Decimal) -> None:
+    """Give the customer `percent` off every service's rate (0 to below 100, two decimals)."""
+    if not percent.is_finite() or not 0 <= percent < 100 or percent != round(percent, 2):
+        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "A discount from 0 to 99.99 percent")
+    percent = percent.quantize(Decimal("0.01"))
+    Account.objects.filter(pk=account.pk).update(rate_discount=percent)
+    account.rate_discount = percent

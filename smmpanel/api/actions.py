@@ -7,13 +7,13 @@ list, or bytes already serialized). Domain errors propagate to the view, which s
 from collections.abc import Callable
 
 import orjson
-from django.conf import settings
 from django.db.models import Count, Q
 
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
 from smmpanel.catalog.listing import active_services, listing_stamp
 from smmpanel.catalog.models import Product
+from smmpanel.configuration.current import current
 from smmpanel.orders import product_orders
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder, Refill
@@ -56,7 +56,8 @@ _services_cache: dict[str, tuple[tuple, bytes]] = {}
 
 def services(account: Account, params: dict[str, str]) -> Reply:
     """The active catalog, serialized once per catalog change and served as bytes after that."""
-    stamp = listing_stamp()
+    # The currency decides how rates are written, so a change of it is a change of the reply.
+    stamp = (*listing_stamp(), current().currency)
     cached = _services_cache.get("services")
     if cached and cached[0] == stamp:
         return cached[1]
@@ -80,7 +81,7 @@ def status(account: Account, params: dict[str, str]) -> Reply:
         wanted = {raw: parse_id(raw) for raw in split_ids(params["orders"])}
         found = status_rows(account.pk, [pk for pk in wanted.values() if pk])
         missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
-        currency = settings.CURRENCY
+        currency = current().currency
         return {
             raw: replies.order_status(found[pk], currency) if pk in found else missing
             for raw, pk in wanted.items()
@@ -89,7 +90,7 @@ def status(account: Account, params: dict[str, str]) -> Reply:
     row = status_rows(account.pk, [pk]).get(pk) if pk else None
     if row is None:
         raise OrderError(OrderErrorCode.INCORRECT_ORDER)
-    return replies.order_status(row, settings.CURRENCY)
+    return replies.order_status(row, current().currency)
 
 
 def _each_order(
@@ -157,7 +158,7 @@ def cancel(account: Account, params: dict[str, str]) -> Reply:
 
 def balance(account: Account, params: dict[str, str]) -> Reply:
     # The account was read by the key lookup of this very request.
-    return {"balance": replies.money(account.balance), "currency": settings.CURRENCY}
+    return {"balance": replies.money(account.balance), "currency": current().currency}
 
 
 # --- digital products -----------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.conf import settings
-
 from smmpanel.catalog.models import Product, Service
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.configuration.current import current
 from smmpanel.money import format_amount, format_db_amount
 from smmpanel.orders.models import OrderStatus, ProductOrder
 from smmpanel.orders.status_reads import OrderStatusRow
@@ -15,7 +14,7 @@ _SUBSCRIPTION_STATUS: dict[str, str] = {OrderStatus.PENDING: OrderStatus.ACTIVE}
 
 
 def money(amount: Decimal) -> str:
-    return format_amount(amount, settings.CURRENCY)
+    return format_amount(amount, current().currency)
 
 
 def number(amount: Decimal) -> int | float:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from smmpanel.catalog.models import Category, Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
+from smmpanel.money import ZERO, quantize
 
 
 class CatalogErrorCode(StrEnum):
@@ -110,3 +111,157 @@ def create_service(
                 service=service, provider_service=provider_service, priority=priority
             )
         return service
+
+
+# Fields an operator edits on a service page.
+EDITABLE_FIELDS = (
+    "name",
+    "category",
+    "type",
+    "rate",
+    "min_quantity",
+    "max_quantity",
+    "refill",
+    "refill_days",
+    "cancel",
+    "dripfeed",
+    "fulfilment",
+    "description",
+    "active",
+)
+# The smallest bulk change: -100 % makes a service free, never negative.
+MIN_PERCENT = Decimal(-100)
+
+
+def service_values(service: Service) -> dict:
+    """A service's editable values (the category by name), for forms and the audit log."""
+    values = {name: getattr(service, name) for name in EDITABLE_FIELDS if name != "category"}
+    values["category"] = service.category.name
+    return values
+
+
+def update_service(*, service_id: int, **values: object) -> tuple[dict, dict]:
+    """Change a service's editable values, checked like a new service; return (before, after).
+
+    The row is locked while it changes; unknown field names are refused with TypeError.
+    """
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        service = Service.objects.select_for_update().select_related("category").get(pk=service_id)
+        before = service_values(service)
+        merged = {**before, **values}
+        fulfilment = str(merged["fulfilment"])
+        if fulfilment == Fulfilment.PROVIDER and not service.routes.exists():
+            raise CatalogError(
+                CatalogErrorCode.INVALID_FULFILMENT, "A provider service needs a provider route"
+            )
+        check_service(
+            name=str(merged["name"]),
+            type=str(merged["type"]),
+            rate=Decimal(str(merged["rate"])),
+            min_quantity=int(str(merged["min_quantity"])),
+            max_quantity=int(str(merged["max_quantity"])),
+            fulfilment=fulfilment,
+        )
+        for name, value in merged.items():
+            if name == "category":
+                service.category = category_named(str(value))
+            elif name == "name":
+                service.name = str(value).strip()
+            else:
+                setattr(service, name, value)
+        service.save()
+        service.refresh_from_db()
+        return before, service_values(service)
+
+
+def set_services_active(*, service_ids: list[int], active: bool) -> list[int]:
+    """Enable or disable services; return the ids that changed."""
+    with transaction.atomic():
+        changing = list(
+            Service.objects.select_for_update()
+            .filter(pk__in=service_ids)
+            .exclude(active=active)
+            .values_list("pk", flat=True)
+        )
+        Service.objects.filter(pk__in=changing).update(active=active)
+        # update() skips auto_now; the API's services cache keys on updated_at.
+        for service in Service.objects.filter(pk__in=changing):
+            service.save(update_fields=["updated_at"])
+    return changing
+
+
+def _check_percent(percent: Decimal) -> Decimal:
+    if not percent.is_finite() or percent < MIN_PERCENT or percent > 10000:
+        raise CatalogError(CatalogErrorCode.INVALID_RATE, "A percentage from -100 (free) to 10000")
+    return percent
+
+
+def change_rates_by_percent(
+    *, service_ids: list[int], percent: Decimal
+) -> list[tuple[int, Decimal, Decimal]]:
+    """Raise (or lower, with a negative percent) the rates of services; return (id, old, new).
+
+    Each new rate is rounded half up to the money scale and is never negative.
+    """
+    _check_percent(percent)
+    changed = []
+    with transaction.atomic():
+        for service in Service.objects.select_for_update().filter(pk__in=service_ids):
+            new_rate = max(quantize(service.rate * (100 + percent) / 100), ZERO)
+            if new_rate != service.rate:
+                changed.append((service.pk, service.rate, new_rate))
+                service.rate = new_rate
+                service.save(update_fields=["rate", "updated_at"])
+    return changed
+
+
+def _swap_with_neighbour(rows: list, index: int, step: int) -> bool:
+    """Renumber `rows` 10, 20, … in their order, with rows[index] moved one place by `step`."""
+    target = index + step
+    if not 0 <= target < len(rows):
+        return False
+    rows[index], rows[target] = rows[target], rows[index]
+    for position, row in enumerate(rows, start=1):
+        if row.sort_order != position * 10:
+            row.sort_order = position * 10
+            row.save(update_fields=["sort_order", "updated_at"])
+    return True
+
+
+def move_service(*, service_id: int, step: int) -> bool:
+    """Move a service one place up (step -1) or down (+1) within its category."""
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service_id)
+        rows = list(
+            Service.objects.select_for_update()
+            .filter(category_id=service.category_id)
+            .order_by("sort_order", "pk")
+        )
+        index = [row.pk for row in rows].index(service.pk)
+        return _swap_with_neighbour(rows, index, 1 if step > 0 else -1)
+
+
+def move_category(*, category_id: int, step: int) -> bool:
+    """Move a category one place up (step -1) or down (+1)."""
+    with transaction.atomic():
+        rows = list(Category.objects.select_for_update().order_by("sort_order", "pk"))
+        index = [row.pk for row in rows].index(category_id)
+        return _swap_with_neighbour(rows, index, 1 if step > 0 else -1)
+
+
+def rename_category(*, category_id: int, name: str) -> tuple[str, str]:
+    """Rename a category; return (old, new). CatalogError when the name is taken or empty."""
+    name = name.strip()
+    if not name or len(name) > 255:
+        raise CatalogError(CatalogErrorCode.INVALID_NAME, "A category name of 1 to 255 characters")
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category_id)
+        if Category.objects.filter(name=name).exclude(pk=category_id).exists():
+            raise CatalogError(CatalogErrorCode.INVALID_NAME, "Another category has this name")
+        old = category.name
+        category.name = name
+        category.save(update_fields=["name", "updated_at"])
+    return old, name

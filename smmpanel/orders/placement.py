@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from smmpanel.accounts import ledger
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment, Service
+from smmpanel.configuration.current import current
 from smmpanel.money import MAX_AMOUNT
 from smmpanel.orders import idempotency
 from smmpanel.orders.errors import OrderError, OrderErrorCode
@@ -33,7 +33,7 @@ def service_for_order(service_id: str | int | None) -> Service:
 def _check_duplicate_link(service: Service, link: str) -> None:
     """The operator's rule: one active order per service and link, whoever placed it (upstream
     providers refuse a second one for the link anyway)."""
-    if not (settings.REFUSE_DUPLICATE_LINK and link):
+    if not (current().refuse_duplicate_link and link):
         return
     # The service row's lock serializes this check with concurrent orders of the same service.
     Service.objects.select_for_update().filter(pk=service.pk).exists()
@@ -75,7 +75,7 @@ def place_order(
     )
     if earlier := idempotency.replayed(Order, account=account, key=key, digest=digest):
         return earlier
-    draft = validate_order(service, params)
+    draft = validate_order(service, params, discount=account.rate_discount)
     if draft.charge >= MAX_AMOUNT:
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)

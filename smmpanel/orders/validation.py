@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import PACKAGE_TYPES, FieldKind, OrderType, Quantity, spec_for
-from smmpanel.money import order_charge, quantize
+from smmpanel.money import ZERO, order_charge, quantize
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 
 LINK_MAX_LENGTH = 2000
@@ -160,7 +160,7 @@ def _check_runs(service: Service, params: Mapping[str, str]) -> tuple[int | None
     return runs, interval
 
 
-def _subscription_draft(service: Service, details: dict) -> OrderDraft:
+def _subscription_draft(service: Service, details: dict, rate: Decimal) -> OrderDraft:
     low = _check_range(details["min"], service.min_quantity, service.max_quantity)
     high = _check_range(details["max"], service.min_quantity, service.max_quantity)
     if low > high:
@@ -173,26 +173,36 @@ def _subscription_draft(service: Service, details: dict) -> OrderDraft:
     # A limited subscription pays for its posts at their largest size up front, and gets back
     # what was not served; an unlimited one is charged as posts are served.
     quantity = high * posts if posts else high
-    charge = order_charge(service.rate, quantity) if posts else quantize(Decimal(0))
+    charge = order_charge(rate, quantity) if posts else quantize(Decimal(0))
     return OrderDraft(link=details["username"], quantity=quantity, charge=charge, details=details)
 
 
-def validate_order(service: Service, params: Mapping[str, str]) -> OrderDraft:
-    """Check an order request for `service`; OrderError on the first problem found."""
+def customer_rate(rate: Decimal, discount: Decimal = ZERO) -> Decimal:
+    """The rate after the customer's percent discount, unrounded (the charge rounds once)."""
+    return rate * (100 - discount) / 100 if discount else rate
+
+
+def validate_order(
+    service: Service, params: Mapping[str, str], *, discount: Decimal = ZERO
+) -> OrderDraft:
+    """Check an order request for `service`; OrderError on the first problem found.
+
+    The charge is the one price computation of the panel: the service's rate less the customer's
+    `discount` (percent), times the quantity, rounded half up once.
+    """
     spec = spec_for(service.type)
     details = _check_fields(service.type, params)
+    rate = customer_rate(service.rate, discount)
     if service.type == OrderType.SUBSCRIPTIONS:
-        return _subscription_draft(service, details)
+        return _subscription_draft(service, details, rate)
     link = _check_link(params) if spec.link else ""
     quantity = _check_quantity(service, params, details)
     runs, interval = _check_runs(service, params)
     total = quantity * (runs or 1)
     if total > MAX_TOTAL_QUANTITY:
         raise OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=service.max_quantity)
-    if service.type in PACKAGE_TYPES:
-        charge = quantize(service.rate * total)
-    else:
-        charge = order_charge(service.rate, total)
+    package = service.type in PACKAGE_TYPES
+    charge = quantize(rate * total) if package else order_charge(rate, total)
     return OrderDraft(
         link=link, quantity=quantity, charge=charge, runs=runs, interval=interval, details=details
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
+from smmpanel.configuration.current import current
 from smmpanel.panel.account_forms import ProfileForm, SignupForm
 from smmpanel.panel.customer import customer_required
 from smmpanel.panel.throttle import too_many_attempts
@@ -159,7 +160,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     ):
         target = reverse("panel:new_order")
     response = HttpResponseRedirect(target)
-    if language in dict(settings.LANGUAGES) and check_for_language(language):
+    if language in current().languages and check_for_language(language):
         _remember_language(response, language)
         account = getattr(request, "account", None)
         if account is not None:

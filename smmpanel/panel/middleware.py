@@ -10,6 +10,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 
 from smmpanel.accounts.models import Account
+from smmpanel.configuration.current import current
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -24,6 +25,10 @@ class PanelLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if not is_api(request):
             super().process_request(request)
+            offered = current().languages  # the operator may offer fewer than LANGUAGES
+            if translation.get_language() not in offered:
+                translation.activate(offered[0])
+                request.LANGUAGE_CODE = offered[0]
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
@@ -45,7 +50,7 @@ class CustomerPreferencesMiddleware:
         account = Account.objects.filter(user=request.user).first()
         request.account = account  # type: ignore[attr-defined]
         if account is not None:
-            if account.language:
+            if account.language and account.language in current().languages:
                 translation.activate(account.language)
                 request.LANGUAGE_CODE = account.language
             with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -95,7 +95,7 @@ def render_money(amount: str, language: str) -> str:
         ("VND", "vi", "2.5", "2,5 VND"),
     ],
 )
-def test_money_is_shown_per_currency(settings, currency, language, amount, shown):
+def test_money_is_shown_per_currency(db, settings, currency, language, amount, shown):
     settings.CURRENCY = currency
     assert render_money(amount, language) == shown
 

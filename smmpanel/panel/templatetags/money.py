@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 from django.utils import formats, numberformat
 
+from smmpanel.configuration.current import current
 from smmpanel.money import format_amount
 
 register = template.Library()
@@ -16,7 +16,7 @@ def amount(value: Decimal | None) -> str:
     """`1234.5` -> "1,234.50" in English, "1.234,50" in Indonesian and Vietnamese."""
     if value is None:
         return ""
-    text = format_amount(Decimal(value), settings.CURRENCY)
+    text = format_amount(Decimal(value), current().currency)
     decimals = len(text.partition(".")[2])
     return numberformat.format(
         Decimal(text),
@@ -33,4 +33,4 @@ def money(value: Decimal | None) -> str:
     """The amount and the panel's currency: "1,234.50 USD", "15.000 IDR"."""
     if value is None:
         return ""
-    return f"{amount(value)} {settings.CURRENCY}"
+    return f"{amount(value)} {current().currency}"

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('catalog', '0002_initial'),
-        ('orders', '0001_initial'),
+        ('orders', '0002_dripfeed_runs'),
     ]
 
     operations = [

@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_drop_indexes_covered_by_composites'),
+        ('accounts', '0005_drop_indexes_covered_by_composites'),
         ('catalog', '0002_initial'),
-        ('orders', '0001_initial'),
+        ('orders', '0003_idempotency_keys'),
     ]
 
     operations = [

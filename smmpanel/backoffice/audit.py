@@ -1,0 +1,85 @@
+"""The audit log: one `record` call per operator action, inside the action's transaction."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.http import HttpRequest
+
+from smmpanel.backoffice.models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe: money as its exact string, dates as ISO text, models as their id."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """The named fields of `obj`, JSON-safe, for an entry's before or after."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a forwarded header is the client's to forge unless a proxy is configured.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    request: HttpRequest | None = None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    summary: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Write one audit entry; call it inside the transaction of the action it describes."""
+    if actor is None and request is not None:
+        actor = request.user
+    user = actor if actor is not None and actor.is_authenticated else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    return AuditEntry.objects.create(
+        actor=user,  # type: ignore[misc]
+        actor_name=user.get_username() if user is not None else "",
+        action=action[:64],
+        object_type=object_type[:64],
+        object_id=str(object_id)[:64],
+        summary=summary[:500],
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        ip=client_ip(request) if request is not None else None,
+    )
+
+
+def record_admin_log_entry(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Mirror the Django admin's own log (its actions and saves) into the audit log."""
+    if not created or kwargs.get("raw"):
+        return
+    AuditEntry.objects.create(
+        actor_id=instance.user_id,
+        actor_name=instance.user.get_username(),
+        action=f"admin.{instance.get_action_flag_display().lower()}"[:64],
+        object_type=(
+            instance.content_type.model_class()._meta.label_lower
+            if instance.content_type and instance.content_type.model_class()
+            else ""
+        )[:64],
+        object_id=str(instance.object_id or "")[:64],
+        summary=(instance.get_change_message() or instance.object_repr)[:500],
+    )

@@ -1,0 +1,99 @@
+"""Provider catalog imports started from the back-office: in a background thread, with their
+progress in a `CatalogImport` row that the progress bar polls."""
+
+import logging
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connections, transaction
+from django.http import HttpRequest
+
+from smmpanel.backoffice.audit import client_ip, record
+from smmpanel.backoffice.models import CatalogImport
+from smmpanel.providers.catalog_import import import_catalog
+from smmpanel.providers.errors import ProviderError
+from smmpanel.providers.models import Provider
+
+logger = logging.getLogger(__name__)
+# Progress is written at most this often (every N services), and always at the end.
+PROGRESS_STEP = 10
+
+
+def launch(target: Callable[..., None], *args: Any) -> None:
+    """Run `target(*args)` in a daemon thread that closes its database connections when done
+    (a seam: tests run the import inline)."""
+
+    def body() -> None:
+        try:
+            target(*args)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=body, daemon=True, name="catalog-import").start()
+
+
+def start_import(
+    *, request: HttpRequest, provider: Provider, markup: Decimal | None
+) -> CatalogImport:
+    """Record an import of `provider`'s catalog and start it; at most one runs per provider."""
+    running = CatalogImport.objects.filter(provider=provider, state=CatalogImport.State.RUNNING)
+    if existing := running.first():
+        return existing
+    job = CatalogImport.objects.create(
+        provider=provider,
+        started_by=request.user if request.user.is_authenticated else None,
+        markup=markup,
+        ip=client_ip(request),
+    )
+    launch(run_import, job.pk)
+    return job
+
+
+def run_import(job_id: int) -> None:
+    """The import itself (network calls, one transaction per service), then the audit entry."""
+    job = CatalogImport.objects.select_related("provider", "started_by").get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % PROGRESS_STEP == 0:
+            CatalogImport.objects.filter(pk=job_id).update(done=done, total=total)
+
+    try:
+        report = import_catalog(provider=job.provider, markup=job.markup, progress=progress)
+    except ProviderError as error:
+        CatalogImport.objects.filter(pk=job_id).update(
+            state=CatalogImport.State.FAILED, error=error.message
+        )
+        return
+    except Exception:
+        logger.exception("catalog import %s failed", job_id)
+        CatalogImport.objects.filter(pk=job_id).update(
+            state=CatalogImport.State.FAILED, error="Internal error; see the server's log"
+        )
+        return
+    summary = {
+        "created": len(report.created),
+        "updated": len(report.updated),
+        "unchanged": report.unchanged,
+        "disabled": len(report.disabled),
+        "enabled": len(report.enabled),
+        "price_changes": len(report.price_changes),
+        "skipped": report.skipped[:50],
+    }
+    with transaction.atomic():
+        CatalogImport.objects.filter(pk=job_id).update(
+            state=CatalogImport.State.DONE, report=summary
+        )
+        actor = job.started_by or AnonymousUser()
+        entry = record(
+            actor=actor,
+            action="provider.import",
+            obj=job.provider,
+            summary=f"markup {job.markup}%" if job.markup is not None else "",
+            after=summary,
+        )
+        if job.ip:
+            entry.ip = job.ip
+            entry.save(update_fields=["ip"])

@@ -1,0 +1,43 @@
+"""The audit log: every operator action, newest first, filtered by who, what and which object."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from smmpanel.backoffice.access import staff_required
+from smmpanel.backoffice.models import AuditEntry
+from smmpanel.backoffice.pages import render_page
+
+PAGE_SIZE = 50
+
+
+@staff_required("backoffice.view_auditentry")
+def audit_list(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.order_by("-id")
+    filters = {
+        "actor": request.GET.get("actor", "").strip(),
+        "action": request.GET.get("action", "").strip(),
+        "object_type": request.GET.get("object_type", "").strip(),
+        "object_id": request.GET.get("object_id", "").strip(),
+    }
+    if filters["actor"]:
+        entries = entries.filter(actor_name=filters["actor"])
+    if filters["action"]:
+        entries = entries.filter(action__startswith=filters["action"])
+    if filters["object_type"]:
+        entries = entries.filter(object_type=filters["object_type"])
+    if filters["object_id"]:
+        entries = entries.filter(object_id=filters["object_id"])
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render_page(
+        request,
+        "backoffice/audit.html",
+        "audit",
+        page=page,
+        query=params.urlencode(),
+        filters=filters,
+        object_types=AuditEntry.objects.values_list("object_type", flat=True)
+        .distinct()
+        .order_by("object_type"),
+    )

@@ -1,0 +1,97 @@
+"""The panel's settings: the operator's overrides of the environment's defaults."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smmpanel.backoffice.access import staff_required
+from smmpanel.backoffice.audit import record
+from smmpanel.backoffice.pages import render_page
+from smmpanel.configuration.operations import SettingsError, overrides, update_settings
+
+TRI_STATE = [
+    ("", gettext_lazy("Default")),
+    ("on", gettext_lazy("Refuse")),
+    ("off", gettext_lazy("Allow")),
+]
+
+
+class SettingsForm(forms.Form):
+    panel_name = forms.CharField(label=gettext_lazy("Panel name"), max_length=100, required=False)
+    currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, required=False)
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages offered"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=settings.LANGUAGES,
+    )
+    refuse_duplicate_link = forms.ChoiceField(
+        label=gettext_lazy("A second active order for the same service and link"),
+        required=False,
+        choices=TRI_STATE,
+    )
+    api_requests_per_minute = forms.IntegerField(
+        label=gettext_lazy("API requests per minute and key (0: no limit)"),
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+    )
+
+
+def _initial() -> dict:
+    values = overrides()
+    duplicate = values["refuse_duplicate_link"]
+    values["refuse_duplicate_link"] = "" if duplicate is None else ("on" if duplicate else "off")
+    values["languages"] = [code for code in values["languages"].split(",") if code]
+    return values
+
+
+def _defaults() -> dict:
+    return {
+        "panel_name": settings.PANEL_NAME,
+        "currency": settings.CURRENCY,
+        "languages": ", ".join(code for code, _name in settings.LANGUAGES),
+        "refuse_duplicate_link": _("Refuse") if settings.REFUSE_DUPLICATE_LINK else _("Allow"),
+        "api_requests_per_minute": settings.API_REQUESTS_PER_MINUTE,
+    }
+
+
+@staff_required("configuration.change_panelsettings")
+def settings_page(request: HttpRequest) -> HttpResponse:
+    form = SettingsForm(request.POST or None, initial=_initial())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        duplicate = data["refuse_duplicate_link"]
+        data["refuse_duplicate_link"] = None if not duplicate else duplicate == "on"
+        try:
+            with transaction.atomic():
+                before, after = update_settings(**data)
+                if before != after:
+                    record(
+                        request=request,
+                        action="settings.update",
+                        object_type="configuration.panelsettings",
+                        object_id=1,
+                        before=before,
+                        after=after,
+                    )
+        except SettingsError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("backoffice:settings")
+    defaults = _defaults()
+    rows = [(field, defaults[field.name]) for field in form]
+    return render_page(
+        request,
+        "backoffice/settings.html",
+        "settings",
+        form=form,
+        rows=rows,
+        status=400 if form.is_bound else 200,
+    )

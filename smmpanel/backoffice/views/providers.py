@@ -1,0 +1,161 @@
+"""Upstream providers: add, test the connection (balance), import the catalog with a progress
+bar. Calls to a provider happen outside any transaction; the audit entry follows the change."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from smmpanel.backoffice.access import staff_required
+from smmpanel.backoffice.audit import record
+from smmpanel.backoffice.imports import start_import
+from smmpanel.backoffice.models import CatalogImport
+from smmpanel.backoffice.pages import is_htmx, render_page
+from smmpanel.providers.errors import ProviderError
+from smmpanel.providers.models import Provider
+from smmpanel.providers.operations import add_provider, check_balance
+
+VIEW = ("providers.view_provider",)
+CHANGE = ("providers.view_provider", "providers.change_provider")
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    url = forms.URLField(label=gettext_lazy("API URL"), max_length=500, assume_scheme="https")
+    key = forms.CharField(
+        label=gettext_lazy("API key"),
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    dialect = forms.CharField(
+        label=gettext_lazy("Dialect"),
+        max_length=100,
+        initial="auto",
+        help_text=gettext_lazy("auto, or e.g. form, json, get, bearer"),
+    )
+    exchange_rate = forms.DecimalField(
+        label=gettext_lazy("Exchange rate (panel currency per provider unit)"),
+        required=False,
+        min_value=Decimal("0.000001"),
+        max_digits=20,
+        decimal_places=8,
+    )
+
+
+class ImportForm(forms.Form):
+    markup = forms.DecimalField(
+        label=gettext_lazy("Markup over cost (percent)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        max_digits=8,
+        decimal_places=2,
+    )
+
+
+@staff_required(*VIEW)
+def provider_list(request: HttpRequest) -> HttpResponse:
+    return render_page(
+        request,
+        "backoffice/providers.html",
+        "providers",
+        providers=Provider.objects.order_by("name"),
+        form=ProviderForm(),
+        import_form=ImportForm(),
+    )
+
+
+@require_POST
+@staff_required(*CHANGE, "providers.add_provider")
+def provider_add(request: HttpRequest) -> HttpResponse:
+    form = ProviderForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            provider = add_provider(
+                name=data["name"],
+                url=data["url"],
+                key=data["key"],
+                dialect=data["dialect"],
+                exchange_rate=data["exchange_rate"],
+            )
+        except ProviderError as error:
+            form.add_error(None, error.message)
+        else:
+            with transaction.atomic():
+                record(
+                    request=request,
+                    action="provider.add",
+                    obj=provider,
+                    after={
+                        "name": provider.name,
+                        "url": provider.url,
+                        "currency": provider.currency,
+                        "key_hint": provider.key_hint,
+                    },
+                )
+            messages.success(request, _("Provider %s added.") % provider.name)
+            return redirect("backoffice:providers")
+    return render_page(
+        request,
+        "backoffice/providers.html",
+        "providers",
+        status=400,
+        providers=Provider.objects.order_by("name"),
+        form=form,
+        import_form=ImportForm(),
+    )
+
+
+@require_POST
+@staff_required(*CHANGE)
+def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Test the connection: ask for the balance (safe to repeat) and record it."""
+    provider = get_object_or_404(Provider, pk=pk)
+    before = provider.balance
+    try:
+        check_balance(provider=provider)
+    except ProviderError as error:
+        messages.error(
+            request, _("%(name)s: %(error)s") % {"name": provider.name, "error": error.message}
+        )
+    else:
+        with transaction.atomic():
+            record(
+                request=request,
+                action="provider.check",
+                obj=provider,
+                before={"balance": before},
+                after={"balance": provider.balance},
+            )
+        messages.success(
+            request,
+            _("%(name)s answers; balance %(balance)s %(currency)s.")
+            % {"name": provider.name, "balance": provider.balance, "currency": provider.currency},
+        )
+    return redirect("backoffice:providers")
+
+
+@require_POST
+@staff_required(*CHANGE, "catalog.change_service")
+def provider_import(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(Provider, pk=pk)
+    form = ImportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The markup is a percentage from 0."))
+        return redirect("backoffice:providers")
+    job = start_import(request=request, provider=provider, markup=form.cleaned_data["markup"])
+    return redirect("backoffice:import_progress", pk=job.pk)
+
+
+@staff_required(*VIEW)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(CatalogImport.objects.select_related("provider"), pk=pk)
+    template = "backoffice/import_bar.html" if is_htmx(request) else "backoffice/import.html"
+    return render_page(request, template, "providers", job=job)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConfigurationConfig(AppConfig):
+    name = "smmpanel.configuration"
+    verbose_name = "Panel settings"

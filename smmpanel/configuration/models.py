@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class PanelSettings(models.Model):
+    """The operator's overrides of the `SMMPANEL_*` defaults: one row, blank means "the default".
+
+    Read through `configuration.current`, never directly, so that hot paths hit a cache.
+    """
+
+    panel_name = models.CharField(max_length=100, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    # Comma-separated language codes offered to customers, e.g. "en,id".
+    languages = models.CharField(max_length=100, blank=True)
+    refuse_duplicate_link = models.BooleanField(null=True, blank=True)
+    # API requests per minute and key; 0 turns the limit off.
+    api_requests_per_minute = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "panel settings"
+        verbose_name_plural = "panel settings"
+        constraints = [
+            # A single row: its primary key is always 1.
+            models.CheckConstraint(condition=models.Q(id=1), name="panel_settings_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Panel settings"

@@ -1,0 +1,54 @@
+"""Payments to approve: approval deposits once through the ledger; support may not decide."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from smmpanel.accounts import ledger
+from smmpanel.accounts.models import LedgerEntry
+from smmpanel.backoffice.models import AuditEntry
+from smmpanel.payments.models import PaymentMethod, PaymentStatus
+from smmpanel.payments.operations import create_payment
+from tests.factories import make_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def waiting(db):
+    account, _ = make_account(username="payer")
+    bank = PaymentMethod.objects.create(name="Bank <b>BCA</b>", gateway="manual")
+    first = create_payment(account=account, method=bank, amount=Decimal("25"), reference="TX-1")
+    second = create_payment(account=account, method=bank, amount=Decimal("40"), reference="TX-2")
+    return account, first, second
+
+
+def test_approve_deposits_once_and_reject_moves_nothing(admin_op, waiting):
+    account, first, second = waiting
+    page = admin_op.get(reverse("backoffice:payments"))
+    assert page.status_code == 200 and "Bank &lt;b&gt;BCA&lt;/b&gt;" in page.content.decode()
+    url = reverse("backoffice:payment_decide", args=[first.pk])
+    admin_op.post(url, {"approve": "1", "note": "seen in bank"})
+    admin_op.post(url, {"approve": "1"})  # a second click deposits nothing
+    admin_op.post(reverse("backoffice:payment_decide", args=[second.pk]), {"reject": "1"})
+    account.refresh_from_db()
+    assert account.balance == Decimal("25")
+    assert LedgerEntry.objects.filter(account=account, kind="deposit").count() == 1
+    assert ledger.audit() == []
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == PaymentStatus.APPROVED and first.note == "seen in bank"
+    assert second.status == PaymentStatus.REJECTED
+    entries = list(AuditEntry.objects.order_by("pk").values_list("action", "before", "after"))
+    assert [entry[0] for entry in entries] == ["payment.approve", "payment.reject"]
+    assert entries[0][1]["status"] == "pending" and entries[0][2]["status"] == "approved"
+
+
+def test_support_can_neither_see_nor_decide_payments(support_op, waiting):
+    account, first, _ = waiting
+    assert support_op.get(reverse("backoffice:payments")).status_code == 403
+    url = reverse("backoffice:payment_decide", args=[first.pk])
+    assert support_op.post(url, {"approve": "1"}).status_code == 403
+    account.refresh_from_db()
+    assert account.balance == 0

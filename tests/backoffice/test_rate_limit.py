@@ -1,0 +1,38 @@
+"""The operator's API rate limit: the setting's override applies to the API endpoint."""
+
+import django_ratelimit.core
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from smmpanel.configuration.operations import update_settings
+from tests.factories import make_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts(monkeypatch):
+    # One frozen minute, so that no window boundary falls between the requests.
+    monkeypatch.setattr(django_ratelimit.core.time, "time", lambda: 1_800_000_000.0)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def balance(client: Client, key: str) -> dict:
+    return client.post("/api/v2", {"key": key, "action": "balance"}).json()
+
+
+def test_requests_over_the_limit_get_the_protocols_error_per_key():
+    _, key = make_account("5")
+    _, other_key = make_account("5")
+    client = Client()
+    assert all("balance" in balance(client, key) for _ in range(5))
+    update_settings(api_requests_per_minute=3)
+    replies = [balance(client, key) for _ in range(4)]
+    assert [("error" in reply) for reply in replies] == [False, False, False, True]
+    assert replies[-1] == {"error": "Too many requests"}
+    assert "balance" in balance(client, other_key)
+    update_settings(api_requests_per_minute=0)
+    assert "balance" in balance(client, key)
