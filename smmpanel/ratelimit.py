@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from smmpanel.configuration.current import current
+
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -146,7 +148,10 @@ def allow_api_ip(request: HttpRequest) -> bool:
 
 
 def allow_api_key(key: str) -> bool:
-    return limiter("api-key", settings.RATE_LIMIT_API_KEY).allow(key)
+    """The operator's per-minute limit when set in the back-office, the environment's otherwise."""
+    per_minute = current().api_requests_per_minute
+    rate = f"{per_minute}/m" if per_minute else settings.RATE_LIMIT_API_KEY
+    return limiter("api-key", rate).allow(key)
 
 
 def allow_login(request: HttpRequest) -> bool:

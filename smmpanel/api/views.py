@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from smmpanel import ratelimit
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import authenticate_key
-from smmpanel.api import dialect, rate_limit
+from smmpanel.api import dialect
 from smmpanel.api.actions import ACTIONS, MAX_IDS, TooManyIds
 from smmpanel.orders.errors import OrderError
 
@@ -60,8 +60,6 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     with translation.override("en"):
         try:
             account = authenticate_key(api_request.key)
-            if rate_limit.over_limit(request, account):
-                return error_response(rate_limit.TOO_MANY_REQUESTS)
             action = ACTIONS.get(api_request.action)
             if action is None:
                 return error_response(INCORRECT_REQUEST)

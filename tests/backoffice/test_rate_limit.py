@@ -1,10 +1,10 @@
 """The operator's API rate limit: the setting's override applies to the API endpoint."""
 
-import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from smmpanel import ratelimit
 from smmpanel.configuration.operations import update_settings
 from tests.factories import make_account
 
@@ -14,10 +14,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_counts(monkeypatch):
     # One frozen minute, so that no window boundary falls between the requests.
-    monkeypatch.setattr(django_ratelimit.core.time, "time", lambda: 1_800_000_000.0)
+    monkeypatch.setattr(ratelimit.Limiter, "__init__", _frozen_limiter(ratelimit.Limiter.__init__))
+    monkeypatch.setattr(ratelimit, "_limiters", {})
     cache.clear()
     yield
     cache.clear()
+
+
+def _frozen_limiter(init):
+    def frozen(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.clock = lambda: 1_800_000_000.0
+
+    return frozen
 
 
 def balance(client: Client, key: str) -> dict:
