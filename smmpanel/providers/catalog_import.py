@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from smmpanel.catalog.models import Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.operations import CatalogError, category_named, check_service
@@ -258,5 +259,6 @@ def _unlist_missing(provider: Provider, seen: set[str], report: ImportReport) ->
         .distinct()
     )
     disabled = list(orphaned.values_list("pk", flat=True))
-    Service.objects.filter(pk__in=disabled).update(active=False)
+    # update() skips auto_now, and the API's services listing is cached on updated_at.
+    Service.objects.filter(pk__in=disabled).update(active=False, updated_at=timezone.now())
     report.disabled.extend(disabled)

@@ -7,11 +7,13 @@ from tests.factories import make_account
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """Log-in throttling counts in the cache: each test starts with none counted."""
-    cache.clear()
+def _fresh_throttle(django_db_blocker):
+    """Log-in throttling counts in the cache (the database's): each test starts with none."""
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture
