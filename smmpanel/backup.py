@@ -29,7 +29,7 @@ class BackupError(Exception):
 def sqlite_path() -> Path:
     """The panel's SQLite database file; BackupError when the panel runs on another database."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3":
+    if database["ENGINE"] != "smmpanel.sqlite":
         raise BackupError(
             "The panel runs on PostgreSQL: back it up with pg_dump and restore it with "
             "pg_restore (README, Backups)."

@@ -291,8 +291,7 @@ EMAIL_HOST_USER = os.environ.get("SMMPANEL_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SMMPANEL_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = EMAIL_PORT == 587
 DEFAULT_FROM_EMAIL = os.environ.get("SMMPANEL_EMAIL_FROM", "smmpanel@localhost")
-# Cookies: HttpOnly, SameSite=Lax, and Secure when the panel is served over HTTPS.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("SMMPANEL_SECURE_COOKIES")
+# Cookies: HttpOnly, SameSite=Lax; Secure unless SMMPANEL_SECURE_COOKIES=0 (see above).
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 # Payment plug-ins (dotted paths of `smmpanel.payments.gateway.Gateway` classes).
