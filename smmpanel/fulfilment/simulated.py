@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.orders.dripfeed import report_runs, runs_of, set_run_progress
 from smmpanel.orders.models import CancelStatus, Order, OrderStatus, Refill, RefillStatus
 from smmpanel.orders.requests import set_refill_status
 from smmpanel.orders.status import apply_status
@@ -43,10 +44,13 @@ def progress(order: Order, now: datetime) -> Progress:
     id and age, so a re-run after a crash reports the same thing."""
     if order.service.type == OrderType.SUBSCRIPTIONS:
         return _subscription_progress(order, now)
-    rng = random.Random(order.pk)
-    total = order.total_quantity
+    return _progress(order.pk, order.total_quantity, order.created_at, now)
+
+
+def _progress(seed: int, total: int, started_at: datetime, now: datetime) -> Progress:
+    rng = random.Random(seed)
     start_count = rng.randint(100, 20_000)
-    share = (now - order.created_at).total_seconds() / _duration()
+    share = (now - started_at).total_seconds() / _duration()
     if share < PENDING_SHARE:
         return Progress(OrderStatus.PENDING, None, total)
     if share < 1:
@@ -79,8 +83,12 @@ def cancel_outcome(order: Order, now: datetime) -> Progress:
     current = progress(order, now)
     if order.service.type == OrderType.SUBSCRIPTIONS:
         return Progress(OrderStatus.CANCELED, 0, current.remains, current.details)
-    if current.status == OrderStatus.PENDING or current.remains >= order.total_quantity:
-        return Progress(OrderStatus.CANCELED, current.start_count, order.total_quantity)
+    return _stopped(current, order.total_quantity)
+
+
+def _stopped(current: Progress, total: int) -> Progress:
+    if current.status == OrderStatus.PENDING or current.remains >= total:
+        return Progress(OrderStatus.CANCELED, current.start_count, total)
     if current.status in (OrderStatus.COMPLETED, OrderStatus.PARTIAL):
         return current
     return Progress(OrderStatus.PARTIAL, current.start_count, current.remains)
@@ -103,15 +111,47 @@ def _apply(order: Order, outcome: Progress) -> Order:
     )
 
 
+def _tick(now: datetime) -> datetime:
+    return now + timedelta(seconds=min(settings.WORKER_TICK_SECONDS, _duration() / 10))
+
+
 def advance_order(order: Order, now: datetime) -> datetime | None:
     """Report the order's simulated progress; return when to look again (None: never)."""
     if order.is_final:
         return None
     cancel = order.cancel_requests.filter(status=CancelStatus.PENDING).exists()
+    if order.runs:
+        return _advance_runs(order, now, cancel)
     order = _apply(order, cancel_outcome(order, now) if cancel else progress(order, now))
     if order.is_final:
         return None
-    return now + timedelta(seconds=min(settings.WORKER_TICK_SECONDS, _duration() / 10))
+    return _tick(now)
+
+
+def _advance_runs(order: Order, now: datetime, cancel: bool) -> datetime | None:
+    """A drip-feed order: each run is simulated from when it is due; a cancel stops the runs
+    not started and ends the ones under way."""
+    runs = runs_of(order)
+    upcoming, active = [], False
+    for run in runs:
+        if run.is_final:
+            continue
+        if run.due_at > now:
+            if cancel:
+                set_run_progress(run, status=OrderStatus.CANCELED, start_count=None, remains=None)
+            else:
+                upcoming.append(run.due_at)
+            continue
+        outcome = _progress(order.pk * 10_000 + run.number, run.quantity, run.due_at, now)
+        if cancel:
+            outcome = _stopped(outcome, run.quantity)
+        set_run_progress(
+            run, status=outcome.status, start_count=outcome.start_count, remains=outcome.remains
+        )
+        active = active or not run.is_final
+    if report_runs(order, runs).is_final:
+        return None
+    return _tick(now) if active else min(upcoming, default=_tick(now))
 
 
 def advance_refill(refill: Refill, now: datetime) -> datetime | None:

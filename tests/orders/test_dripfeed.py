@@ -65,3 +65,57 @@ def test_a_cancel_stops_the_runs_not_placed_yet(followers, upstream):
     assert order.status == OrderStatus.CANCELED
     order.account.refresh_from_db()
     assert order.account.balance == Decimal("10")
+
+
+def test_simulated_runs_start_when_due_and_add_up(settings):
+    from smmpanel.catalog.models import Fulfilment
+    from smmpanel.orders.placement import place_order
+    from tests.factories import make_account, make_service
+
+    settings.SIMULATED_SECONDS = 60
+    settings.SIMULATED_PARTIAL_PERCENT = 0
+    account, _ = make_account("10")
+    service = make_service(rate=Decimal("1"), dripfeed=True, fulfilment=Fulfilment.SIMULATED)
+    order = place_order(
+        account=account,
+        service=service,
+        params={"link": "https://x.com/a", "quantity": "100", "runs": "2", "interval": "5"},
+    )
+    start = order.created_at
+    run_once(start + timedelta(seconds=61))
+    order.refresh_from_db()
+    assert (order.status, order.remains) == (OrderStatus.IN_PROGRESS, 100)  # run 2 not due
+    assert order.next_attempt_at == start + timedelta(minutes=5)
+    run_once(start + timedelta(minutes=5, seconds=30))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PROGRESS and 0 < order.remains < 100
+    run_once(start + timedelta(minutes=7))
+    order.refresh_from_db()
+    assert (order.status, order.remains, order.next_attempt_at) == ("Completed", 0, None)
+    assert [run.status for run in order.dripfeed_runs.all()] == ["Completed", "Completed"]
+
+
+def test_a_cancel_of_a_simulated_drip_feed_refunds_the_runs_not_delivered(settings):
+    from smmpanel.catalog.models import Fulfilment
+    from smmpanel.orders.placement import place_order
+    from smmpanel.orders.requests import request_cancel
+    from tests.factories import make_account, make_service
+
+    settings.SIMULATED_SECONDS = 60
+    settings.SIMULATED_PARTIAL_PERCENT = 0
+    account, _ = make_account("10")
+    service = make_service(
+        rate=Decimal("1"), dripfeed=True, cancel=True, fulfilment=Fulfilment.SIMULATED
+    )
+    order = place_order(
+        account=account,
+        service=service,
+        params={"link": "https://x.com/a", "quantity": "100", "runs": "3", "interval": "5"},
+    )
+    run_once(order.created_at + timedelta(seconds=61))  # the first run done
+    request_cancel(account=account, order=order)
+    run_once(order.created_at + timedelta(seconds=62))
+    order.refresh_from_db()
+    assert (order.status, order.remains) == (OrderStatus.PARTIAL, 200)
+    account.refresh_from_db()
+    assert account.balance == Decimal("10") - Decimal("0.3") + Decimal("0.2")

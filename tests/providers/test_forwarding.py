@@ -126,3 +126,18 @@ def test_a_route_costing_more_than_the_resale_rate_is_not_used(followers, upstre
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELED
     assert upstream.calls["add"] == 0
+
+
+def test_the_operator_records_the_upstream_id_of_an_order_in_review(followers, upstream):
+    from smmpanel.providers.review import orders_in_review, record_upstream_id
+
+    upstream.fail("http500", actions="add", performed=True)
+    order = order_of(followers)
+    run_once()
+    (placed,) = upstream.panel.orders  # the operator finds it at the provider
+    record_upstream_id(order_id=order.pk, upstream_id=placed)
+    assert not orders_in_review().exists()
+    upstream.set_order(placed, status="Completed", remains=0)
+    run_once(later(seconds=1))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED and upstream.calls["add"] == 1
