@@ -29,6 +29,8 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"\s*(\d+)\s*/\s*([smhd])\s*", re.IGNORECASE)
 # Beyond this many tracked keys in one process, keys of past windows are forgotten.
 MAX_TRACKED = 50_000
+# A failing cache is reported at most this often (seconds) per limiter.
+WARNING_INTERVAL = 60
 
 
 class RateError(ValueError):
@@ -78,6 +80,7 @@ class Limiter:
         self.clock = clock
         self._counters: dict[str, _Counter] = {}
         self._lock = threading.Lock()
+        self._warned_at = float("-inf")
 
     def allow(self, identity: str) -> bool:
         """Count a hit of `identity`; False when it is over the limit of the current window."""
@@ -110,7 +113,9 @@ class Limiter:
                     total = cache.incr(key, counter.pending)
         except Exception:
             # Fail open on the shared count only: the local count still limits.
-            logger.warning("rate limit cache unavailable", exc_info=True)
+            if now - self._warned_at >= WARNING_INTERVAL:
+                self._warned_at = now
+                logger.warning("rate limit cache unavailable", exc_info=True)
             counter.shared += counter.pending
         else:
             counter.shared = total

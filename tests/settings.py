@@ -13,6 +13,8 @@ os.environ.setdefault("SMMPANEL_SECRET_KEY", "test-secret-key-not-for-production
 os.environ.setdefault("SMMPANEL_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SMMPANEL_SECURE_COOKIES", "0")
 os.environ.setdefault("SMMPANEL_HSTS_SECONDS", "0")
+# Every test client logs in from 127.0.0.1: the staff log-in limit is on only in its own tests.
+os.environ.setdefault("SMMPANEL_RATE_LIMIT_LOGIN", "0")
 if url := os.environ.get("SMMPANEL_TEST_DATABASE_URL"):
     os.environ["SMMPANEL_DATABASE_URL"] = url
 else:

@@ -79,7 +79,7 @@ class Order(models.Model):
     # Safe retries: the customer's key for this request and a digest of its parameters.
     # NULL, not "": no key, so the unique constraint leaves such orders alone.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
-    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, db_default="")
 
     class Meta:
         constraints = [
@@ -222,7 +222,7 @@ class ProductOrder(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # NULL, not "": no key, so the unique constraint leaves such orders alone.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
-    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, db_default="")
 
     class Meta:
         constraints = [

@@ -49,6 +49,8 @@ def replayed_order(
     (OrderError IDEMPOTENCY_KEY_REUSED when the parameters differ). Lets a retry get its order back
     even when the service has changed since."""
     key = idempotency.clean_key(idempotency_key)
+    if key is None:
+        return None
     digest = idempotency.fingerprint("service", params)
     return idempotency.replayed(Order, account=account, key=key, digest=digest)
 

@@ -51,6 +51,8 @@ def replayed_product_order(
 ) -> ProductOrder | None:
     """The account's product order placed earlier with this key and these parameters, if any."""
     key = idempotency.clean_key(idempotency_key)
+    if key is None:
+        return None
     digest = _digest(product_id, quantity, require)
     return idempotency.replayed(ProductOrder, account=account, key=key, digest=digest)
 

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,10 +14,10 @@ import pytest
 from django.db import connection
 
 from smmpanel.accounts.models import Account
-from smmpanel.backup import running
+from smmpanel.backup import is_running, running
 from smmpanel.orders.models import Order
 from smmpanel.orders.placement import place_order
-from tests.conftest import run_cli
+from tests.conftest import run_cli, start_process
 from tests.factories import make_account, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -107,6 +108,27 @@ def test_restore_refuses_a_running_panel_without_force(smmpanel_env, tmp_path):
         forced = run_cli(target, "restore", str(tmp_path / "b.sqlite3"), "--force")
         assert forced.returncode == 0, forced.stderr
     assert _json(run_cli(target, "audit", "--json"))["mismatched"] == []
+
+
+@on_sqlite
+def test_a_running_worker_marks_the_panel_as_running(smmpanel_env, tmp_path):
+    make_account("5")
+    _json(run_cli(smmpanel_env, "backup", str(tmp_path / "b.sqlite3"), "--json"))
+    target = _fresh_env(smmpanel_env, tmp_path / "live")
+    _json(run_cli(target, "restore", str(tmp_path / "b.sqlite3"), "--json"))
+    worker = start_process(["worker"], target, tmp_path / "worker.log")
+    try:
+        deadline = time.monotonic() + 30
+        while not is_running(tmp_path / "live") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        refused = run_cli(target, "restore", str(tmp_path / "b.sqlite3"))
+        assert refused.returncode == 1
+        assert "The panel is running" in refused.stderr
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert not is_running(tmp_path / "live")
+    assert run_cli(target, "restore", str(tmp_path / "b.sqlite3")).returncode == 0
 
 
 @on_sqlite

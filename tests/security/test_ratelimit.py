@@ -103,7 +103,7 @@ def test_no_rate_means_no_limit_and_no_cache_write():
     assert all(limiter.allow("k") for _ in range(1000))
 
 
-def test_a_failing_cache_leaves_the_local_limit(monkeypatch):
+def test_a_failing_cache_leaves_the_local_limit(monkeypatch, caplog):
     clock = Clock()
     limiter = Limiter("t7", Rate(3, 60), flush_seconds=0, clock=clock)
 
@@ -112,4 +112,7 @@ def test_a_failing_cache_leaves_the_local_limit(monkeypatch):
 
     monkeypatch.setattr(cache, "incr", broken)
     monkeypatch.setattr(cache, "add", broken)
-    assert [limiter.allow("k") for _ in range(5)] == [True] * 3 + [False] * 2
+    with caplog.at_level("WARNING", logger="smmpanel.ratelimit"):
+        assert [limiter.allow("k") for _ in range(5)] == [True] * 3 + [False] * 2
+    # Reported once, not at every hit.
+    assert [r.message for r in caplog.records] == ["rate limit cache unavailable"]

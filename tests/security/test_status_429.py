@@ -3,6 +3,7 @@
 import pytest
 from django.test import override_settings
 
+from tests.api.test_openapi import REPLY, _followed, validator
 from tests.factories import make_account
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +23,17 @@ def test_zero_turns_the_limits_off(client):
     _, key = make_account("1")
     replies = [client.post("/api/v2", {"key": key, "action": "balance"}) for _ in range(30)]
     assert all("balance" in reply.json() for reply in replies)
+
+
+@override_settings(RATE_LIMIT_API_KEY="1/d", RATE_LIMIT_FLUSH_SECONDS=0)
+def test_too_many_requests_is_the_documented_reply_in_both_statuses(client, settings):
+    _, key = make_account("1")
+    client.post("/api/v2", {"key": key, "action": "balance"})
+    as_200 = client.post("/api/v2", {"key": key, "action": "balance"})
+    assert as_200.status_code == 200
+    REPLY.validate(as_200.json())
+    settings.RATE_LIMIT_STATUS = 429
+    as_429 = client.post("/api/v2", {"key": key, "action": "balance"})
+    assert as_429.status_code == 429
+    response = _followed("/paths/~1api~1v2/post/responses/429")
+    validator(f"{response}/content/application~1json/schema").validate(as_429.json())
