@@ -108,7 +108,7 @@ def test_operator_cancels_two_orders_with_htmx_on_a_phone(operator_page, panel_s
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.check(f"#order-{first.pk}")
     page.check(f"#order-{second.pk}")
-    page.select_option("#id_action", "cancel")
+    page.select_option("#bulk_action", "cancel")
     page.click("#bulk-form button[type=submit]")
     page.wait_for_selector("#bulk-report li.done")
     report = page.inner_text("#bulk-report")

@@ -128,7 +128,7 @@ def _listing(request: HttpRequest, params: QueryDict, **context: Any) -> HttpRes
         page=page,
         query=query.urlencode(),
         here=f"{reverse('backoffice:orders')}?{params.urlencode()}",
-        bulk=BulkForm(),
+        bulk=BulkForm(auto_id="bulk_%s"),
         services=Service.objects.only("pk", "name").order_by("pk")[:500],
         **context,
     )
