@@ -19,6 +19,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/bulk/", orders.order_bulk, name="order_bulk"),
+    path("orders/<int:pk>/", orders.order_detail, name="order"),
     path("services/", services.service_list, name="services"),
     path("services/new/", services.service_create, name="service_create"),
     path("services/bulk/", services.service_bulk, name="service_bulk"),

@@ -19,6 +19,7 @@ def pages(shop: dict) -> dict[str, str]:
         "orders": reverse("backoffice:orders"),
         "orders filtered": reverse("backoffice:orders")
         + f"?status=Pending&service={shop['manual'].pk}&user=buyer&date_from=2020-01-01",
+        "order": reverse("backoffice:order", args=[shop["orders"][0].pk]),
         "requests": reverse("backoffice:requests"),
         "payments": reverse("backoffice:payments"),
         "services": reverse("backoffice:services"),
@@ -36,6 +37,7 @@ SUPPORT_ALLOWED = {
     "dashboard",
     "orders",
     "orders filtered",
+    "order",
     "requests",
     "services",
     "users",
