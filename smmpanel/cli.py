@@ -188,6 +188,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"smmpanel demo, data in {settings.DATA_DIR}")
     print(f"  panel admin:  {base}/admin/  (user {info['admin']}, password {info['password']})")
     print(f"  API endpoint: {base}/api/v2")
+    print(f"  customer panel: {base}/  (user {info['customer']}, password {info['password']})")
     print(f"  demo customer: {info['customer']}, balance {info['balance']} {settings.CURRENCY}")
     if info["api_key"]:
         print(f"  demo API key: {info['api_key']}")

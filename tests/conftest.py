@@ -96,8 +96,20 @@ def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def close_server_connections(django_db_blocker) -> None:
+    """The server's worker processes can outlive its main process by a moment, holding database
+    connections; PostgreSQL refuses to drop the test database while any is open."""
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(scope="session")
-def panel_server(smmpanel_env) -> Iterator[PanelServer]:
+def panel_server(smmpanel_env, django_db_blocker) -> Iterator[PanelServer]:
     """`smmpanel serve` with 2 workers on the test database, for the whole session.
 
     Tests that talk to it use `transactional_db`, so that what they create is committed and
@@ -120,6 +132,7 @@ def panel_server(smmpanel_env) -> Iterator[PanelServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        close_server_connections(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)

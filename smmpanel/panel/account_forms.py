@@ -34,7 +34,7 @@ class SignupForm(UserCreationForm):
 class ProfileForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     timezone = forms.ChoiceField(label=_("Time zone"), help_text=_("Dates are shown in it."))
-    language = forms.ChoiceField(label=_("Language"))
+    language = forms.ChoiceField(label=_("Language"), required=False)
 
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)

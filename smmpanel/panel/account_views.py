@@ -108,9 +108,12 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     user = get_user_model().objects.filter(pk=user_pk).first()
     if user is None:
         return render(request, "panel/auth/verify_failed.html", status=400)
-    if not user.is_active:
-        get_user_model().objects.filter(pk=user.pk).update(is_active=True)
-        user.is_active = True
+    if user.is_active:
+        # The link logs in once, when it confirms the address; after that it is only a link.
+        messages.info(request, _("Your e-mail address is already confirmed; log in."))
+        return redirect("login")
+    get_user_model().objects.filter(pk=user.pk).update(is_active=True)
+    user.is_active = True
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
     return redirect("panel:new_order")
@@ -130,6 +133,8 @@ def profile(request: HttpRequest, account: Account) -> HttpResponse:
         response = redirect("panel:profile")
         if account.language:
             _remember_language(response, account.language)
+        else:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
         messages.success(request, _("Your profile is saved."))
         return response
     return render(request, "panel/profile.html", {"form": form, "username": user.username})

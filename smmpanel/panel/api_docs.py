@@ -121,6 +121,40 @@ ACTIONS: tuple[Action, ...] = (
         (),
         '{"balance": "100.84292", "currency": "USD"}',
     ),
+    # The digital-goods extension.
+    Action(
+        "products",
+        _("Digital products"),
+        (),
+        '[{"product": 1, "name": "Netflix premium 1 month", "require": "Input your account",\n'
+        '  "rate": 2.5, "min": 1, "max": 10, "category": "Netflix", "status": "In stock",\n'
+        '  "inventory": 40, "type": "Auto"}]',
+    ),
+    Action(
+        "add_product_order",
+        _("Order a digital product"),
+        (
+            Param("product", _("Product ID")),
+            Param("quantity", _("Needed quantity")),
+            Param("require", _("What the product asks for, e.g. your account"), False),
+        ),
+        '{"order": 99999}',
+        (("product", "1"), ("quantity", "1"), ("require", "me@example.com")),
+    ),
+    Action(
+        "product_order_status",
+        _("Digital product order status"),
+        (Param("order", _("Order ID (or orders: IDs separated by commas)")),),
+        '{"charge": 7.5, "status": "Completed", "result": "…"}',
+        (("order", "99999"),),
+    ),
+    Action(
+        "result_product",
+        _("Delivered items of a digital product order"),
+        (ORDER_ID,),
+        '{"result": ["line 1", "line 2"]}',
+        (("order", "99999"),),
+    ),
 )
 
 # The protocol's error messages, answered as {"error": "…"} with HTTP 200.

@@ -10,10 +10,18 @@ from django.utils.translation import gettext_lazy
 from smmpanel.accounts.models import Account
 from smmpanel.money import MoneyFormatError, parse_amount
 from smmpanel.panel.customer import customer_required
-from smmpanel.payments.errors import PaymentError
+from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import available_methods, gateway_of
 from smmpanel.payments.models import Payment
 from smmpanel.payments.operations import create_payment
+
+# The field a refused payment's error is shown beside; other errors go above the form.
+ERROR_FIELDS = {
+    PaymentErrorCode.REFERENCE_REQUIRED: "reference",
+    PaymentErrorCode.INVALID_AMOUNT: "amount",
+    PaymentErrorCode.AMOUNT_TOO_SMALL: "amount",
+    PaymentErrorCode.AMOUNT_TOO_LARGE: "amount",
+}
 
 
 class PaymentForm(forms.Form):
@@ -56,7 +64,7 @@ def funds(request: HttpRequest, account: Account) -> HttpResponse:
                 reference=form.cleaned_data["reference"],
             )
         except PaymentError as error:
-            form.add_error("reference" if "reference" in error.code else "amount", error.message)
+            form.add_error(ERROR_FIELDS.get(error.code), error.message)
         else:
             gateway = gateway_of(method)
             checkout = gateway.checkout_url(payment) if gateway else None

@@ -51,9 +51,14 @@ def _chosen_service(raw: str | None) -> Service | None:
 
 
 def _page(request: HttpRequest, account: Account, service: Service | None, form) -> HttpResponse:
+    # One category's services at first (the chosen service's, else the first): a catalog of
+    # thousands of services would make a heavy page on a phone. The search spans them all.
+    categories = list(Category.objects.filter(services__active=True).distinct())
+    category_id = service.category_id if service else (categories[0].pk if categories else None)
     context = {
-        "categories": Category.objects.filter(services__active=True).distinct(),
-        "services": active_services(),
+        "categories": categories,
+        "category_id": category_id,
+        "services": search_services(str(category_id) if category_id else None, ""),
         "service": service,
         "form": form,
     }
@@ -91,8 +96,10 @@ def new_order(request: HttpRequest, account: Account) -> HttpResponse:
 @require_GET
 @customer_required
 def service_options(request: HttpRequest, account: Account) -> HttpResponse:
-    """The <option>s of the services matching the category and the search (htmx)."""
-    services = search_services(request.GET.get("category"), request.GET.get("q", ""))
+    """The <option>s of the category's services, or of every service matching the search (htmx)."""
+    query = request.GET.get("q", "")
+    category = None if query.strip() else request.GET.get("category")
+    services = search_services(category, query)
     return render(request, "panel/orders/service_options.html", {"services": services})
 
 

@@ -87,6 +87,10 @@ def test_email_verification_when_switched_on(client, db, settings):
     assert get_user_model().objects.get(username="tuan").is_active
     assert client.get("/").status_code == 200
     assert client.get("/accounts/verify/forged:token/").status_code == 400
+    # Used again, the link does not log anybody in.
+    stranger = Client()
+    assert stranger.get(link.split("testserver", 1)[1])["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in stranger.session
 
 
 def test_profile_saves_timezone_and_language(browser, customer):
@@ -145,3 +149,43 @@ def test_session_cookie_is_http_only(client, customer):
     )
     assert response.cookies["sessionid"]["httponly"]
     assert response.cookies["sessionid"]["samesite"] == "Lax"
+
+
+def test_dates_are_shown_in_the_customers_time_zone(browser, customer):
+    from datetime import UTC, datetime
+
+    from smmpanel.accounts.models import LedgerEntry
+
+    LedgerEntry.objects.filter(account=customer).update(
+        created_at=datetime(2026, 1, 2, 23, 30, tzinfo=UTC)
+    )
+    assert "2026-01-02 23:30" in browser.get("/transactions/").content.decode()
+    customer.timezone = "Asia/Ho_Chi_Minh"
+    customer.save(update_fields=["timezone"])
+    page = browser.get("/transactions/").content.decode()
+    assert "2026-01-03 06:30" in page and "2026-01-02 23:30" not in page
+    csv_body = b"".join(browser.get("/transactions/export.csv").streaming_content).decode()
+    assert "2026-01-03T06:30:00+07:00" in csv_body
+
+
+def test_sign_up_and_password_reset_are_throttled(db):
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    for _ in range(10):
+        client.post("/accounts/password-reset/", {"email": "victim@example.com"})
+    response = client.post("/accounts/password-reset/", {"email": "victim@example.com"})
+    assert response.status_code == 429
+    for _ in range(10):
+        client.post("/accounts/signup/", {"username": "same", "email": "x@example.com"})
+    response = client.post("/accounts/signup/", {"username": "same", "email": "x@example.com"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_choosing_the_browsers_language_forgets_the_chosen_one(browser, customer):
+    browser.post("/language/", {"language": "vi", "next": "/"})
+    response = browser.post(
+        "/accounts/profile/", {"email": "alice@example.com", "timezone": "UTC", "language": ""}
+    )
+    assert response.cookies["django_language"]["max-age"] == 0
+    page = browser.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert '<html lang="id">' in page

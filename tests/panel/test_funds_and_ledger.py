@@ -75,3 +75,13 @@ def test_the_csv_holds_only_the_customers_entries(browser, customer):
     response = browser.get("/transactions/export.csv")
     body = b"".join(response.streaming_content).decode()
     assert "77.00" not in body and len(body.strip().splitlines()) == 2
+
+
+def test_too_many_waiting_payments_is_said_above_the_form(browser, customer, bank):
+    for n in range(5):
+        browser.post("/funds/", {"method": bank.pk, "amount": "10", "reference": f"T{n}"})
+    response = browser.post("/funds/", {"method": bank.pk, "amount": "10", "reference": "T6"})
+    assert response.context["form"].non_field_errors() == [
+        "You have too many payments waiting for approval; wait until they are checked"
+    ]
+    assert Payment.objects.count() == 5

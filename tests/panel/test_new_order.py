@@ -1,5 +1,6 @@
 """New order: the type's fields, the live preview by the API's own checks, placing, errors."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -154,6 +155,19 @@ def test_a_300_character_name_renders_everywhere(browser, customer):
         assert name in response.content.decode()
 
 
+def test_the_page_starts_with_one_category_and_the_search_spans_all(browser):
+    first = make_service(name="Instagram Likes Indo", category="Instagram")
+    second = make_service(name="TikTok Likes Indo", category="TikTok")
+    page = browser.get("/").content.decode()
+    assert first.name in page and second.name not in page
+    page = browser.get(f"/?service={second.pk}").content.decode()
+    assert second.name in page and first.name not in page
+    options = browser.get(
+        "/order/services/", {"category": first.category_id, "q": "likes indo"}, **HTMX
+    ).content.decode()
+    assert first.name in options and second.name in options
+
+
 def test_service_search_finds_by_name_and_id(browser):
     wanted = make_service(name="TikTok Views Murah", category="TikTok")
     other = make_service(name="Instagram Likes")
@@ -200,3 +214,66 @@ def test_another_customers_balance_is_not_touched(browser, customer):
     service = make_service()
     browser.post("/", {"service": service.pk, "link": "https://x.com/a", "quantity": "100"})
     assert balance(other) == Decimal("50")
+
+
+@pytest.mark.parametrize("order_type", OrderType.values)
+def test_every_order_type_has_its_form(browser, order_type):
+    from smmpanel.catalog.order_types import PACKAGE_TYPES, Quantity, spec_for
+
+    spec = spec_for(order_type)
+    limits = (1, 1) if order_type in PACKAGE_TYPES else (1, 1000)
+    service = make_service(
+        type=order_type, min_quantity=limits[0], max_quantity=limits[1], dripfeed=True
+    )
+    page = browser.get("/order/fields/", {"service": service.pk}, **HTMX).content.decode()
+    expected = {field.name for field in spec.fields}
+    if spec.link:
+        expected.add("link")
+    if spec.quantity == Quantity.GIVEN:
+        expected.add("quantity")
+    if spec.runs:
+        expected |= {"runs", "interval"}
+    shown = set(re.findall(r'name="(\w+)"', page))
+    assert shown == expected
+    for name in expected:
+        assert f'for="id_{name}"' in page  # every field has its label
+
+
+def test_a_subscription_and_a_web_traffic_order_through_the_form(browser, customer):
+    from django.utils import timezone
+
+    subscription = make_service(type=OrderType.SUBSCRIPTIONS, rate=Decimal("1"))
+    expiry = (timezone.localdate() + timezone.timedelta(days=10)).strftime("%d/%m/%Y")
+    data = {
+        "service": subscription.pk,
+        "username": "alice",
+        "min": "100",
+        "max": "200",
+        "posts": "5",
+        "delay": "30",
+        "expiry": expiry,
+    }
+    assert browser.post("/", data).status_code == 302
+    order = Order.objects.get(service=subscription)
+    assert order.details["delay"] == 30 and order.details["expiry"] == expiry
+    assert order.charge == Decimal("1")  # 5 posts of at most 200, 1 per 1000
+
+    traffic = make_service(type=OrderType.WEB_TRAFFIC, rate=Decimal("0.4"), dripfeed=True)
+    data = {
+        "service": traffic.pk,
+        "link": "https://example.com",
+        "quantity": "1000",
+        "country": "ID",
+        "device": "2",
+        "type_of_traffic": "1",
+        "google_keyword": "jasa smm murah",
+    }
+    assert browser.post("/", data).status_code == 302
+    order = Order.objects.get(service=traffic)
+    assert order.details["device"] == 2 and order.details["google_keyword"] == "jasa smm murah"
+
+
+def test_a_live_part_sends_a_logged_out_browser_to_the_login_page(client, db):
+    response = client.post("/order/preview/", {}, **HTMX)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/"

@@ -108,3 +108,15 @@ def test_progress_of_dripfeed_and_subscription(browser, customer):
     )
     page = browser.get("/orders/").content.decode()
     assert "0 of 10 posts" in page and f"until {expiry}" in page
+
+
+def test_no_refill_button_once_the_refill_window_has_passed(browser, customer):
+    service = make_service(refill=True, refill_days=30)
+    order = order_of(customer, service)
+    apply_status(order_id=order.pk, status=OrderStatus.COMPLETED, start_count=5, remains=0)
+    Order.objects.filter(pk=order.pk).update(
+        completed_at=timezone.now() - timezone.timedelta(days=31)
+    )
+    assert f"/orders/{order.pk}/refill/" not in browser.get("/orders/").content.decode()
+    response = browser.post(f"/orders/{order.pk}/refill/", follow=True)
+    assert "The refill period of this order has ended" in response.content.decode()

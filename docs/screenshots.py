@@ -1,0 +1,155 @@
+"""Screenshots of the customer panel's main pages at phone (360×740) and desktop (1280×800)
+width, into docs/screenshots/. Not a test: run it by hand after changing the pages.
+
+    .venv/bin/python docs/screenshots.py
+
+It runs `smmpanel demo` in a temporary data directory, places a few orders through the API,
+and drives Debian's `chromium` (on the PATH) with Playwright.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, sync_playwright
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_demo(data_dir: str, port: int) -> tuple[subprocess.Popen, str, str]:
+    env = {**os.environ, "SMMPANEL_DATA_DIR": data_dir, "SMMPANEL_SIMULATED_SECONDS": "900"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smmpanel", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    banner = ""
+    for line in process.stdout:
+        banner += line
+        if "Ctrl-C" in line:
+            break
+    password = re.search(r"password (\S+)\)", banner)
+    key = re.search(r"demo API key: (\w+)", banner)
+    assert password and key, banner
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{url}/api/v2", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return process, password.group(1), key.group(1)
+
+
+def seed_orders(url: str, key: str) -> None:
+    api = f"{url}/api/v2"
+    services = {
+        s["name"]: s["service"]
+        for s in httpx.post(api, data={"key": key, "action": "services"}).json()
+    }
+    orders = [
+        {
+            "service": services["Instagram Followers"],
+            "link": "https://instagram.com/kopi.kenangan",
+            "quantity": "1000",
+        },
+        {
+            "service": services["Instagram Likes"],
+            "link": "https://instagram.com/p/C0ffee",
+            "quantity": "500",
+            "runs": "4",
+            "interval": "30",
+        },
+        {
+            "service": services["Instagram Custom Comments"],
+            "link": "https://instagram.com/p/Pho",
+            "comments": "Mantap kak 🔥\nĐẹp quá 😍\nLove it!",
+        },
+        {
+            "service": services["YouTube Views"],
+            "link": "https://youtube.com/watch?v=dQw4w9WgXcQ",
+            "quantity": "5000",
+        },
+    ]
+    for order in orders:
+        httpx.post(api, data={"key": key, "action": "add", **order}).raise_for_status()
+
+
+def log_in(page: Page, url: str, password: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+
+
+def shoot(page: Page, url: str, name: str, size: str, full_page: bool = False) -> None:
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(OUT / f"{name}-{size}.png"), full_page=full_page)
+    print(f"docs/screenshots/{name}-{size}.png")
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    data_dir = tempfile.mkdtemp(prefix="smmpanel-screenshots-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process, password, key = start_demo(data_dir, port)
+    try:
+        seed_orders(url, key)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), args=LAUNCH_ARGS
+            )
+            for size, viewport in VIEWPORTS.items():
+                page = browser.new_page(viewport=viewport)
+                log_in(page, url, password)
+                page.goto(f"{url}/services/")
+                shoot(page, url, "services", size)
+                page.goto(f"{url}/")
+                option = page.locator("#id_service option", has_text="Instagram Followers")
+                page.select_option("#id_service", option.first.get_attribute("value"))
+                page.wait_for_selector("#id_link")
+                page.fill("#id_link", "https://instagram.com/kopi.kenangan")
+                page.fill("#id_quantity", "2500")
+                page.wait_for_selector("[data-testid=charge]")
+                page.locator("#id_quantity").blur()
+                shoot(page, url, "new-order", size, full_page=True)
+                page.goto(f"{url}/orders/")
+                shoot(page, url, "orders", size)
+                page.goto(f"{url}/funds/")
+                shoot(page, url, "add-funds", size)
+                page.goto(f"{url}/api-access/")
+                shoot(page, url, "api", size)
+                page.close()
+            browser.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
