@@ -35,7 +35,7 @@ def fake_provider(orders: int) -> None:
         for n in range(1, orders + 1):
             upstream.panel.orders[str(n)] = UpstreamOrder(
                 service=service, params={}, quantity=1000, charge=Decimal("0.9"),
-                status="In progress", start_count=100, remains=400,
+                status="In progress", start_count=100 + n, remains=n % 1000,
             )  # fmt: skip
     print(json.dumps({"url": upstream.url, "key": upstream.key}), flush=True)
     sys.stdin.read()
@@ -74,6 +74,7 @@ def seed(orders: int, url: str, key: str) -> None:
     service = Service.objects.order_by("pk").first()
     account, _ = make_account("1000000")
     now = timezone.now()
+    route = service.routes.get().provider_service
     for start in range(0, orders, 10_000):
         batch = [
             Order(account=account, service=service, link=f"https://x.com/{n}", quantity=1000,
@@ -82,7 +83,7 @@ def seed(orders: int, url: str, key: str) -> None:
         ]  # fmt: skip
         created = Order.objects.bulk_create(batch)
         UpstreamOrder.objects.bulk_create(
-            UpstreamOrder(order=order, provider=provider, provider_service=service.routes.get().provider_service,  # noqa: E501
+            UpstreamOrder(order=order, provider=provider, provider_service=route,
                           state=UpstreamState.SENT, upstream_id=str(start + i + 1))
             for i, order in enumerate(created)
         )  # fmt: skip

@@ -43,13 +43,13 @@ def chunks(values: list[str]) -> list[list[str]]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
-def _object(reply: Any, what: str) -> dict:
+def as_object(reply: Any, what: str) -> dict:
     if not isinstance(reply, dict):
         raise ProviderBadReply(f"{what}: expected a JSON object, got {type(reply).__name__}")
     return reply
 
 
-def _list(reply: Any, what: str) -> list:
+def as_list(reply: Any, what: str) -> list:
     if isinstance(reply, dict) and not reply:
         return []  # some panels answer {} for an empty catalog
     if not isinstance(reply, list):
@@ -57,7 +57,7 @@ def _list(reply: Any, what: str) -> list:
     return reply
 
 
-def _merge(results: list[dict]) -> dict:
+def merge(results: list[dict]) -> dict:
     merged: dict = {}
     for result in results:
         merged.update(result)
@@ -66,7 +66,7 @@ def _merge(results: list[dict]) -> dict:
 
 # --- services, balance, add -------------------------------------------------------------------
 def _service(item: Any) -> ServiceInfo:
-    item = _object(item, "service")
+    item = as_object(item, "service")
     return ServiceInfo(
         service=text_id(item.get("service"), "service"),
         name=optional_text(item.get("name"), 300) or "",
@@ -85,14 +85,14 @@ def _service(item: Any) -> ServiceInfo:
 
 def services() -> Plan[list[ServiceInfo]]:
     def parse(reply: Any) -> list[ServiceInfo]:
-        return [_service(item) for item in _list(reply, "services")]
+        return [_service(item) for item in as_list(reply, "services")]
 
     return Plan([Call("services", {}, parse, read_only=True)], lambda r: r[0])
 
 
 def balance() -> Plan[Balance]:
     def parse(reply: Any) -> Balance:
-        reply = _object(reply, "balance")
+        reply = as_object(reply, "balance")
         return Balance(
             amount=money(reply.get("balance"), "balance"),
             currency=optional_text(reply.get("currency"), 10),
@@ -101,9 +101,9 @@ def balance() -> Plan[Balance]:
     return Plan([Call("balance", {}, parse, read_only=True)], lambda r: r[0])
 
 
-def _created(what: str) -> Any:
+def created_id(what: str) -> Any:
     def parse(reply: Any) -> str:
-        reply = _object(reply, what)
+        reply = as_object(reply, what)
         if reply.get("success") is False and "order" not in reply:
             raise ProviderRefused(reply.get("message") or reply.get("msg") or "success: false")
         return text_id(reply.get("order"), "order")
@@ -118,7 +118,7 @@ def add(service: str | int, link: str | None, quantity: int | None, fields: dict
     if quantity is not None:
         params["quantity"] = str(quantity)
     params.update({name: str(value) for name, value in fields.items() if value is not None})
-    return Plan([Call("add", params, _created("add"), read_only=False)], lambda r: r[0])
+    return Plan([Call("add", params, created_id("add"), read_only=False)], lambda r: r[0])
 
 
 # --- order status -----------------------------------------------------------------------------
@@ -144,14 +144,20 @@ def _unknown_status(error: str) -> OrderStatusInfo:
 
 def status(order: str | int) -> Plan[OrderStatusInfo]:
     def parse(reply: Any) -> OrderStatusInfo:
-        return _order_status(_object(reply, "status"))
+        return _order_status(as_object(reply, "status"))
 
     return Plan([Call("status", {"order": str(order)}, parse, read_only=True)], lambda r: r[0])
 
 
-def _keyed(chunk: list[str], reply: Any, read: Any, missing: Any) -> dict:
+def keyed(chunk: list[str], reply: Any, read: Any, missing: Any) -> dict:
     """A multi-id reply keyed by id; an id it lacks or answers with an error item is a value."""
-    reply = _object(reply, "multi-id reply")
+    if isinstance(reply, list):  # some panels answer [{"order": 1, "status": …}, …]
+        reply = {
+            str(item["order"]).strip(): item
+            for item in reply
+            if isinstance(item, dict) and "order" in item
+        }
+    reply = as_object(reply, "multi-id reply")
     if len(chunk) == 1 and "status" in reply and chunk[0] not in reply:
         reply = {chunk[0]: reply}  # answered in the single shape
     result = {}
@@ -170,10 +176,10 @@ def _keyed(chunk: list[str], reply: Any, read: Any, missing: Any) -> dict:
 
 def statuses(orders: Iterable[str | int]) -> Plan[dict[str, OrderStatusInfo]]:
     def call(chunk: list[str]) -> Call:
-        parse = lambda reply: _keyed(chunk, reply, _order_status, _unknown_status)  # noqa: E731
+        parse = lambda reply: keyed(chunk, reply, _order_status, _unknown_status)  # noqa: E731
         return Call("status", {"orders": ",".join(chunk)}, parse, read_only=True)
 
-    return Plan([call(chunk) for chunk in chunks(ids(orders))], _merge)
+    return Plan([call(chunk) for chunk in chunks(ids(orders))], merge)
 
 
 # --- refills ----------------------------------------------------------------------------------
@@ -185,7 +191,7 @@ def _refill_id(value: Any) -> str:
 
 def refill(order: str | int) -> Plan[str]:
     def parse(reply: Any) -> str:
-        return _refill_id(_object(reply, "refill").get("refill"))
+        return _refill_id(as_object(reply, "refill").get("refill"))
 
     return Plan([Call("refill", {"order": str(order)}, parse, read_only=False)], lambda r: r[0])
 
@@ -193,7 +199,7 @@ def refill(order: str | int) -> Plan[str]:
 def _per_order(chunk: list[str], reply: Any, field: str, read: Any) -> dict:
     """`[{"order": 1, field: value | {"error": …}}, …]` -> {id: read(value) | ProviderRefused}."""
     result: dict[str, Any] = {}
-    for item in _list(reply, field):
+    for item in as_list(reply, field):
         if isinstance(item, dict) and "order" in item:
             key = str(item["order"]).strip()
             value = item.get(field)
@@ -220,7 +226,7 @@ def refills(orders: Iterable[str | int]) -> Plan[dict[str, str | ProviderRefused
             Call("refill", {"orders": ",".join(chunk)}, parse_for(chunk), read_only=False)
             for chunk in chunks(ids(orders))
         ],
-        _merge,
+        merge,
     )
 
 
@@ -235,7 +241,7 @@ def _refill_status(value: Any) -> RefillStatusInfo:
 
 def refill_status_plan(refill_id: str | int) -> Plan[RefillStatusInfo]:
     def parse(reply: Any) -> RefillStatusInfo:
-        return _refill_status(_object(reply, "refill_status").get("status"))
+        return _refill_status(as_object(reply, "refill_status").get("status"))
 
     call = Call("refill_status", {"refill": str(refill_id)}, parse, read_only=True)
     return Plan([call], lambda r: r[0])
@@ -248,7 +254,7 @@ def refill_statuses(refill_ids: Iterable[str | int]) -> Plan[dict[str, RefillSta
                 return {chunk[0]: _refill_status(reply["status"])}
             found = {
                 str(item["refill"]).strip(): _refill_status(item.get("status"))
-                for item in _list(reply, "refill_status")
+                for item in as_list(reply, "refill_status")
                 if isinstance(item, dict) and "refill" in item
             }
             missing = RefillStatusInfo(UNKNOWN, "", "missing from the provider's reply")
@@ -261,7 +267,7 @@ def refill_statuses(refill_ids: Iterable[str | int]) -> Plan[dict[str, RefillSta
             Call("refill_status", {"refills": ",".join(chunk)}, parse_for(chunk), read_only=True)
             for chunk in chunks(ids(refill_ids))
         ],
-        _merge,
+        merge,
     )
 
 
@@ -280,5 +286,5 @@ def cancel(orders: Iterable[str | int]) -> Plan[dict[str, bool | ProviderRefused
             Call("cancel", {"orders": ",".join(chunk)}, parse_for(chunk), read_only=False)
             for chunk in chunks(ids(orders))
         ],
-        _merge,
+        merge,
     )

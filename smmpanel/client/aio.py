@@ -9,8 +9,15 @@ import httpx
 
 from . import actions, products
 from .dialect import Dialect, build_request
-from .errors import ClientError, ProviderRefused
-from .protocol import Call, Plan, fault_from_exception, read_reply, retry_delay
+from .errors import ClientError, ProviderBadReply, ProviderRefused
+from .protocol import (
+    MAX_REPLY_BYTES,
+    Call,
+    Plan,
+    fault_from_exception,
+    read_reply,
+    retry_delay,
+)
 from .results import (
     Balance,
     OrderStatusInfo,
@@ -40,10 +47,12 @@ class AsyncClient:
         timeout: float = 30,
         retries: int = 2,
         backoff: float = 0.5,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.url, self.key, self.dialect = url, key, dialect
         self.retries, self.backoff = retries, backoff
+        self.max_reply_bytes = max_reply_bytes
         self.calls: dict[str, int] = {}
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False)
 
@@ -68,19 +77,24 @@ class AsyncClient:
         request = build_request(self.url, self.key, self.dialect, call.action, call.params)
         self.calls[call.action] = self.calls.get(call.action, 0) + 1
         try:
-            response = await self._http.request(
+            async with self._http.stream(
                 request.method,
                 request.url,
                 params=request.query or None,
                 data=request.form,
                 content=request.json_body,
                 headers=request.headers,
-            )
+            ) as response:
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > self.max_reply_bytes:
+                        raise ProviderBadReply(f"reply larger than {self.max_reply_bytes} bytes")
         except httpx.HTTPError as error:
             raise fault_from_exception(error) from error
         except ValueError as error:  # an unusable URL
             raise fault_from_exception(httpx.UnsupportedProtocol(str(error))) from error
-        return call.parse(read_reply(response.status_code, response.content))
+        return call.parse(read_reply(response.status_code, bytes(body)))
 
     async def _call(self, call: Call) -> Any:
         attempt = 0

@@ -79,6 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     cancel = actions.add_parser("cancel", help="ask to cancel orders")
     cancel.add_argument("orders", nargs="+")
     actions.add_parser("products", help="digital-goods products (003 extension)")
+    for action in actions.choices.values():  # `… services --json` works as well
+        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
 
 
 def _jsonable(value: Any) -> Any:

@@ -15,6 +15,8 @@ def text_id(value: Any, what: str = "id") -> str:
     """A provider id as text (`1` -> "1", `"VEGA123ABC"` stays)."""
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise ProviderBadReply(f"{what} is not an id: {clean_text(value, 60)}")
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)  # 23501.0 -> "23501"
     text = clean_text(value, MAX_ID)
     if not text:
         raise ProviderBadReply(f"{what} is empty")

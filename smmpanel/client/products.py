@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from .actions import _created, _keyed, _list, _merge, _object, chunks, ids
+from .actions import as_list, as_object, chunks, created_id, ids, keyed, merge
 from .errors import ProviderBadReply
 from .parsing import (
     integer,
@@ -19,7 +19,7 @@ from .results import UNKNOWN, ProductInfo, ProductOrderStatusInfo
 
 
 def _product(item: Any) -> ProductInfo:
-    item = _object(item, "product")
+    item = as_object(item, "product")
     return ProductInfo(
         product=text_id(item.get("product"), "product"),
         name=optional_text(item.get("name"), 300) or "",
@@ -36,7 +36,7 @@ def _product(item: Any) -> ProductInfo:
 
 def products() -> Plan[list[ProductInfo]]:
     def parse(reply: Any) -> list[ProductInfo]:
-        return [_product(item) for item in _list(reply, "products")]
+        return [_product(item) for item in as_list(reply, "products")]
 
     return Plan([Call("products", {}, parse, read_only=True)], lambda r: r[0])
 
@@ -45,7 +45,7 @@ def add_product_order(product: str | int, quantity: int, require: str | None) ->
     params = {"product": str(product), "quantity": str(quantity)}
     if require is not None:
         params["require"] = require
-    call = Call("add_product_order", params, _created("add_product_order"), read_only=False)
+    call = Call("add_product_order", params, created_id("add_product_order"), read_only=False)
     return Plan([call], lambda r: r[0])
 
 
@@ -70,7 +70,7 @@ def _unknown(error: str) -> ProductOrderStatusInfo:
 
 def product_order_status(order: str | int) -> Plan[ProductOrderStatusInfo]:
     def parse(reply: Any) -> ProductOrderStatusInfo:
-        return _product_status(_object(reply, "product_order_status"))
+        return _product_status(as_object(reply, "product_order_status"))
 
     call = Call("product_order_status", {"order": str(order)}, parse, read_only=True)
     return Plan([call], lambda r: r[0])
@@ -80,15 +80,15 @@ def product_order_statuses(
     orders: Iterable[str | int],
 ) -> Plan[dict[str, ProductOrderStatusInfo]]:
     def call(chunk: list[str]) -> Call:
-        parse = lambda reply: _keyed(chunk, reply, _product_status, _unknown)  # noqa: E731
+        parse = lambda reply: keyed(chunk, reply, _product_status, _unknown)  # noqa: E731
         return Call("product_order_status", {"orders": ",".join(chunk)}, parse, read_only=True)
 
-    return Plan([call(chunk) for chunk in chunks(ids(orders))], _merge)
+    return Plan([call(chunk) for chunk in chunks(ids(orders))], merge)
 
 
 def result_product(order: str | int) -> Plan[list[str]]:
     def parse(reply: Any) -> list[str]:
-        result = _object(reply, "result_product").get("result")
+        result = as_object(reply, "result_product").get("result")
         if result is None:
             raise ProviderBadReply("result_product reply without a result")
         items = result if isinstance(result, list) else [result]

@@ -28,6 +28,7 @@ from .errors import (
 )
 
 T = TypeVar("T")
+MAX_REPLY_BYTES = 32 * 1024 * 1024  # a reply beyond this is refused unread, not held in memory
 
 
 @dataclass(frozen=True)

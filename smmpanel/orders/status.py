@@ -8,7 +8,7 @@ leaves undelivered: exactly once, guarded by a database constraint on the ledger
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from smmpanel.accounts import ledger
@@ -141,5 +141,37 @@ def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]
                 _settle(order)
             elif changed:
                 progressed.append(order)
-        Order.objects.bulk_update(progressed, _FIELDS)
+        _write_progress(progressed)
     return results
+
+
+def _write_progress(orders: list[Order]) -> None:
+    """Write orders that progressed (none is final): their status, start_count and remains in
+    one statement, the rest (details of subscriptions, updated_at) in a few more."""
+    if not orders:
+        return
+    _update_from_values([(o.pk, o.status, o.start_count, o.remains) for o in orders])
+    with_details = [order for order in orders if order.details]
+    Order.objects.bulk_update(with_details, ["details"])
+    Order.objects.filter(pk__in=[order.pk for order in orders]).update(updated_at=timezone.now())
+
+
+def _update_from_values(rows: list[tuple[int, str, int | None, int | None]]) -> None:
+    """UPDATE … FROM (VALUES …): one statement for hundreds of orders. Django's bulk_update
+    builds a CASE per row and field in Python, several times slower for a provider's batch."""
+    table = connection.ops.quote_name(Order._meta.db_table)
+    params = [value for row in rows for value in row]
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::bigint, %s::varchar, %s::bigint, %s::bigint)"] * len(rows))
+        source = f"(VALUES {values}) AS v(id, status, start_count, remains)"
+        names = ("v.id", "v.status", "v.start_count", "v.remains")
+    else:  # SQLite names the columns of VALUES column1, column2, …
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        source = f"(VALUES {values}) AS v"
+        names = ("v.column1", "v.column2", "v.column3", "v.column4")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = {names[1]}, start_count = {names[2]}, "
+            f"remains = {names[3]} FROM {source} WHERE {table}.id = {names[0]}",
+            params,
+        )

@@ -1,6 +1,7 @@
 """Passing customers' cancel requests on to providers. The provider's later status (Canceled or
 Partial) settles the order through the status path; a refusal rejects the request."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from smmpanel.client import ClientError, ProviderRefused
@@ -14,10 +15,12 @@ def _cancel(provider: Provider, ids: list[str]) -> dict[str, bool | ProviderRefu
         return client.cancel(ids)
 
 
-def send(upstreams: list[UpstreamOrder], now: datetime) -> list[tuple[UpstreamOrder, bool]]:
+def send(
+    upstreams: list[UpstreamOrder], now: datetime, keepalive: Callable[[], None]
+) -> list[tuple[UpstreamOrder, bool]]:
     """Ask each provider to cancel; returns the definite answers (accepted or refused). A fault
     leaves the request pending, to be passed on at the next poll."""
-    replies = per_provider(upstreams, _cancel)
+    replies = per_provider(upstreams, _cancel, keepalive)
     answers = []
     for upstream in upstreams:
         reply = replies[upstream.provider_id]

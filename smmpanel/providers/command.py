@@ -28,7 +28,9 @@ def _amount(text: str | None, what: str) -> Decimal | None:
     try:
         return parse_amount(text) if what == "money" else Decimal(text.strip())
     except Exception:
-        raise ProviderError(ProviderErrorCode.INVALID_MARKUP, f"Not a number: {text!r}") from None
+        raise ProviderError(
+            ProviderErrorCode.INVALID_EXCHANGE_RATE, f"Not a number: {text!r}"
+        ) from None
 
 
 def describe(provider: "Provider") -> dict[str, Any]:

@@ -8,6 +8,7 @@ class ProviderErrorCode(StrEnum):
     INVALID_KEY = "invalid_key"
     INVALID_DIALECT = "invalid_dialect"
     INVALID_MARKUP = "invalid_markup"
+    INVALID_EXCHANGE_RATE = "invalid_exchange_rate"
     INVALID_CATEGORY_MAP = "invalid_category_map"
     UNKNOWN_PROVIDER = "unknown_provider"
     CONNECTION_FAILED = "connection_failed"

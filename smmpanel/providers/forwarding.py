@@ -7,7 +7,7 @@ automatically). Calls to several providers run in parallel threads that never to
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -20,6 +20,7 @@ from smmpanel.orders.models import Order, Run
 from smmpanel.providers import connection
 from smmpanel.providers.models import ProviderService, UpstreamOrder, UpstreamState
 from smmpanel.providers.pricing import cost
+from smmpanel.providers.sync import gather
 
 logger = logging.getLogger(__name__)
 MAX_PARALLEL_CALLS = 8
@@ -131,11 +132,12 @@ def _set_state(attempt: UpstreamOrder, state: str, error: str) -> None:
     UpstreamOrder.objects.filter(pk=attempt.pk).update(state=state, error=error[:2000])
 
 
-def forward(units: Iterable[Unit]) -> None:
+def forward(units: Iterable[Unit], keepalive: Callable[[], None]) -> None:
     """Place each unit with its first usable route that has not refused it, falling over to the
     next route on a refusal, until one accepts or none is left (`outcome` "exhausted")."""
     pending = list(units)
-    routes = {unit.order.service_id: usable_routes(unit.order.service) for unit in pending}
+    services = {unit.order.service_id: unit.order.service for unit in pending}
+    routes = {pk: usable_routes(service) for pk, service in services.items()}
     tried = {id(unit): _tried(unit) for unit in pending}
     with (
         ThreadPoolExecutor(max_workers=MAX_PARALLEL_CALLS) as pool,
@@ -160,6 +162,7 @@ def forward(units: Iterable[Unit]) -> None:
                 client = clients.get(choice.provider)
                 future = pool.submit(_call_add, client, add_params(unit, choice))
                 calls.append((unit, attempt, future))
+            gather([future for _, _, future in calls], keepalive)
             pending = [
                 unit for unit, attempt, future in calls if _record(attempt, future.result(), unit)
             ]

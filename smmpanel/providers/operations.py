@@ -85,14 +85,16 @@ def add_provider(
     balance = _fetch_balance(provider)
     if exchange_rate is not None:
         if exchange_rate <= 0:
-            raise ProviderError(ProviderErrorCode.INVALID_MARKUP, "The exchange rate must be > 0")
+            raise ProviderError(
+                ProviderErrorCode.INVALID_EXCHANGE_RATE, "The exchange rate must be > 0"
+            )
         provider.exchange_rate = exchange_rate
     currency = (balance.currency or "").upper()[:8]
     if currency == settings.CURRENCY:
         provider.exchange_rate = Decimal(1)
     elif exchange_rate is None and currency:
         raise ProviderError(
-            ProviderErrorCode.INVALID_MARKUP,
+            ProviderErrorCode.INVALID_EXCHANGE_RATE,
             f"The provider's currency is {currency}: give its exchange rate to "
             f"{settings.CURRENCY} (panel units per 1 {currency})",
         )

@@ -7,7 +7,7 @@ per provider, 100 ids per call, providers in parallel.
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from smmpanel.providers import cancels
 from smmpanel.providers.forwarding import Unit, forward
 from smmpanel.providers.models import LIVE_STATES, UpstreamOrder, UpstreamState
 from smmpanel.providers.sync import Report, clamp, next_poll, poll
+from smmpanel.worker.claims import extend_leases
 
 logger = logging.getLogger(__name__)
 CRASHED = "the worker stopped while sending it: it may have reached the provider"
@@ -75,16 +76,21 @@ class Pass:
 def process(orders: list[Order], now: datetime) -> dict[int, datetime | None]:
     """Advance each order one step; returns when each is due next (None: not by itself)."""
     work = Pass([order for order in orders if not order.is_final], now)
+    claimed = [order.pk for order in orders]
+
+    def keepalive() -> None:
+        extend_leases(Order, claimed)
+
     for order in work.orders.values():
         if order.runs:
             _sort_runs(work, order)
         else:
             _sort_order(work, order)
-    forward(work.to_forward)
+    forward(work.to_forward, keepalive)
     for unit in work.to_forward:
         _after_forward(work, unit)
-    _pass_cancels(work)
-    _apply_reports(work, poll(work.to_poll))
+    _pass_cancels(work, keepalive)
+    _apply_reports(work, poll(work.to_poll, keepalive))
     for order in work.orders.values():
         if order.runs and order.pk in work.runs:
             _report_parent(work, order, work.runs[order.pk])
@@ -158,13 +164,13 @@ def _after_forward(work: Pass, unit: Unit) -> None:
     # "review": not due again until the operator decides; "busy": another attempt is live.
 
 
-def _pass_cancels(work: Pass) -> None:
+def _pass_cancels(work: Pass, keepalive: Callable[[], None]) -> None:
     asked = [
         upstream
         for upstream in work.to_poll
         if upstream.order_id in work.cancels and upstream.cancel_sent_at is None
     ]
-    for upstream, accepted in cancels.send(asked, work.now):
+    for upstream, accepted in cancels.send(asked, work.now, keepalive):
         if not accepted and not upstream.order.runs:
             reject_cancel(cancel_request_id=work.cancels[upstream.order_id])
 

@@ -5,7 +5,7 @@ the calling thread, through `orders.status.apply_status`)."""
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -19,6 +19,8 @@ from smmpanel.providers.models import Provider, UpstreamOrder
 
 logger = logging.getLogger(__name__)
 MAX_PARALLEL_PROVIDERS = 8
+# How often the claims of a batch are renewed while its provider calls are in flight.
+KEEPALIVE_SECONDS = 20
 T = TypeVar("T")
 
 # Order statuses a provider may report for an ordinary order, and what some panels say instead.
@@ -40,8 +42,24 @@ class Report:
     note: str = ""
 
 
+def _nothing() -> None:
+    pass
+
+
+def gather(futures: Iterable[Future[T]], keepalive: Callable[[], None]) -> None:
+    """Wait for the calls in flight, renewing the worker's claims (`keepalive`) meanwhile, so
+    that a slow provider never lets another worker take over orders still being worked on."""
+    waiting = set(futures)
+    while waiting:
+        _, waiting = wait(waiting, timeout=KEEPALIVE_SECONDS)
+        if waiting:
+            keepalive()
+
+
 def per_provider(
-    upstreams: Iterable[UpstreamOrder], call: Callable[[Provider, list[str]], T]
+    upstreams: Iterable[UpstreamOrder],
+    call: Callable[[Provider, list[str]], T],
+    keepalive: Callable[[], None] = _nothing,
 ) -> dict[int, T | ClientError]:
     """Run `call(provider, upstream ids)` for each provider in parallel; a fault is a value."""
     groups: dict[int, list[UpstreamOrder]] = defaultdict(list)
@@ -58,6 +76,7 @@ def per_provider(
         return {}
     with ThreadPoolExecutor(max_workers=min(len(groups), MAX_PARALLEL_PROVIDERS)) as pool:
         futures = {pk: pool.submit(run, group) for pk, group in groups.items()}
+        gather(futures.values(), keepalive)
         return {pk: future.result() for pk, future in futures.items()}
 
 
@@ -66,9 +85,11 @@ def _statuses(provider: Provider, ids: list[str]) -> dict[str, OrderStatusInfo]:
         return client.statuses(ids)  # chunked to 100 ids per call by the client
 
 
-def poll(upstreams: list[UpstreamOrder]) -> dict[int, Report]:
+def poll(
+    upstreams: list[UpstreamOrder], keepalive: Callable[[], None] = _nothing
+) -> dict[int, Report]:
     """Each upstream order's report, keyed by UpstreamOrder id."""
-    replies = per_provider(upstreams, _statuses)
+    replies = per_provider(upstreams, _statuses, keepalive)
     reports = {}
     for upstream in upstreams:
         reply = replies[upstream.provider_id]

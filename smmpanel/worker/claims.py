@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 LEASE_SECONDS = 120
 BATCH_SIZE = 100
@@ -43,3 +44,10 @@ def release_many(model: type[models.Model], next_times: dict[int, datetime | Non
         model._default_manager.filter(pk__in=pks).update(
             lease_expires_at=None, next_attempt_at=when
         )
+
+
+def extend_leases(model: type[models.Model], ids: list[int]) -> None:
+    """Renew the leases of rows still being worked on (a long provider call in flight)."""
+    model._default_manager.filter(pk__in=ids, lease_expires_at__isnull=False).update(
+        lease_expires_at=timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    )

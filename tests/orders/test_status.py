@@ -170,3 +170,27 @@ def test_each_kind_of_order_keeps_to_its_own_status_vocabulary():
         with pytest.raises(OrderError):
             apply_status(order_id=subscription.pk, status=status)
     apply_status(order_id=subscription.pk, status=OrderStatus.PAUSED)
+
+
+def test_a_batch_of_reports_follows_the_same_rules_as_one():
+    from smmpanel.orders.status import StatusReport, apply_statuses
+
+    account, moving = _order()
+    _, ending = _order()
+    _, finished = _order()
+    apply_status(order_id=finished.pk, status=OrderStatus.COMPLETED, remains=0)
+    results = apply_statuses(
+        [
+            StatusReport(moving.pk, OrderStatus.IN_PROGRESS, start_count=12, remains=600),
+            StatusReport(ending.pk, OrderStatus.PARTIAL, remains=250),
+            StatusReport(finished.pk, OrderStatus.CANCELED),
+        ]
+    )
+    moving.refresh_from_db()
+    assert (moving.status, moving.start_count, moving.remains) == ("In progress", 12, 600)
+    assert results[ending.pk].status == OrderStatus.PARTIAL
+    assert LedgerEntry.objects.get(order=ending, kind="refund").amount == Decimal("0.25")
+    assert results[finished.pk].code == OrderErrorCode.ORDER_FINAL
+    apply_statuses([StatusReport(ending.pk, OrderStatus.PARTIAL, remains=250)])
+    assert LedgerEntry.objects.filter(order=ending, kind="refund").count() == 1
+    assert _balance(account) == Decimal("9")

@@ -21,15 +21,16 @@ from tests.factories import make_account
 LINK = "https://instagram.com/someone"
 
 
-@pytest.fixture(autouse=True)
-def _quick_providers(settings):
+@pytest.fixture
+def quick_providers(settings):
+    """Short provider timeouts and polls for tests (every test with a fake upstream has them)."""
     settings.PROVIDER_TIMEOUT_SECONDS = 1.0
     settings.PROVIDER_POLL_SECONDS = 10
     settings.PROVIDER_POLL_MAX_SECONDS = 600
 
 
 @pytest.fixture
-def upstream() -> Iterator[FakeUpstream]:
+def upstream(quick_providers) -> Iterator[FakeUpstream]:
     fake = FakeUpstream().start()
     yield fake
     # Its HTTP server takes half a second to notice a shutdown: don't wait for it.
@@ -67,3 +68,13 @@ def later(minutes: float = 0, seconds: float = 0):
 
 def upstream_id(order: Order) -> str:
     return order.upstream_orders.get(state="sent").upstream_id
+
+
+def place_many(service: Service, account, count: int) -> list[Order]:
+    """`count` orders of 100 by `account`, each for its own link."""
+    return [
+        place_order(
+            account=account, service=service, params={"link": f"{LINK}/{n}", "quantity": "100"}
+        )
+        for n in range(count)
+    ]

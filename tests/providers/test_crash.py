@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.orders.models import Order
-from smmpanel.orders.placement import place_order
 from smmpanel.providers.models import UpstreamState
 from smmpanel.worker.claims import LEASE_SECONDS
 from smmpanel.worker.loop import run_once
 from tests.conftest import start_process
 from tests.factories import make_account
-from tests.providers.fixtures import LINK, order_of, upstream_id
+from tests.providers.fixtures import order_of, place_many, upstream_id
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
@@ -64,10 +63,7 @@ def test_a_worker_killed_mid_batch_of_status_polls_loses_and_repeats_nothing(
     smmpanel_env, tmp_path, followers, upstream
 ):
     account, _ = make_account("1000")
-    orders = [
-        place_order(account=account, service=followers, params={"link": f"{LINK}/{n}", "quantity": "100"})  # noqa: E501
-        for n in range(150)
-    ]  # fmt: skip
+    orders = place_many(followers, account, 150)
     run_once()
     for order in orders:
         upstream.set_order(upstream_id(order), status="Partial", remains=50)

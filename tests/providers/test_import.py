@@ -95,3 +95,20 @@ def test_markups_are_percentages_never_negative():
     for bad in ("-5%", "abc", "NaN"):
         with pytest.raises(ProviderError):
             parse_markup(bad)
+
+
+def test_a_provider_in_another_currency_is_priced_through_its_exchange_rate(quick_providers):
+    from smmpanel.client.testing import FakeUpstream
+    from smmpanel.providers.operations import add_provider
+
+    with FakeUpstream("vtechsmm") as idr:  # IDR, /api, string ids
+        service_id = idr.add_service(UpstreamService("Followers IDR", rate=Decimal("15000")))
+        with pytest.raises(ProviderError, match="exchange rate"):
+            add_provider(name="idr", url=idr.url, key=idr.key)
+        provider = add_provider(
+            name="idr", url=idr.url, key=idr.key, exchange_rate=Decimal("0.00006")
+        )
+        assert provider.currency == "IDR"
+        import_catalog(provider=provider, markup=Decimal(10))
+    service = Service.objects.get(routes__provider_service__service_id=service_id)
+    assert service.rate == Decimal("0.99")  # 15000 IDR = 0.90 USD, +10%

@@ -8,11 +8,10 @@ from django.db import connection
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.orders.models import Order
-from smmpanel.orders.placement import place_order
 from smmpanel.providers.models import UpstreamOrder, UpstreamState
 from tests.conftest import start_process
 from tests.factories import make_account
-from tests.providers.fixtures import LINK
+from tests.providers.fixtures import place_many
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
@@ -31,10 +30,7 @@ def test_two_workers_racing_never_send_or_refund_twice(smmpanel_env, tmp_path, f
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one worker; the race needs PostgreSQL's SKIP LOCKED")
     account, _ = make_account("1000")
-    orders = [
-        place_order(account=account, service=followers, params={"link": f"{LINK}/{n}", "quantity": "100"})  # noqa: E501
-        for n in range(ORDERS)
-    ]  # fmt: skip
+    orders = place_many(followers, account, ORDERS)
     env = {**smmpanel_env, "SMMPANEL_WORKER_TICK_SECONDS": "0.05",
            "SMMPANEL_PROVIDER_POLL_SECONDS": "0.2", "SMMPANEL_PROVIDER_POLL_MAX_SECONDS": "0.5",
            "SMMPANEL_WORKER_BATCH": "50"}  # fmt: skip

@@ -1,16 +1,17 @@
 """Status sync: batches of 100 ids per call, the one status path (refunds exactly once), and
 whatever a provider answers never crashes the worker nor changes an order wrongly."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from smmpanel.orders.models import Order, OrderStatus
-from smmpanel.orders.placement import place_order
 from smmpanel.providers.models import UpstreamOrder
+from smmpanel.worker.claims import extend_leases
 from smmpanel.worker.loop import run_once
 from tests.factories import make_account
-from tests.providers.fixtures import LINK, later, order_of, upstream_id
+from tests.providers.fixtures import later, order_of, place_many, upstream_id
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +24,7 @@ def _sent(service, upstream, quantity=1000, balance="100"):
 
 def test_statuses_are_polled_in_batches_of_100_ids(followers, upstream):
     account, _ = make_account("1000")
-    orders = [
-        place_order(
-            account=account, service=followers, params={"link": f"{LINK}{n}", "quantity": "100"}
-        )
-        for n in range(250)
-    ]
+    orders = place_many(followers, account, 250)
     run_once()
     assert upstream.calls["add"] == 250
     upstream.reset_counts()
@@ -158,3 +154,25 @@ def test_an_order_finished_by_the_operator_meanwhile_is_not_reopened(followers, 
     run_once(later(minutes=1))
     order.refresh_from_db()
     assert order.status == "Canceled" and order.ledger.filter(kind="refund").count() == 1
+
+
+def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, monkeypatch):
+    from django.utils import timezone
+
+    from smmpanel.providers import processing, sync
+    from smmpanel.worker.claims import LEASE_SECONDS
+
+    order, _ = _sent(followers, upstream)
+    monkeypatch.setattr(sync, "KEEPALIVE_SECONDS", 0.05)
+    leases = []
+
+    def renew(model, ids):
+        extend_leases(model, ids)
+        leases.append(Order.objects.get(pk=order.pk).lease_expires_at)
+
+    monkeypatch.setattr(processing, "extend_leases", renew)
+    upstream.fail("slow", actions="status", delay=0.5, times=1)
+    run_once(later(minutes=1))
+    assert leases and all(
+        lease > timezone.now() + timedelta(seconds=LEASE_SECONDS - 10) for lease in leases
+    )

@@ -65,6 +65,12 @@ def provider_panel(smmpanel_env, tmp_path) -> Iterator[dict]:
             "--fulfilment", "simulated", "--json",
         )  # fmt: skip
         assert service.returncode == 0, service.stderr
+        subscription = run_cli(
+            env, "service", "create", "--name", "Auto likes", "--category", "Instagram",
+            "--type", "Subscriptions", "--rate", "1", "--min", "10", "--max", "5000",
+            "--fulfilment", "simulated", "--json",
+        )  # fmt: skip
+        assert subscription.returncode == 0, subscription.stderr
         port = free_port()
         server = start_process(
             ["serve", "--port", str(port), "--workers", "1"], env, data_dir / "serve.log"
@@ -84,7 +90,18 @@ def _status(api: str, key: str, order: int) -> dict:
     return httpx.post(api, data={"key": key, "action": "status", "order": order}).json()
 
 
-def test_an_order_travels_up_and_its_partial_refund_comes_back(
+def _until_final(api: str, key: str, order: int) -> dict:
+    deadline = time.monotonic() + 60
+    reply = _status(api, key, order)
+    while reply["status"] not in ("Partial", "Completed", "Canceled", "Expired"):
+        assert time.monotonic() < deadline, f"the order did not come back: {reply}"
+        run_once()  # the reseller's worker, in-process
+        time.sleep(0.1)
+        reply = _status(api, key, order)
+    return reply
+
+
+def test_orders_travel_up_and_their_outcome_and_refund_come_back(
     panel_server, smmpanel_env, provider_panel, settings
 ):
     settings.PROVIDER_POLL_SECONDS = 0.2
@@ -97,7 +114,7 @@ def test_an_order_travels_up_and_its_partial_refund_comes_back(
     imported = json.loads(
         run_cli(env, "provider", "import", "upstream", "--markup", "50%", "--json").stdout
     )
-    (service_id,) = imported["created"]
+    service_id, subscription_id = imported["created"]
     customer = json.loads(
         run_cli(env, "user", "create", "buyer", "--balance", "10", "--json").stdout
     )
@@ -105,7 +122,8 @@ def test_an_order_travels_up_and_its_partial_refund_comes_back(
     services = httpx.post(
         panel_server.api, data={"key": customer["api_key"], "action": "services"}
     ).json()
-    assert [(s["service"], s["rate"]) for s in services] == [(service_id, "3.00")]
+    rates = [(s["service"], s["type"], s["rate"]) for s in services]
+    assert rates == [(service_id, "Default", "3.00"), (subscription_id, "Subscriptions", "1.50")]
     placed = httpx.post(
         panel_server.api,
         data={"key": customer["api_key"], "action": "add", "service": service_id,
@@ -113,13 +131,14 @@ def test_an_order_travels_up_and_its_partial_refund_comes_back(
     ).json()  # fmt: skip
     order = placed["order"]
 
-    deadline = time.monotonic() + 60
-    reply = _status(panel_server.api, customer["api_key"], order)
-    while reply["status"] not in ("Partial", "Completed", "Canceled"):
-        assert time.monotonic() < deadline, f"the order did not come back: {reply}"
-        run_once()  # the reseller's worker, in-process
-        time.sleep(0.1)
-        reply = _status(panel_server.api, customer["api_key"], order)
+    subscribed = httpx.post(
+        panel_server.api,
+        data={"key": customer["api_key"], "action": "add", "service": subscription_id,
+              "username": "star", "min": "100", "max": "100", "posts": "2"},
+    ).json()  # fmt: skip
+    reply = _until_final(panel_server.api, customer["api_key"], order)
+    watched = _until_final(panel_server.api, customer["api_key"], subscribed["order"])
+    assert (watched["status"], watched["posts"]) == ("Completed", "2")
 
     # The provider's view of the same order (through the reseller's key there).
     from smmpanel.providers.models import UpstreamOrder
@@ -129,10 +148,11 @@ def test_an_order_travels_up_and_its_partial_refund_comes_back(
     assert there["status"] == reply["status"] == "Partial"
     assert reply["remains"] == there["remains"] and 0 < int(reply["remains"]) < 1000
     assert reply["start_count"] == there["start_count"]
-    # The customer paid 3.00 and got the undelivered part back, once.
+    # The customer paid 3.00 and 0.30 (two posts of up to 100 at 1.50), and got the undelivered
+    # part of the followers back, once.
     account = Account.objects.get(user__username="buyer")
     refund = proportional_part(Decimal("3.00000"), int(reply["remains"]), 1000)
-    assert account.balance == Decimal("7") + refund
+    assert account.balance == Decimal("10") - Decimal("3.3") + refund
     assert reply["charge"] == "3.00"
     assert run_cli(env, "audit").returncode == 0
     assert run_cli(upstream["env"], "audit").returncode == 0

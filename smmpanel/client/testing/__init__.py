@@ -21,11 +21,15 @@ State (read freely; `upstream.panel.lock` guards it): `url` (full endpoint), `ke
 start_count, remains, extra) / `panel.refills` / `panel.products` / `panel.balance` (Decimal);
 `calls` (Counter of HTTP requests per action, faulted ones included), `add_requests` (params
 of every `add` received, key removed), `requests` (`ReceivedRequest`: action, method, encoding,
-bearer, params). `reset_counts()` clears the three.
+bearer, params, body). `reset_counts()` clears the three.
 
 Driving it: `set_order(id, status=, remains=, start_count=, charge=, **extra)` (any status text,
 e.g. "Refunded"; any remains, e.g. negative or above the quantity), `set_refill(id, status)`,
-`add_service(UpstreamService(...)) -> id`, `service_id(index)`.
+`add_service(UpstreamService(...)) -> id`, `service_id(index)`, `finish_orders(status="Completed",
+remains=0)` (every open order at once, for benchmarks).
+
+As a process (for manual tries with `smmpanel api` or a soak test):
+`python -m smmpanel.client.testing [--seed baostar] [--port P] [--key K]` prints its URL.
 
 Faults (`fail(kind, actions=None, times=None, performed=True, delay=2.0, message=...)`, cleared
 by `clear_faults()`): "slow" (reply after `delay` s), "http500" (HTML 500), "html" (HTML 200),
@@ -74,8 +78,8 @@ class FakeUpstream:
         self._server: Any = None
 
     # --- lifecycle ---
-    def start(self) -> "FakeUpstream":
-        self._server, self._thread = serve(self)
+    def start(self, port: int = 0) -> "FakeUpstream":
+        self._server, self._thread = serve(self, port)
         return self
 
     def stop(self) -> None:
@@ -139,6 +143,19 @@ class FakeUpstream:
                 order.charge = Decimal(charge)
             order.extra.update(extra)
             return order
+
+    def finish_orders(self, status: str = "Completed", remains: int = 0) -> list[str]:
+        """Move every order not yet final to `status` (a whole batch done upstream); their ids."""
+        with self.panel.lock:
+            moved = [
+                order_id
+                for order_id, order in self.panel.orders.items()
+                if order.status not in ("Completed", "Partial", "Canceled")
+            ]
+            for order_id in moved:
+                order = self.panel.orders[order_id]
+                order.status, order.remains, order.start_count = status, remains, 100
+            return moved
 
     def set_refill(self, refill_id: str | int, status: str) -> None:
         with self.panel.lock:

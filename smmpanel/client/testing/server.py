@@ -35,6 +35,7 @@ class ReceivedRequest:
     encoding: str  # "form", "json", "query", "multipart", "other", "none"
     bearer: bool  # an Authorization: Bearer header was present
     params: dict[str, str] = field(default_factory=dict)  # without the key
+    body: bytes = b""  # as received
 
 
 def encode(value: Any) -> bytes:
@@ -76,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._handle()
 
-    def _read(self) -> tuple[str, dict[str, str], bool]:
+    def _read(self) -> tuple[str, dict[str, str], bool, bytes]:
         """(encoding, params as this panel reads them, bearer used) — keys it ignores dropped."""
         dialect = self.server.panel.dialect
         length = int(self.headers.get("Content-Length") or 0)
@@ -111,7 +112,7 @@ class Handler(BaseHTTPRequestHandler):
         bearer = authorization.lower().startswith("bearer ")
         if bearer and "bearer" in dialect.auth:
             params.setdefault("key", authorization[7:].strip())
-        return encoding, params, bearer
+        return encoding, params, bearer, body
 
     def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
         self.send_response(status)
@@ -128,13 +129,13 @@ class Handler(BaseHTTPRequestHandler):
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self._send(404, HTML.replace(b"502 Bad Gateway", b"404 Not Found"), "text/html")
             return
-        encoding, params, bearer = self._read()
+        encoding, params, bearer, body = self._read()
         action = params.get("action", "")
         key = params.pop("key", None)
         with panel.lock:
             panel.calls[action] += 1
             upstream.requests.append(
-                ReceivedRequest(action, self.command, encoding, bearer, params)
+                ReceivedRequest(action, self.command, encoding, bearer, params, body)
             )
             if action == "add":
                 upstream.add_requests.append(dict(params))
@@ -178,13 +179,23 @@ class Handler(BaseHTTPRequestHandler):
 
 class UpstreamServer(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False
     upstream: Any  # FakeUpstream
     panel: Panel
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet when a client went away (a timed-out test client); loud otherwise."""
+        import sys
 
-def serve(upstream: Any) -> tuple[UpstreamServer, threading.Thread]:
-    server = UpstreamServer(("127.0.0.1", 0), Handler)
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def serve(upstream: Any, port: int = 0) -> tuple[UpstreamServer, threading.Thread]:
+    server = UpstreamServer(("127.0.0.1", port), Handler)
     server.upstream, server.panel = upstream, upstream.panel
-    thread = threading.Thread(target=server.serve_forever, name="fake-upstream", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="fake-upstream", daemon=True
+    )
     thread.start()
     return server, thread
