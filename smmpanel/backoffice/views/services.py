@@ -123,7 +123,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
         active = data.pop("active")
         try:
             with transaction.atomic():
-                service = operations.create_service(**{key: value for key, value in data.items()})
+                service = operations.create_service(**data)
                 if not active:
                     operations.set_services_active(service_ids=[service.pk], active=False)
                 after = operations.service_values(Service.objects.get(pk=service.pk))
