@@ -32,6 +32,12 @@ urlpatterns = [
         name="category_move",
     ),
     path("categories/<int:pk>/rename/", services.category_rename, name="category_rename"),
+    path("categories/new/", services.category_create, name="category_create"),
+    path(
+        "categories/<int:pk>/services/<str:state>/",
+        services.category_services_active,
+        name="category_services_active",
+    ),
     path("routes/<int:pk>/markup/", routes.route_markup, name="route_markup"),
     path("routes/<int:pk>/move/<str:direction>/", routes.route_move, name="route_move"),
     path("users/", users.user_list, name="users"),

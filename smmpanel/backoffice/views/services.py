@@ -80,7 +80,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
     if query:
         services = services.filter(name__icontains=query)
-    categories: dict[Category, list[Service]] = {}
+    # Every category in its order (empty ones too, to fill them), or those a search found.
+    categories: dict[Category, list[Service]] = (
+        {}
+        if query
+        else {category: [] for category in Category.objects.order_by("sort_order", "pk")}
+    )
     for service in services:
         categories.setdefault(service.category, []).append(service)
     return render_page(
@@ -88,7 +93,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "backoffice/services.html",
         "services",
         categories=categories.items(),
-        all_categories=Category.objects.order_by("sort_order", "pk"),
         query=query,
         percent_form=PercentForm(),
     )
@@ -299,3 +303,47 @@ def _services_url() -> str:
 
 def _step(direction: str) -> int:
     return -1 if direction == "up" else 1
+
+
+@require_POST
+@staff_required(*CHANGE)
+def category_create(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "")
+    try:
+        with transaction.atomic():
+            existed = Category.objects.filter(name=name.strip()).exists()
+            category = operations.category_named(name)
+            if not existed:
+                record(
+                    request=request,
+                    action="category.create",
+                    obj=category,
+                    after={"name": category.name},
+                )
+    except operations.CatalogError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:services")
+    return redirect(f"{_services_url()}#category-{category.pk}")
+
+
+@require_POST
+@staff_required(*CHANGE)
+def category_services_active(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    """Enable or disable every service of a category at once."""
+    category = get_object_or_404(Category, pk=pk)
+    active = state == "on"
+    ids = list(category.services.values_list("pk", flat=True))
+    with transaction.atomic():
+        changed = operations.set_services_active(service_ids=ids, active=active)
+        for service_id in changed:
+            record(
+                request=request,
+                action="service.enable" if active else "service.disable",
+                object_type="catalog.service",
+                object_id=service_id,
+                summary=f"category {category.pk}",
+                before={"active": not active},
+                after={"active": active},
+            )
+    messages.success(request, _("%(count)s service(s) changed.") % {"count": len(changed)})
+    return redirect(f"{_services_url()}#category-{pk}")
