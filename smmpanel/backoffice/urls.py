@@ -2,6 +2,7 @@ from django.urls import path
 
 from smmpanel.backoffice.views import (
     audit_log,
+    categories,
     dashboard,
     orders,
     panel_settings,
@@ -28,14 +29,14 @@ urlpatterns = [
     path("services/<int:pk>/move/<str:direction>/", services.service_move, name="service_move"),
     path(
         "categories/<int:pk>/move/<str:direction>/",
-        services.category_move,
+        categories.category_move,
         name="category_move",
     ),
-    path("categories/<int:pk>/rename/", services.category_rename, name="category_rename"),
-    path("categories/new/", services.category_create, name="category_create"),
+    path("categories/<int:pk>/rename/", categories.category_rename, name="category_rename"),
+    path("categories/new/", categories.category_create, name="category_create"),
     path(
         "categories/<int:pk>/services/<str:state>/",
-        services.category_services_active,
+        categories.category_services_active,
         name="category_services_active",
     ),
     path("routes/<int:pk>/markup/", routes.route_markup, name="route_markup"),
