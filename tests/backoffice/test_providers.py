@@ -200,3 +200,20 @@ def test_provider_supplied_text_is_escaped_everywhere_it_is_shown(
     assert "&lt;img src=x onerror=1&gt;" in services
     providers = admin_op.get(reverse("backoffice:providers")).content.decode()
     assert "&lt;b&gt;bad&lt;/b&gt;" in providers
+
+
+def test_an_import_whose_process_died_does_not_block_the_next(admin_op, provider, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(imports, "launch", lambda target, *args: None)
+    url = reverse("backoffice:provider_import", args=[provider.pk])
+    admin_op.post(url, {"markup": "10"})
+    dead = CatalogImport.objects.get()
+    CatalogImport.objects.filter(pk=dead.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=11)
+    )
+    admin_op.post(url, {"markup": "10"})
+    dead.refresh_from_db()
+    assert dead.state == "failed" and CatalogImport.objects.filter(state="running").count() == 1
