@@ -4,12 +4,14 @@ progress in a `CatalogImport` row that the progress bar polls."""
 import logging
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from smmpanel.backoffice.audit import client_ip, record
 from smmpanel.backoffice.models import CatalogImport
@@ -20,6 +22,8 @@ from smmpanel.providers.models import Provider
 logger = logging.getLogger(__name__)
 # Progress is written at most this often (every N services), and always at the end.
 PROGRESS_STEP = 10
+# A running import that has not progressed for this long died with its process.
+STALE_AFTER = timedelta(minutes=10)
 
 
 def launch(target: Callable[..., None], *args: Any) -> None:
@@ -38,8 +42,14 @@ def launch(target: Callable[..., None], *args: Any) -> None:
 def start_import(
     *, request: HttpRequest, provider: Provider, markup: Decimal | None
 ) -> CatalogImport:
-    """Record an import of `provider`'s catalog and start it; at most one runs per provider."""
+    """Record an import of `provider`'s catalog and start it; at most one runs per provider.
+
+    An import silent for STALE_AFTER (its process restarted) is marked failed, not waited for.
+    """
     running = CatalogImport.objects.filter(provider=provider, state=CatalogImport.State.RUNNING)
+    running.filter(updated_at__lt=timezone.now() - STALE_AFTER).update(
+        state=CatalogImport.State.FAILED, error="Stopped: the server restarted during the import"
+    )
     if existing := running.first():
         return existing
     job = CatalogImport.objects.create(
@@ -58,7 +68,9 @@ def run_import(job_id: int) -> None:
 
     def progress(done: int, total: int) -> None:
         if done == total or done % PROGRESS_STEP == 0:
-            CatalogImport.objects.filter(pk=job_id).update(done=done, total=total)
+            CatalogImport.objects.filter(pk=job_id).update(
+                done=done, total=total, updated_at=timezone.now()
+            )
 
     try:
         report = import_catalog(provider=job.provider, markup=job.markup, progress=progress)

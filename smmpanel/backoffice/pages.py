@@ -1,4 +1,5 @@
-"""Rendering a back-office page: the layout's context (panel name, role, section) in one place."""
+"""Rendering a back-office page: the layout's context (the operator's role, the menu's section)
+in one place; the panel's name, currency and htmx come from the panel's layout."""
 
 from typing import Any
 
@@ -7,10 +8,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from smmpanel.backoffice import roles
-from smmpanel.configuration.current import current
-
-# htmx, when a copy is served (the pages work without it: plain forms and links).
-HTMX_SCRIPT = ""
 
 
 def role_of(user: Any) -> str:
@@ -24,9 +21,7 @@ def role_of(user: Any) -> str:
 def render_page(
     request: HttpRequest, template: str, section: str, status: int = 200, **context: Any
 ) -> HttpResponse:
-    context.update(
-        panel=current(), section=section, role=role_of(request.user), htmx_script=HTMX_SCRIPT
-    )
+    context.update(section=section, role=role_of(request.user))
     return render(request, template, context, status=status)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from smmpanel.backoffice.views import (
     audit_log,
+    categories,
     dashboard,
     orders,
     panel_settings,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/bulk/", orders.order_bulk, name="order_bulk"),
+    path("orders/<int:pk>/", orders.order_detail, name="order"),
     path("services/", services.service_list, name="services"),
     path("services/new/", services.service_create, name="service_create"),
     path("services/bulk/", services.service_bulk, name="service_bulk"),
@@ -27,10 +29,16 @@ urlpatterns = [
     path("services/<int:pk>/move/<str:direction>/", services.service_move, name="service_move"),
     path(
         "categories/<int:pk>/move/<str:direction>/",
-        services.category_move,
+        categories.category_move,
         name="category_move",
     ),
-    path("categories/<int:pk>/rename/", services.category_rename, name="category_rename"),
+    path("categories/<int:pk>/rename/", categories.category_rename, name="category_rename"),
+    path("categories/new/", categories.category_create, name="category_create"),
+    path(
+        "categories/<int:pk>/services/<str:state>/",
+        categories.category_services_active,
+        name="category_services_active",
+    ),
     path("routes/<int:pk>/markup/", routes.route_markup, name="route_markup"),
     path("routes/<int:pk>/move/<str:direction>/", routes.route_move, name="route_move"),
     path("users/", users.user_list, name="users"),

@@ -1,12 +1,15 @@
 """The new-order form: exactly the fields of the service's order type, checked by the same
 `orders.validation.validate_order` as the API, its errors shown beside the field they concern."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.errors import AccountError
 from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import FieldKind, OrderType, Quantity, TypeField, spec_for
+from smmpanel.money import ZERO
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.validation import OrderDraft, validate_order
 
@@ -87,9 +90,11 @@ def _form_field(type_field: TypeField) -> forms.Field:
 class OrderForm(forms.Form):
     """The fields of `service`'s type; `clean()` runs the domain's checks into `self.draft`."""
 
-    def __init__(self, service: Service, *args, **kwargs) -> None:
+    def __init__(self, service: Service, *args, discount: Decimal = ZERO, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.service = service
+        # The customer's rate discount: the preview shows what place_order will charge.
+        self.discount = discount
         self.draft: OrderDraft | None = None
         spec = spec_for(service.type)
         if spec.link:
@@ -150,7 +155,7 @@ class OrderForm(forms.Form):
         cleaned = super().clean() or {}
         if not self.errors:
             try:
-                self.draft = validate_order(self.service, self.params())
+                self.draft = validate_order(self.service, self.params(), discount=self.discount)
             except OrderError as error:
                 self.add_domain_error(error)
         return cleaned

@@ -74,7 +74,7 @@ def new_order(request: HttpRequest, account: Account) -> HttpResponse:
     if service is None:
         messages.error(request, _("Choose a service."))
         return _page(request, account, None, None)
-    form = OrderForm(service, request.POST)
+    form = OrderForm(service, request.POST, discount=account.rate_discount)
     if not account.is_active:
         form.add_error(None, str(AccountError(AccountErrorCode.SUSPENDED).message))
     elif form.is_valid():
@@ -122,7 +122,7 @@ def service_fields(request: HttpRequest, account: Account) -> HttpResponse:
 def preview(request: HttpRequest, account: Account) -> HttpResponse:
     """What the order would cost, by the API's own checks, or the first problem (htmx)."""
     service = _chosen_service(request.POST.get("service"))
-    form = OrderForm(service, request.POST) if service else None
+    form = OrderForm(service, request.POST, discount=account.rate_discount) if service else None
     draft = form.draft if form is not None and form.is_valid() else None
     context = {"service": service, "form": form, "draft": draft}
     if draft is not None:

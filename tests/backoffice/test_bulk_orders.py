@@ -171,3 +171,31 @@ def test_orders_page_filters_by_status_service_user_and_date(admin_op, shop):
     assert ids(date_from="2999-01-01") == []
     assert ids(q=str(shop["orders"][1].pk)) == [shop["orders"][1].pk]
     assert ids(q="x.com/a") == [shop["auto"].pk]
+
+
+def test_order_page_shows_what_the_order_carries_and_acts_on_it(admin_op, support_op):
+    from smmpanel.catalog.order_types import OrderType
+    from smmpanel.orders.placement import place_order
+    from tests.factories import make_account, make_service
+
+    account, _ = make_account("50")
+    comments = make_service(type=OrderType.CUSTOM_COMMENTS, rate=Decimal("10"), min_quantity=1)
+    text = "Nice 😍😍😍 <script>alert(1)</script>\n" + "🔥" * 200
+    order = place_order(
+        account=account,
+        service=comments,
+        params={"link": "https://x.com/p", "comments": text},
+    )
+    url = reverse("backoffice:order", args=[order.pk])
+    page = admin_op.get(url).content.decode()
+    assert "🔥" * 200 in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    assert support_op.get(url).status_code == 200
+    response = admin_op.post(
+        reverse("backoffice:order_bulk"),
+        {"order": [order.pk], "action": "partial", "remains": "1", "next": url},
+    )
+    assert response["Location"] == url
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PARTIAL
+    assert "order.partial" in admin_op.get(url).content.decode()

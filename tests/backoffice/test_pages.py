@@ -19,6 +19,7 @@ def pages(shop: dict) -> dict[str, str]:
         "orders": reverse("backoffice:orders"),
         "orders filtered": reverse("backoffice:orders")
         + f"?status=Pending&service={shop['manual'].pk}&user=buyer&date_from=2020-01-01",
+        "order": reverse("backoffice:order", args=[shop["orders"][0].pk]),
         "requests": reverse("backoffice:requests"),
         "payments": reverse("backoffice:payments"),
         "services": reverse("backoffice:services"),
@@ -36,6 +37,7 @@ SUPPORT_ALLOWED = {
     "dashboard",
     "orders",
     "orders filtered",
+    "order",
     "requests",
     "services",
     "users",
@@ -130,3 +132,20 @@ def test_dashboard_shows_todays_orders_revenue_and_the_30_day_chart(admin_op, sh
     assert "<svg" in body and body.count('class="bar"') == 30
     assert dict(response.context["by_status"]) == {"Pending": 4}
     assert response.context["attention"]["manual_open"] == 3
+
+
+def test_every_field_has_a_label_and_ids_are_unique(admin_op, shop):
+    import re
+
+    for name, url in pages(shop).items():
+        body = admin_op.get(url).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        assert len(ids) == len(set(ids)), (name, sorted({i for i in ids if ids.count(i) > 1}))
+        labelled = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', body))
+        for field in re.finditer(r"<(input|select|textarea)\b([^>]*)>", body):
+            attributes = field.group(2)
+            if re.search(r'type="(hidden|submit)"', attributes):
+                continue
+            field_id = re.search(r'\sid="([^"]+)"', attributes)
+            named = "aria-label=" in attributes or (field_id and field_id.group(1) in labelled)
+            assert named, (name, attributes)

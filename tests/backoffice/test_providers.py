@@ -177,3 +177,43 @@ def test_moving_a_route_first_makes_it_price_the_service(admin_op, followers):
         assert [r.pk for r in followers.routes.all()][0] == route.pk
         assert followers.rate == Decimal("0.55638")  # 0.27819 × 2
         assert AuditEntry.objects.get(action="route.move").after["rate"] == "0.55638"
+
+
+def test_provider_supplied_text_is_escaped_everywhere_it_is_shown(
+    admin_op, provider, upstream, inline_imports
+):
+    from smmpanel.client.testing import UpstreamService
+
+    upstream.add_service(
+        UpstreamService(
+            '<script>alert("up")</script>' + "🔥" * 40, category="<img src=x onerror=1>"
+        )
+    )
+    admin_op.post(reverse("backoffice:provider_import", args=[provider.pk]), {"markup": "0"})
+    Provider.objects.filter(pk=provider.pk).update(last_error="<b>bad</b> <script>x()</script>")
+    for name in ("services", "providers", "orders"):
+        body = admin_op.get(reverse(f"backoffice:{name}")).content.decode()
+        assert "<script>alert" not in body and "<script>x()" not in body, name
+        assert "<img src=x" not in body, name
+    services = admin_op.get(reverse("backoffice:services")).content.decode()
+    assert "&lt;script&gt;alert(&quot;up&quot;)&lt;/script&gt;" in services
+    assert "&lt;img src=x onerror=1&gt;" in services
+    providers = admin_op.get(reverse("backoffice:providers")).content.decode()
+    assert "&lt;b&gt;bad&lt;/b&gt;" in providers
+
+
+def test_an_import_whose_process_died_does_not_block_the_next(admin_op, provider, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(imports, "launch", lambda target, *args: None)
+    url = reverse("backoffice:provider_import", args=[provider.pk])
+    admin_op.post(url, {"markup": "10"})
+    dead = CatalogImport.objects.get()
+    CatalogImport.objects.filter(pk=dead.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=11)
+    )
+    admin_op.post(url, {"markup": "10"})
+    dead.refresh_from_db()
+    assert dead.state == "failed" and CatalogImport.objects.filter(state="running").count() == 1

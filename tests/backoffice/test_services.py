@@ -145,3 +145,19 @@ def test_script_in_names_and_links_is_escaped_and_long_names_render(admin_op, sh
     assert "&lt;b&gt;cat&lt;/b&gt;" in services
     orders = admin_op.get(reverse("backoffice:orders")).content.decode()
     assert "&lt;script&gt;alert(2)" in orders
+
+
+def test_create_a_category_and_switch_all_its_services(admin_op):
+    admin_op.post(reverse("backoffice:category_create"), {"name": "YouTube"})
+    youtube = Category.objects.get(name="YouTube")
+    page = admin_op.get(reverse("backoffice:services")).content.decode()
+    assert f'id="category-{youtube.pk}"' in page  # shown while still empty
+    first, second = make_service(category="YouTube"), make_service(category="YouTube")
+    other = make_service(category="Other")
+    admin_op.post(reverse("backoffice:category_services_active", args=[youtube.pk, "off"]))
+    assert list(Service.objects.filter(active=False).order_by("pk")) == [first, second]
+    assert Service.objects.get(pk=other.pk).active
+    admin_op.post(reverse("backoffice:category_services_active", args=[youtube.pk, "on"]))
+    assert not Service.objects.filter(active=False).exists()
+    actions = list(AuditEntry.objects.values_list("action", flat=True))
+    assert actions.count("service.disable") == 2 and "category.create" in actions

@@ -103,3 +103,18 @@ def test_user_search(admin_op):
     make_account(username="other")
     page = admin_op.get(reverse("backoffice:users"), {"q": "find"}).context["page"]
     assert [account.user.username for account in page] == ["findme"]
+
+
+def test_the_panels_price_preview_and_order_use_the_discount(admin_op):
+    from django.test import Client
+
+    account, _ = make_account("100", username="vip2")
+    service = make_service(rate=Decimal("0.90"))
+    admin_op.post(reverse("backoffice:user_discount", args=[account.pk]), {"rate_discount": "20"})
+    customer = Client()
+    customer.force_login(account.user)
+    params = {"service": service.pk, "link": "https://x.com/p", "quantity": "1000"}
+    preview = customer.post(reverse("panel:order_preview"), params)
+    assert preview.context["draft"].charge == Decimal("0.72")
+    customer.post(reverse("panel:new_order"), params)
+    assert account.orders.get().charge == Decimal("0.72")

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.bulk_orders import BulkAction, apply_bulk
+from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.orders.models import Order, OrderStatus
@@ -128,7 +129,7 @@ def _listing(request: HttpRequest, params: QueryDict, **context: Any) -> HttpRes
         page=page,
         query=query.urlencode(),
         here=f"{reverse('backoffice:orders')}?{params.urlencode()}",
-        bulk=BulkForm(),
+        bulk=BulkForm(auto_id="bulk_%s"),
         services=Service.objects.only("pk", "name").order_by("pk")[:500],
         **context,
     )
@@ -156,7 +157,7 @@ def order_bulk(request: HttpRequest) -> HttpResponse:
     back = request.POST.get("next", "")
     if not back.startswith(reverse("backoffice:orders")):
         back = reverse("backoffice:orders")
-    if is_htmx(request):
+    if is_htmx(request) and urlsplit(back).path == reverse("backoffice:orders"):
         # The page again, its orders as they are now, with each order's outcome above them.
         return _listing(request, QueryDict(urlsplit(back).query), report=outcomes, form=form)
     if not form.is_valid():
@@ -167,3 +168,24 @@ def order_bulk(request: HttpRequest) -> HttpResponse:
         text = _("Order %(id)s: %(message)s") % {"id": outcome.order_id, "message": outcome.message}
         (messages.success if outcome.ok else messages.error)(request, text)
     return redirect(back)
+
+
+@staff_required("orders.view_order")
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One order with all it carries (comments, usernames, runs), its money and its history."""
+    order = get_object_or_404(Order.objects.select_related("account__user", "service"), pk=pk)
+    return render_page(
+        request,
+        "backoffice/order.html",
+        "orders",
+        order=order,
+        details=sorted(order.details.items()),
+        ledger_entries=order.ledger.order_by("pk"),
+        attempts=order.upstream_orders.select_related("provider").order_by("pk"),
+        refills=order.refills.order_by("pk"),
+        cancels=order.cancel_requests.order_by("pk"),
+        history=AuditEntry.objects.filter(object_type="orders.order", object_id=str(pk)).order_by(
+            "-pk"
+        )[:50],
+        bulk=BulkForm(auto_id="bulk_%s"),
+    )

@@ -1,4 +1,4 @@
-"""Services and categories: create, edit, enable/disable, reorder, bulk price change."""
+"""Services: create, edit, enable/disable, reorder, bulk price change by percent."""
 
 from decimal import Decimal
 
@@ -80,7 +80,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
     if query:
         services = services.filter(name__icontains=query)
-    categories: dict[Category, list[Service]] = {}
+    # Every category in its order (empty ones too, to fill them), or those a search found.
+    categories: dict[Category, list[Service]] = (
+        {}
+        if query
+        else {category: [] for category in Category.objects.order_by("sort_order", "pk")}
+    )
     for service in services:
         categories.setdefault(service.category, []).append(service)
     return render_page(
@@ -88,7 +93,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "backoffice/services.html",
         "services",
         categories=categories.items(),
-        all_categories=Category.objects.order_by("sort_order", "pk"),
         query=query,
         percent_form=PercentForm(),
     )
@@ -123,7 +127,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
         active = data.pop("active")
         try:
             with transaction.atomic():
-                service = operations.create_service(**{key: value for key, value in data.items()})
+                service = operations.create_service(**data)
                 if not active:
                     operations.set_services_active(service_ids=[service.pk], active=False)
                 after = operations.service_values(Service.objects.get(pk=service.pk))
@@ -191,7 +195,7 @@ def service_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     service = get_object_or_404(Service, pk=pk)
     with transaction.atomic():
         before = service.sort_order
-        if operations.move_service(service_id=pk, step=_step(direction)):
+        if operations.move_service(service_id=pk, step=step_of(direction)):
             service.refresh_from_db()
             record(
                 request=request,
@@ -200,45 +204,7 @@ def service_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
                 before={"sort_order": before},
                 after={"sort_order": service.sort_order},
             )
-    return redirect(f"{_services_url()}#service-{pk}")
-
-
-@require_POST
-@staff_required(*CHANGE)
-def category_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    category = get_object_or_404(Category, pk=pk)
-    with transaction.atomic():
-        before = category.sort_order
-        if operations.move_category(category_id=pk, step=_step(direction)):
-            category.refresh_from_db()
-            record(
-                request=request,
-                action="category.move",
-                obj=category,
-                before={"sort_order": before},
-                after={"sort_order": category.sort_order},
-            )
-    return redirect(f"{_services_url()}#category-{pk}")
-
-
-@require_POST
-@staff_required(*CHANGE)
-def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    category = get_object_or_404(Category, pk=pk)
-    try:
-        with transaction.atomic():
-            old, new = operations.rename_category(category_id=pk, name=request.POST.get("name", ""))
-            if old != new:
-                record(
-                    request=request,
-                    action="category.rename",
-                    obj=category,
-                    before={"name": old},
-                    after={"name": new},
-                )
-    except operations.CatalogError as error:
-        messages.error(request, error.message)
-    return redirect(f"{_services_url()}#category-{pk}")
+    return redirect(f"{services_url()}#service-{pk}")
 
 
 @require_POST
@@ -293,9 +259,9 @@ def service_bulk(request: HttpRequest) -> HttpResponse:
     return redirect("backoffice:services")
 
 
-def _services_url() -> str:
+def services_url() -> str:
     return reverse("backoffice:services")
 
 
-def _step(direction: str) -> int:
+def step_of(direction: str) -> int:
     return -1 if direction == "up" else 1

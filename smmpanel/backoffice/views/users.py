@@ -104,8 +104,9 @@ def user_adjust(request: HttpRequest, pk: int) -> HttpResponse:
         amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
         try:
             with transaction.atomic():
-                before = Account.objects.get(pk=pk).balance
                 entry = ledger.adjust(account=account, amount=amount, reason=reason)
+                # The balance the ledger found under its lock, before this entry.
+                before = entry.balance_after - entry.amount
                 record(
                     request=request,
                     action="account.adjust",

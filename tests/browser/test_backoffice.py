@@ -3,7 +3,6 @@ refunds two orders with the checkboxes and htmx, at phone width; screenshots of 
 and the orders page at phone and desktop widths (into $SMMPANEL_SCREENSHOT_DIR when set)."""
 
 import os
-import shutil
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,13 +18,10 @@ from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.status import apply_status
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import make_account, make_service
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PHONE = {"width": 360, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def seed_month() -> list[Order]:
@@ -67,27 +63,18 @@ def seed_month() -> list[Order]:
 
 
 @pytest.fixture
-def operator_page(panel_server, monkeypatch):
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # meanwhile are plain blocking ones (the documented way to mix the two in tests).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def operator_page(chromium, panel_server):
     # The server checks passwords with the production hashers, not the tests' fast one.
     user = get_user_model().objects.create_superuser(username="operator")
     user.password = make_password("op-pass-123", hasher="pbkdf2_sha256")
     user.save(update_fields=["password"])
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport=PHONE)
-        page.goto(f"{panel_server.url}/admin/login/?next=/backoffice/")
-        page.fill("#id_username", "operator")
-        page.fill("#id_password", "op-pass-123")
-        page.click("input[type=submit]")
-        page.wait_for_url(f"{panel_server.url}/backoffice/")
-        yield page
-        browser.close()
+    page = chromium.new_page(viewport=PHONE)
+    page.goto(f"{panel_server.url}/admin/login/?next=/backoffice/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", "op-pass-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{panel_server.url}/backoffice/")
+    return page
 
 
 def shots_dir(tmp_path: Path) -> Path:
@@ -108,7 +95,7 @@ def test_operator_cancels_two_orders_with_htmx_on_a_phone(operator_page, panel_s
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.check(f"#order-{first.pk}")
     page.check(f"#order-{second.pk}")
-    page.select_option("#id_action", "cancel")
+    page.select_option("#bulk_action", "cancel")
     page.click("#bulk-form button[type=submit]")
     page.wait_for_selector("#bulk-report li.done")
     report = page.inner_text("#bulk-report")
