@@ -96,11 +96,11 @@ def test_customer_journey(panel_server, chromium):
     operator.fill("#id_username", "operator")
     operator.fill("#id_password", PASSWORD)
     operator.click("input[type=submit]")
-    operator.goto(f"{url}/admin/payments/payment/")
-    operator.check("input[name=_selected_action]")
-    operator.select_option("select[name=action]", "approve")
-    operator.click("button[name=index]")
-    operator.wait_for_selector("text=1 payment(s) approved.")
+    operator.goto(f"{url}/backoffice/payments/?status=pending")
+    operator.get_by_role("row").filter(has_text="TRX-0001").get_by_role(
+        "button", name="Approve"
+    ).click()
+    operator.wait_for_selector("text=: Approved.")
     operator.close()
 
     customer.goto(f"{url}/funds/")
