@@ -86,6 +86,7 @@ def insert(model: type[models.Model], rows: list[dict]) -> None:
         field.name: field.get_db_prep_save(field.get_default(), connection)
         for field in model._meta.concrete_fields
         if not field.primary_key
+        and not field.has_db_default()
         and (field.has_default() or not field.null)
         and field.name not in rows[0]
     }
