@@ -36,7 +36,7 @@ import psycopg
 BENCH = Path(__file__).resolve().parent
 SMMPANEL = [sys.executable, "-m", "smmpanel"]
 API = "/api/v2"
-CEILING = "/bench/ceiling"
+CEILING = "/api/bench/ceiling"
 POSTGRES_DATABASE = "smmpanel_bench"
 # Distinct request bodies per action, sent in turn (ids and links vary as in real traffic).
 BODIES = 1000

@@ -195,9 +195,6 @@ SECURE_SSL_REDIRECT = _env_flag("SMMPANEL_SECURE_SSL_REDIRECT", not DEBUG)
 # API clients are scripts: a redirect can't protect a key already sent, and it turns their POST
 # into a GET. Browsers are kept on https by the redirect of the pages and by HSTS.
 SECURE_REDIRECT_EXEMPT = [r"^api(?:/|$)"]
-if BENCH_CEILING:
-    # The benchmark's ceiling view goes through the same stack as the API.
-    SECURE_REDIRECT_EXEMPT.append(r"^bench/ceiling$")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("SMMPANEL_SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SMMPANEL_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SMMPANEL_HSTS_INCLUDE_SUBDOMAINS", True)

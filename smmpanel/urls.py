@@ -16,10 +16,11 @@ urlpatterns = [
 if settings.BENCH_CEILING:
 
     def ceiling(request: HttpRequest) -> HttpResponse:
-        """The benchmark's ceiling: a bare view answering a constant JSON object."""
+        """The benchmark's ceiling: a bare view answering a constant JSON object. Under /api/,
+        so that it goes through the middleware exactly as the API's requests do."""
         return json_response({"balance": "100.84292", "currency": "USD"})
 
-    urlpatterns.append(path("bench/ceiling", ceiling))
+    urlpatterns.append(path("api/bench/ceiling", ceiling))
 
 # --- the web panel: payments' callbacks, log-in, then the customer pages at the root ----------
 from smmpanel.panel.urls import accounts_urlpatterns  # noqa: E402
