@@ -167,6 +167,7 @@ def start(options: Options, stack: ExitStack, work: Path) -> Soak:
         "SMMPANEL_WORKER_TICK_SECONDS": "0.2", "SMMPANEL_WORKER_LEASE_SECONDS": "20",
     }  # fmt: skip
     for env in (upstream_env, reseller_env):
+        env["DJANGO_SETTINGS_MODULE"] = "smmpanel.settings"  # not the caller's (tests.settings)
         subprocess.run([*SMMPANEL, "migrate", "--verbosity", "0"], env=env, check=True)
 
     reseller_there = cli(upstream_env, "user", "create", "reseller", "--balance", "10000000")
