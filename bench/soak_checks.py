@@ -25,6 +25,8 @@ def check(soak: Any, load: Any, unsettled: int) -> list[str]:
         audit = subprocess.run([*SMMPANEL, "audit"], env=env, capture_output=True, text=True)
         if audit.returncode:
             violations.append(f"`smmpanel audit` fails on the {name}: {audit.stdout.strip()}")
+    if server_errors := {kind: n for kind, n in load.errors.items() if "HTTP 5" in kind}:
+        violations.append(f"the API failed with server errors: {server_errors}")
     if unsettled:
         violations.append(f"{unsettled} orders neither final nor in review")
     if any("failed" in line for line in soak.chaos_log):

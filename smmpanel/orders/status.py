@@ -129,7 +129,7 @@ def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]
     if not reports:
         return results
     with transaction.atomic():
-        orders = Order.objects.select_for_update().select_related("service")
+        orders = Order.objects.select_for_update(of=("self",)).select_related("service")
         locked = orders.in_bulk([report.order_id for report in reports])
         progressed = []
         for report in reports:
