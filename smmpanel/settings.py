@@ -70,6 +70,9 @@ SIMULATED_PARTIAL_PERCENT = int(os.environ.get("SMMPANEL_SIMULATED_PARTIAL_PERCE
 
 # Seconds between two passes of the worker over due work.
 WORKER_TICK_SECONDS = float(os.environ.get("SMMPANEL_WORKER_TICK_SECONDS", "1"))
+# How long a worker's claim on a row lasts unless renewed: a killed worker's work is taken over
+# after it.
+WORKER_LEASE_SECONDS = float(os.environ.get("SMMPANEL_WORKER_LEASE_SECONDS", "120"))
 
 # Upstream providers: the client's timeout, how often an order in progress is polled (doubling
 # while it does not change, up to the maximum), how often balances are checked, and how many

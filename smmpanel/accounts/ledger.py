@@ -20,6 +20,7 @@ Kind = LedgerEntry.Kind
 
 
 _BALANCE = f"SELECT CAST(balance AS TEXT) FROM {Account._meta.db_table} WHERE id = %s"
+_LOCKS = {"postgresql": " FOR NO KEY UPDATE"}
 _SET_BALANCE = f"UPDATE {Account._meta.db_table} SET balance = %s WHERE id = %s"
 
 
@@ -38,7 +39,14 @@ def _move(
     with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
         # Lock, then read, then write: the statements are written out because every order runs
         # them (the ORM would compile them anew each time).
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        # NO KEY UPDATE (PostgreSQL): the balance is no key, so orders being inserted for the
+        # account (their foreign-key checks take KEY SHARE locks on its row) do not deadlock
+        # with it; two moves of one balance still wait for each other.
+        lock = (
+            _LOCKS.get(connection.vendor, " FOR UPDATE")
+            if connection.features.has_select_for_update
+            else ""
+        )
         cursor.execute(_BALANCE + lock, [account_id])
         balance = from_db_text(cursor.fetchone()[0]) + amount
         if 0 <= balance < MAX_AMOUNT:

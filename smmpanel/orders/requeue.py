@@ -13,7 +13,9 @@ def requeue_order(*, order_id: int) -> Order:
     hands it to its fulfilment at its next pass. The status is unchanged; a final order or a
     manual one is refused (OrderError)."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("service").get(pk=order_id)
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("service").get(pk=order_id)
+        )
         if order.is_final:
             raise OrderError(OrderErrorCode.ORDER_FINAL)
         if order.service.fulfilment == Fulfilment.MANUAL:

@@ -109,7 +109,11 @@ def apply_status(
     """
     report = StatusReport(order_id, status, start_count, remains, details)
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("service").get(pk=order_id)
+        # Only the order's row: locking its service too would stop every new order of the
+        # service meanwhile (their foreign-key checks), and deadlock with them on PostgreSQL.
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("service").get(pk=order_id)
+        )
         if _change(order, report):
             order.save(update_fields=_FIELDS)
             if order.is_final:
@@ -125,7 +129,7 @@ def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]
     if not reports:
         return results
     with transaction.atomic():
-        orders = Order.objects.select_for_update().select_related("service")
+        orders = Order.objects.select_for_update(of=("self",)).select_related("service")
         locked = orders.in_bulk([report.order_id for report in reports])
         progressed = []
         for report in reports:

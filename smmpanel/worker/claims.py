@@ -3,11 +3,11 @@ and a dead worker's claims expire and are taken over."""
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-LEASE_SECONDS = 120
 BATCH_SIZE = 100
 
 
@@ -24,7 +24,7 @@ def claim_due(model: type[models.Model], now: datetime, limit: int = BATCH_SIZE)
         ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
         if ids:
             model._default_manager.filter(pk__in=ids).update(
-                lease_expires_at=now + timedelta(seconds=LEASE_SECONDS)
+                lease_expires_at=now + timedelta(seconds=settings.WORKER_LEASE_SECONDS)
             )
     return ids
 
@@ -49,5 +49,5 @@ def release_many(model: type[models.Model], next_times: dict[int, datetime | Non
 def extend_leases(model: type[models.Model], ids: list[int]) -> None:
     """Renew the leases of rows still being worked on (a long provider call in flight)."""
     model._default_manager.filter(pk__in=ids, lease_expires_at__isnull=False).update(
-        lease_expires_at=timezone.now() + timedelta(seconds=LEASE_SECONDS)
+        lease_expires_at=timezone.now() + timedelta(seconds=settings.WORKER_LEASE_SECONDS)
     )

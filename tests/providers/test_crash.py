@@ -8,12 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.orders.models import Order
 from smmpanel.providers.models import UpstreamState
-from smmpanel.worker.claims import LEASE_SECONDS
 from smmpanel.worker.loop import run_once
 from tests.conftest import start_process
 from tests.factories import make_account
@@ -37,7 +37,7 @@ def _wait_for(condition, what: str, timeout: float = 30) -> None:
 
 
 def _after_the_lease():
-    return timezone.now() + timedelta(seconds=LEASE_SECONDS + 1)
+    return timezone.now() + timedelta(seconds=settings.WORKER_LEASE_SECONDS + 1)
 
 
 def test_a_worker_killed_while_sending_leaves_the_order_in_review(

@@ -157,10 +157,10 @@ def test_an_order_finished_by_the_operator_meanwhile_is_not_reopened(followers, 
 
 
 def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, monkeypatch):
+    from django.conf import settings
     from django.utils import timezone
 
     from smmpanel.providers import processing, sync
-    from smmpanel.worker.claims import LEASE_SECONDS
 
     order, _ = _sent(followers, upstream)
     monkeypatch.setattr(sync, "KEEPALIVE_SECONDS", 0.05)
@@ -174,5 +174,6 @@ def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, m
     upstream.fail("slow", actions="status", delay=0.5, times=1)
     run_once(later(minutes=1))
     assert leases and all(
-        lease > timezone.now() + timedelta(seconds=LEASE_SECONDS - 10) for lease in leases
+        lease > timezone.now() + timedelta(seconds=settings.WORKER_LEASE_SECONDS - 10)
+        for lease in leases
     )
