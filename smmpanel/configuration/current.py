@@ -10,13 +10,16 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from smmpanel.configuration.models import PanelSettings
 
 TTL_SECONDS = 5.0
 
 _lock = threading.Lock()
-_cached: tuple[float, PanelSettings] | None = None
+# The settings in force and when they were read; one object per TTL, shared by every request.
+_cached: "tuple[float, Current] | None" = None
 
 
 @dataclass(frozen=True)
@@ -28,23 +31,17 @@ class Current:
     api_requests_per_minute: int
 
 
-def _row() -> PanelSettings:
-    global _cached
-    now = time.monotonic()
-    cached = _cached
-    if cached is not None and now - cached[0] < TTL_SECONDS:
-        return cached[1]
-    row = PanelSettings.objects.filter(pk=1).first() or PanelSettings(pk=1)
-    with _lock:
-        _cached = (now, row)
-    return row
-
-
 def invalidate() -> None:
-    """Forget the cached row (after a change, and between tests)."""
+    """Forget the settings read (after a change, and between tests)."""
     global _cached
     with _lock:
         _cached = None
+
+
+@receiver(setting_changed)
+def _environment_changed(**kwargs: object) -> None:
+    # The environment's defaults are part of what is cached (tests override them).
+    invalidate()
 
 
 def available_languages() -> tuple[str, ...]:
@@ -52,8 +49,24 @@ def available_languages() -> tuple[str, ...]:
 
 
 def current() -> Current:
-    """The settings in force: each override when set, the environment's default otherwise."""
-    row = _row()
+    """The settings in force: each override when set, the environment's default otherwise.
+
+    Read from the database at most once per `TTL_SECONDS` per process; the API calls this several
+    times per request.
+    """
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    if cached is not None and now - cached[0] < TTL_SECONDS:
+        return cached[1]
+    row = PanelSettings.objects.filter(pk=1).first() or PanelSettings(pk=1)
+    settings_now = _in_force(row)
+    with _lock:
+        _cached = (now, settings_now)
+    return settings_now
+
+
+def _in_force(row: PanelSettings) -> Current:
     offered = available_languages()
     chosen = tuple(code for code in row.languages.split(",") if code in offered)
     return Current(
