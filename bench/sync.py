@@ -47,6 +47,7 @@ def setup_django(database_url: str | None, data_dir: str) -> None:
     os.environ["SMMPANEL_DATA_DIR"] = data_dir
     os.environ.setdefault("SMMPANEL_SECRET_KEY", "bench")
     os.environ["SMMPANEL_LOG_LEVEL"] = "WARNING"
+    os.environ["SMMPANEL_ALLOW_PRIVATE_PROVIDERS"] = "1"  # the fake provider is on 127.0.0.1
     if database_url:
         os.environ["SMMPANEL_DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smmpanel.settings")

@@ -13,6 +13,8 @@ os.environ.setdefault("SMMPANEL_SECRET_KEY", "test-secret-key-not-for-production
 os.environ.setdefault("SMMPANEL_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SMMPANEL_SECURE_COOKIES", "0")
 os.environ.setdefault("SMMPANEL_HSTS_SECONDS", "0")
+# Test upstreams listen on 127.0.0.1.
+os.environ.setdefault("SMMPANEL_ALLOW_PRIVATE_PROVIDERS", "1")
 # Every test client logs in from 127.0.0.1: the staff log-in limit is on only in its own tests.
 os.environ.setdefault("SMMPANEL_RATE_LIMIT_LOGIN", "0")
 if url := os.environ.get("SMMPANEL_TEST_DATABASE_URL"):

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from smmpanel.netpolicy import ProviderUrlError, check_provider_url
 from smmpanel.orders.models import Order
 from smmpanel.providers import review
 from smmpanel.providers.catalog_import import import_catalog
@@ -56,6 +57,12 @@ class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["url", "dialect", "exchange_rate", "low_balance", "enabled"]
+
+    def clean_url(self) -> str:
+        try:
+            return check_provider_url(self.cleaned_data["url"])
+        except ProviderUrlError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class ImportActionForm(ActionForm):

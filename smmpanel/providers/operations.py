@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from smmpanel.client import Balance, ClientError, Dialect, command, detect_dialect
 from smmpanel.money import quantize
+from smmpanel.netpolicy import ProviderUrlError, check_provider_url
 from smmpanel.providers import connection
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode
 from smmpanel.providers.keys import encrypt_key, key_hint
@@ -30,8 +31,13 @@ def _check_new(name: str, url: str, key: str) -> None:
         raise ProviderError(ProviderErrorCode.INVALID_NAME, "A name of 1 to 100 characters")
     if Provider.objects.filter(name=name.strip()).exists():
         raise ProviderError(ProviderErrorCode.DUPLICATE_NAME, f"A provider {name!r} exists")
-    if not url.startswith(("http://", "https://")) or len(url) > 500:
-        raise ProviderError(ProviderErrorCode.INVALID_URL, "The URL must be http(s)://…")
+    if len(url) > 500:
+        raise ProviderError(ProviderErrorCode.INVALID_URL, "A URL of at most 500 characters")
+    try:
+        # http(s) only, no credentials, public addresses unless SMMPANEL_ALLOW_PRIVATE_PROVIDERS.
+        check_provider_url(url)
+    except ProviderUrlError as error:
+        raise ProviderError(ProviderErrorCode.INVALID_URL, str(error)) from None
     if not key.strip():
         raise ProviderError(ProviderErrorCode.INVALID_KEY, "The API key is empty")
 

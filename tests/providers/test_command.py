@@ -61,3 +61,20 @@ def test_service_create_with_fulfilment_provider_needs_a_route(smmpanel_env, ups
     assert created.returncode == 0, created.stdout
     service = Service.objects.get(pk=json.loads(created.stdout)["service"])
     assert service.routes.get().provider_service.service_id == upstream.service_id(0)
+
+
+def test_add_refuses_a_private_address_unless_the_operator_allows_it(smmpanel_env, upstream):
+    """The fake provider listens on 127.0.0.1: refused by the production rule, before any call."""
+    strict = {**smmpanel_env, "SMMPANEL_ALLOW_PRIVATE_PROVIDERS": "0"}
+    for url in (upstream.url, "ftp://8.8.8.8/api/v2", "https://user:pass@8.8.8.8/api/v2"):
+        result = run_cli(strict, "provider", "add", "p", "--url", url, "--key", "k", "--json")
+        assert result.returncode == 1, url
+        assert json.loads(result.stdout)["error"]
+    assert (
+        "SMMPANEL_ALLOW_PRIVATE_PROVIDERS"
+        in run_cli(
+            strict, "provider", "add", "p", "--url", upstream.url, "--key", "k", "--json"
+        ).stdout
+    )
+    assert not Provider.objects.exists()
+    assert upstream.calls["balance"] == 0
