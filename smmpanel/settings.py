@@ -231,6 +231,9 @@ else:
 RATE_LIMIT_API_KEY = os.environ.get("SMMPANEL_RATE_LIMIT_API_KEY", "1000000/h")
 RATE_LIMIT_API_IP = os.environ.get("SMMPANEL_RATE_LIMIT_API_IP", "2000000/h")
 RATE_LIMIT_LOGIN = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN", "10/m")
+# The customer pages' log-in, sign-up and password reset: attempts per address and per name.
+RATE_LIMIT_PANEL_ADDRESS = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_ADDRESS", "30/10m")
+RATE_LIMIT_PANEL_NAME = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_NAME", "10/10m")
 # HTTP status of the API's "Too many requests" reply: 200 as the protocol wants, or 429.
 RATE_LIMIT_STATUS = int(os.environ.get("SMMPANEL_RATE_LIMIT_STATUS", "200"))
 # Each process adds its hits to the shared count at most this often per key (0 = every hit).

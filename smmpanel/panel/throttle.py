@@ -1,12 +1,11 @@
 """Log-in throttling (django-ratelimit on the default cache): by client address and by the
 username or e-mail tried, so that neither one address nor one target can be hammered."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
-# Attempts per client address, and per username (or e-mail) tried.
-RATE_PER_ADDRESS = "30/10m"
-RATE_PER_NAME = "10/10m"
+from smmpanel.ratelimit import client_ip
 
 
 def _name_key(field: str):
@@ -19,13 +18,19 @@ def _name_key(field: str):
 def too_many_attempts(request: HttpRequest, *, group: str, name_field: str) -> bool:
     """Count this POST and say whether its address or its name is over the limit."""
     by_address = is_ratelimited(
-        request, group=f"{group}:ip", key="ip", rate=RATE_PER_ADDRESS, method="POST", increment=True
+        request,
+        group=f"{group}:ip",
+        # The client's address as the API's limits see it (behind a proxy too).
+        key=lambda group, request: client_ip(request),
+        rate=settings.RATE_LIMIT_PANEL_ADDRESS,
+        method="POST",
+        increment=True,
     )
     by_name = is_ratelimited(
         request,
         group=f"{group}:name",
         key=_name_key(name_field),
-        rate=RATE_PER_NAME,
+        rate=settings.RATE_LIMIT_PANEL_NAME,
         method="POST",
         increment=True,
     )

@@ -58,6 +58,16 @@ def test_login_is_throttled_by_address(db):
     assert response.status_code == 429
 
 
+def test_the_operator_sets_the_log_in_limits(db, settings):
+    settings.RATE_LIMIT_PANEL_ADDRESS = "3/10m"
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    replies = [
+        client.post("/accounts/login/", {"username": f"u{n}", "password": "x"}).status_code
+        for n in range(4)
+    ]
+    assert replies == [200, 200, 200, 429]
+
+
 def test_password_reset_sends_a_link_that_works(client, customer):
     response = client.post("/accounts/password-reset/", {"email": "alice@example.com"})
     assert response["Location"] == "/accounts/password-reset/sent/"
