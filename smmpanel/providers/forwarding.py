@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from smmpanel.catalog.models import Service, ServiceRoute
 from smmpanel.catalog.order_types import Quantity, spec_for
@@ -103,33 +104,49 @@ def _call_add(client: Client, params: dict) -> str | ClientError:
 
 
 def _record(attempt: UpstreamOrder, result: str | ClientError, unit: Unit) -> bool:
-    """Record the call's outcome; True when the next route should be tried."""
+    """Record the call's outcome; True when the next route should be tried.
+
+    Only an attempt still `sending` takes the outcome: one that was decided meanwhile (its lease
+    ran out, another worker put it in review, an operator acted on it) keeps that decision, so a
+    late reply can never revive an attempt next to the operator's resend.
+    """
     if isinstance(result, str):
         try:
             with transaction.atomic():
-                UpstreamOrder.objects.filter(pk=attempt.pk).update(
-                    state=UpstreamState.SENT, upstream_id=result[:64]
-                )
-            unit.outcome = "sent"
+                sent = _sending(attempt).update(state=UpstreamState.SENT, upstream_id=result[:64])
+                if not sent:
+                    # Keep the decision; tell the operator what the provider answered after all.
+                    UpstreamOrder.objects.filter(pk=attempt.pk).update(
+                        error=f"a late reply: the provider placed it as {result[:64]!r}"
+                    )
+            unit.outcome = "sent" if sent else "review"
         except IntegrityError:
             _set_state(attempt, UpstreamState.REVIEW, f"upstream id {result!r} is used already")
             unit.outcome = "review"
         return False
     if isinstance(result, ProviderRefused):
-        _set_state(attempt, UpstreamState.REFUSED, result.message)
+        if not _set_state(attempt, UpstreamState.REFUSED, result.message):
+            unit.outcome = "review"
+            return False
         unit.reasons.append(f"{attempt.provider.name}: {result.message}")
         return True
     if isinstance(result, ProviderFault) and not result.maybe_sent:
-        _set_state(attempt, UpstreamState.FAILED, result.message)
-        unit.outcome = "failed"
+        unit.outcome = (
+            "failed" if _set_state(attempt, UpstreamState.FAILED, result.message) else "review"
+        )
         return False
     _set_state(attempt, UpstreamState.REVIEW, f"outcome unknown: {result.message}")
     unit.outcome = "review"
     return False
 
 
-def _set_state(attempt: UpstreamOrder, state: str, error: str) -> None:
-    UpstreamOrder.objects.filter(pk=attempt.pk).update(state=state, error=error[:2000])
+def _sending(attempt: UpstreamOrder) -> QuerySet[UpstreamOrder]:
+    return UpstreamOrder.objects.filter(pk=attempt.pk, state=UpstreamState.SENDING)
+
+
+def _set_state(attempt: UpstreamOrder, state: str, error: str) -> bool:
+    """Move a `sending` attempt to `state`; False when it had been decided meanwhile."""
+    return bool(_sending(attempt).update(state=state, error=error[:2000]))
 
 
 def forward(units: Iterable[Unit], keepalive: Callable[[], None]) -> None:

@@ -141,3 +141,49 @@ def test_the_operator_records_the_upstream_id_of_an_order_in_review(followers, u
     run_once(later(seconds=1))
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED and upstream.calls["add"] == 1
+
+
+@pytest.mark.parametrize("decided", [UpstreamState.REVIEW, UpstreamState.RESOLVED])
+def test_a_late_reply_keeps_the_decision_taken_meanwhile(followers, decided):
+    """A worker's call outlived its lease: another worker put the attempt in review (or the
+    operator resolved it) before the reply came. The reply must not turn it back into `sent`,
+    where it would stand beside the operator's resend."""
+    from smmpanel.providers.forwarding import Unit, _record
+    from smmpanel.providers.models import UpstreamOrder
+
+    order = order_of(followers)
+    route = followers.routes.get()
+    attempt = UpstreamOrder.objects.create(
+        order=order,
+        provider=route.provider_service.provider,
+        provider_service=route.provider_service,
+        state=UpstreamState.SENDING,
+    )
+    UpstreamOrder.objects.filter(pk=attempt.pk).update(state=decided)
+    unit = Unit(order=order)
+    assert _record(attempt, "77001", unit) is False
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.upstream_id, unit.outcome) == (decided, None, "review")
+    assert "77001" in attempt.error
+
+
+def test_a_reply_in_time_records_the_upstream_id(followers):
+    from smmpanel.providers.forwarding import Unit, _record
+    from smmpanel.providers.models import UpstreamOrder
+
+    order = order_of(followers)
+    route = followers.routes.get()
+    attempt = UpstreamOrder.objects.create(
+        order=order,
+        provider=route.provider_service.provider,
+        provider_service=route.provider_service,
+        state=UpstreamState.SENDING,
+    )
+    unit = Unit(order=order)
+    _record(attempt, "77002", unit)
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.upstream_id, unit.outcome) == (
+        UpstreamState.SENT,
+        "77002",
+        "sent",
+    )
