@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,24 @@ def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
     )
 
 
+@contextmanager
+def serving(env: dict, log: Path, workers: int) -> Iterator[PanelServer]:
+    """A `smmpanel serve` process with `workers` workers, until the block ends."""
+    port = free_port()
+    process = start_process(["serve", "--port", str(port), "--workers", str(workers)], env, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process)
+        yield PanelServer(url=url, env=env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @pytest.fixture(scope="session")
 def smmpanel_env(django_db_setup, tmp_path_factory) -> dict:
     """The environment of `smmpanel` commands working on the test database."""
@@ -115,23 +134,11 @@ def panel_server(smmpanel_env, django_db_blocker) -> Iterator[PanelServer]:
     Tests that talk to it use `transactional_db`, so that what they create is committed and
     visible to the server process.
     """
-    env = smmpanel_env
-    data_dir = Path(env["SMMPANEL_DATA_DIR"])
-    port = free_port()
-    process = start_process(
-        ["serve", "--port", str(port), "--workers", "2"], env, data_dir / "serve.log"
-    )
-    url = f"http://127.0.0.1:{port}"
+    log = Path(smmpanel_env["SMMPANEL_DATA_DIR"]) / "serve.log"
     try:
-        wait_until_up(url, process)
-        yield PanelServer(url=url, env=env)
+        with serving(smmpanel_env, log, workers=2) as server:
+            yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         close_server_connections(django_db_blocker)
 
 

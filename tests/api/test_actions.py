@@ -1,7 +1,6 @@
 """Every API v2 action through real HTTP against `smmpanel serve`: exact reply shapes and values,
 every refusal with the protocol's wording, and that a refusal changes nothing."""
 
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,7 +29,7 @@ from smmpanel.orders.models import (
 from smmpanel.orders.product_orders import apply_product_status
 from smmpanel.orders.requests import set_refill_status
 from smmpanel.orders.status import apply_status
-from tests.conftest import free_port, start_process, wait_until_up
+from tests.conftest import serving
 from tests.factories import make_account, make_product, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -777,19 +776,8 @@ def strict_link_api(panel_server, tmp_path_factory) -> Iterator[str]:
     """A second server, with SMMPANEL_REFUSE_DUPLICATE_LINK: the setting is read at start-up."""
     env = {**panel_server.env, "SMMPANEL_REFUSE_DUPLICATE_LINK": "1"}
     log = tmp_path_factory.mktemp("strict-link") / "serve.log"
-    port = free_port()
-    process = start_process(["serve", "--port", str(port), "--workers", "1"], env, log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
-        yield f"{url}/api/v2"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with serving(env, log, workers=1) as server:
+        yield server.api
 
 
 def test_a_second_active_order_for_the_same_link_is_refused_when_the_operator_says_so(

@@ -3,15 +3,13 @@ shared through the database cache (SQLite or PostgreSQL, as the suite runs) or t
 
 import itertools
 import socket
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from smmpanel.orders.models import Order
-from tests.conftest import PanelServer, free_port, start_process, wait_until_up
+from tests.conftest import PanelServer, serving
 from tests.factories import make_account, make_service
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
@@ -30,22 +28,6 @@ def _redis_reachable() -> bool:
             return True
     except OSError:
         return False
-
-
-def _serve(env: dict, log: Path) -> Iterator[PanelServer]:
-    port = free_port()
-    process = start_process(["serve", "--port", str(port), "--workers", str(PROCESSES)], env, log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
-        yield PanelServer(url=url, env=env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _limits_env(smmpanel_env: dict, flush_seconds: str) -> dict:
@@ -70,14 +52,16 @@ def limited_server(request, smmpanel_env, tmp_path_factory) -> Iterator[PanelSer
 
         redis.Redis.from_url(REDIS_URL).flushdb()
         env["SMMPANEL_REDIS_URL"] = REDIS_URL
-    yield from _serve(env, tmp_path_factory.mktemp("limited") / "serve.log")
+    with serving(env, tmp_path_factory.mktemp("limited") / "serve.log", PROCESSES) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def batched_server(smmpanel_env, tmp_path_factory) -> Iterator[PanelServer]:
     """The same limits with the default flush interval: counts shared at most every 0.5 s."""
     env = _limits_env(smmpanel_env, flush_seconds="0.5")
-    yield from _serve(env, tmp_path_factory.mktemp("batched") / "serve.log")
+    with serving(env, tmp_path_factory.mktemp("batched") / "serve.log", PROCESSES) as server:
+        yield server
 
 
 def _post(server: PanelServer, address: str, **params) -> httpx.Response:
