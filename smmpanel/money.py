@@ -3,6 +3,7 @@
 Amounts are `Decimal` from the request to the database and back; no float ever holds money.
 """
 
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Digits after the point of every stored amount (real panels charge amounts like 0.27819).
@@ -83,10 +84,22 @@ def format_db_amount(text: str, currency: str) -> str:
     Plain fixed-point text is formatted as it is, without a Decimal: a status reply formats a
     hundred charges. Anything else (SQLite prints small REALs as `1.0e-05`) goes through Decimal.
     """
-    whole, _, fraction = text.partition(".")
-    if len(fraction) > SCALE or "e" in text or "E" in text:
-        return format_amount(from_db_text(text), currency)
-    return _shown(whole, fraction, currency)
+    return db_amount_formatter(currency)(text)
+
+
+def db_amount_formatter(currency: str) -> Callable[[str], str]:
+    """`format_db_amount` for one currency, its decimals looked up once (a status reply formats
+    a hundred charges)."""
+    decimals = currency_decimals(currency)
+
+    def formatted(text: str) -> str:
+        whole, _, fraction = text.partition(".")
+        if len(fraction) > SCALE or "e" in text or "E" in text:
+            return format_amount(from_db_text(text), currency)
+        fraction = fraction.rstrip("0").ljust(decimals, "0")
+        return f"{whole}.{fraction}" if fraction else whole
+
+    return formatted
 
 
 def _shown(whole: str, fraction: str, currency: str) -> str:

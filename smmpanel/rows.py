@@ -1,5 +1,13 @@
-"""Reading and inserting one row for the API's hot paths: the ORM's own value conversions, without
-compiling a query on every call.
+"""The API's hot paths' statements: written-out SQL run on the driver's connection, and one-row
+reads and inserts with the ORM's own value conversions, without compiling a query on every call.
+
+`fetchone`, `fetchall` and `execute` run a fixed statement (written with `%s` placeholders) on the
+database driver's connection itself. Django's cursor wraps every statement in several layers and,
+on SQLite, rewrites its placeholders with a regular expression each time; for a request that runs
+one indexed read, those layers cost more than the read. The parts of them that matter are kept:
+the connection health check, the refusal to run in a broken transaction, Django's error classes,
+and, while queries are being logged (DEBUG, or a test capturing them), Django's own cursor.
+Values come back as the driver gives them: callers cast what they need in SQL (money as text).
 
 An ORM `get()` or `create()` spends more time building its SQL than the database spends running
 it; `add` does several of them per request. These two functions build the statement once per model
@@ -8,12 +16,54 @@ written are exactly the ones the ORM would read and write. Signals are not sent:
 model signals.
 """
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 
 M = TypeVar("M", bound=models.Model)
+
+
+@cache
+def _native(vendor: str, sql: str) -> str:
+    """The statement in the driver's placeholder style (SQLite's `?`), converted once."""
+    if vendor == "sqlite":
+        return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+    return sql
+
+
+def _run(sql: str, params: Sequence[Any], fetch: str) -> Any:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.queries_logged:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount if fetch == "rowcount" else getattr(cursor, fetch)()
+    db.close_if_health_check_failed()
+    if db.connection is None:
+        db.ensure_connection()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        cursor = db.connection.execute(_native(db.vendor, sql), params)
+        try:
+            return cursor.rowcount if fetch == "rowcount" else getattr(cursor, fetch)()
+        finally:
+            cursor.close()
+
+
+def fetchone(sql: str, params: Sequence[Any]) -> tuple | None:
+    """The first row of a written-out SELECT (see the module's docstring)."""
+    return _run(sql, params, "fetchone")
+
+
+def fetchall(sql: str, params: Sequence[Any]) -> list[tuple]:
+    return _run(sql, params, "fetchall")
+
+
+def execute(sql: str, params: Sequence[Any]) -> int:
+    """Run a written-out INSERT, UPDATE or DELETE; the number of rows it changed."""
+    return _run(sql, params, "rowcount")
 
 
 def _column(field: models.Field) -> str:
@@ -41,13 +91,10 @@ def _select(model: type[models.Model]) -> tuple[str, list[str], list[tuple[int, 
 def get(model: type[M], pk: int) -> M | None:
     """`model.objects.filter(pk=pk).first()`, without building the query each time."""
     sql, names, converters = _select(model)
-    # The connection itself: each attribute read through the `connection` proxy costs a lookup.
-    db = connections[DEFAULT_DB_ALIAS]
-    with db.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    row = fetchone(sql, [pk])
     if row is None:
         return None
+    db = connections[DEFAULT_DB_ALIAS]
     values = list(row)
     for position, found, column in converters:
         value = values[position]
@@ -77,9 +124,7 @@ def insert(obj: M) -> M:
     sql, fields = _insert(type(obj))
     db = connections[DEFAULT_DB_ALIAS]
     params = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0]
+    obj.pk = fetchone(sql, params)[0]  # type: ignore[index]
     obj._state.adding = False
     obj._state.db = db.alias
     return obj

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from smmpanel import rows
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account
 from smmpanel.money import from_db_text
@@ -39,9 +40,7 @@ def authenticate_key(key: str | None) -> Account:
     there is none or it is suspended."""
     if not key or len(key) > 200:
         raise AccountError(AccountErrorCode.INVALID_KEY)
-    with connection.cursor() as cursor:
-        cursor.execute(_BY_KEY_HASH, [hash_key(key)])
-        row = cursor.fetchone()
+    row = rows.fetchone(_BY_KEY_HASH, [hash_key(key)])
     if row is None:
         raise AccountError(AccountErrorCode.INVALID_KEY)
     pk, balance, status, rate_discount = row

@@ -36,7 +36,7 @@ def _move(
 ) -> LedgerEntry:
     amount = quantize(amount)
     # A savepoint when nested, so that a failed write leaves the caller's transaction usable.
-    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=savepoint):
         # Lock, then read, then write: the statements are written out because every order runs
         # them (the ORM would compile them anew each time).
         # NO KEY UPDATE (PostgreSQL): the balance is no key, so orders being inserted for the
@@ -47,10 +47,9 @@ def _move(
             if connection.features.has_select_for_update
             else ""
         )
-        cursor.execute(_BALANCE + lock, [account_id])
-        balance = from_db_text(cursor.fetchone()[0]) + amount
+        balance = from_db_text(rows.fetchone(_BALANCE + lock, [account_id])[0]) + amount  # type: ignore[index]
         if 0 <= balance < MAX_AMOUNT:
-            cursor.execute(_SET_BALANCE, [balance, account_id])
+            rows.execute(_SET_BALANCE, [balance, account_id])
             return rows.insert(
                 LedgerEntry(
                     account_id=account_id,

@@ -77,20 +77,19 @@ def add(account: Account, params: dict[str, str]) -> Reply:
 
 
 def status(account: Account, params: dict[str, str]) -> Reply:
+    currency = current().currency
     if params.get("orders"):
         wanted = {raw: parse_id(raw) for raw in split_ids(params["orders"])}
-        found = status_rows(account.pk, [pk for pk in wanted.values() if pk])
+        found = replies.order_statuses(
+            status_rows(account.pk, [pk for pk in wanted.values() if pk]), currency
+        )
         missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
-        currency = current().currency
-        return {
-            raw: replies.order_status(found[pk], currency) if pk in found else missing
-            for raw, pk in wanted.items()
-        }
+        return {raw: found.get(pk, missing) for raw, pk in wanted.items()}  # type: ignore[arg-type]
     pk = parse_id(params.get("order"))
-    row = status_rows(account.pk, [pk]).get(pk) if pk else None
-    if row is None:
+    found = replies.order_statuses(status_rows(account.pk, [pk]), currency) if pk else {}
+    if pk not in found:
         raise OrderError(OrderErrorCode.INCORRECT_ORDER)
-    return replies.order_status(row, current().currency)
+    return found[pk]  # type: ignore[index]
 
 
 def _each_order(

@@ -5,9 +5,9 @@ from decimal import Decimal
 from smmpanel.catalog.models import Product, Service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.configuration.current import current
-from smmpanel.money import format_amount, format_db_amount
+from smmpanel.money import db_amount_formatter, format_amount
 from smmpanel.orders.models import OrderStatus, ProductOrder
-from smmpanel.orders.status_reads import OrderStatusRow
+from smmpanel.orders.status_reads import StatusRow, subscription_details
 
 # The subscription vocabulary of statuses reported before the first post is served.
 _SUBSCRIPTION_STATUS: dict[str, str] = {OrderStatus.PENDING: OrderStatus.ACTIVE}
@@ -45,26 +45,45 @@ def service(item: Service) -> dict:
     }
 
 
-def order_status(order: OrderStatusRow, currency: str) -> dict:
-    if order.service_type == OrderType.SUBSCRIPTIONS:
-        details = order.details
-        return {
-            "status": _SUBSCRIPTION_STATUS.get(order.status, order.status),
-            "expiry": details.get("expiry"),
-            "posts": str(details.get("posts_served", 0)),
+def order_statuses(rows: list[StatusRow], currency: str) -> dict[int, dict]:
+    """The status reply of each of `rows` (status_reads.COLUMNS), by order id."""
+    charge_shown = db_amount_formatter(currency)
+    replies = {}
+    for (
+        pk,
+        service_type,
+        status,
+        charge,
+        start_count,
+        remains,
+        quantity,
+        runs,
+        interval,
+        details,
+    ) in rows:
+        if service_type == OrderType.SUBSCRIPTIONS:
+            replies[pk] = _subscription_status(status, subscription_details(details))
+            continue
+        reply = {
+            "charge": charge_shown(charge),
+            "start_count": str(start_count or 0),
+            "status": status,
+            "remains": str(remains if remains is not None else quantity * (runs or 1)),
+            "currency": currency,
         }
-    remains = order.remains
-    reply = {
-        "charge": format_db_amount(order.charge_text, currency),
-        "start_count": str(order.start_count or 0),
-        "status": order.status,
-        "remains": str(remains if remains is not None else order.total_quantity),
-        "currency": currency,
+        if runs:
+            reply["runs"] = str(runs)
+            reply["interval"] = str(interval)
+        replies[pk] = reply
+    return replies
+
+
+def _subscription_status(status: str, details: dict) -> dict:
+    return {
+        "status": _SUBSCRIPTION_STATUS.get(status, status),
+        "expiry": details.get("expiry"),
+        "posts": str(details.get("posts_served", 0)),
     }
-    if order.runs:
-        reply["runs"] = str(order.runs)
-        reply["interval"] = str(order.interval)
-    return reply
 
 
 def product(item: Product, inventory: int) -> dict:

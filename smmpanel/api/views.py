@@ -56,21 +56,23 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         return error_response(INCORRECT_REQUEST)
     if api_request.key and not ratelimit.allow_api_key(api_request.key):
         return too_many_requests()
-    # The protocol's wordings are English whatever language the panel pages use.
-    with translation.override("en"):
-        try:
-            account = authenticate_key(api_request.key)
-            action = ACTIONS.get(api_request.action)
-            if action is None:
-                return error_response(INCORRECT_REQUEST)
-            return json_response(action(account, api_request.params))
-        except (AccountError, OrderError) as error:
-            return error_response(error.message)
-        except TooManyIds:
-            return error_response(TOO_MANY_IDS)
-        except Exception:
-            logger.exception("API action %r failed", api_request.action)
-            return error_response("Internal error, please try again later", status=500)
+    # The protocol's wordings are English whatever language the panel pages use. English is left
+    # active in this thread: every page request activates its own language (PanelLocaleMiddleware),
+    # and activating costs less than overriding and restoring.
+    translation.activate("en")
+    try:
+        account = authenticate_key(api_request.key)
+        action = ACTIONS.get(api_request.action)
+        if action is None:
+            return error_response(INCORRECT_REQUEST)
+        return json_response(action(account, api_request.params))
+    except (AccountError, OrderError) as error:
+        return error_response(error.message)
+    except TooManyIds:
+        return error_response(TOO_MANY_IDS)
+    except Exception:
+        logger.exception("API action %r failed", api_request.action)
+        return error_response("Internal error, please try again later", status=500)
 
 
 # The API paths answer JSON even when Django itself refuses a request; other pages keep Django's.

@@ -5,9 +5,9 @@ API serializes the listing once per stamp. The stamp is one aggregate over the s
 out (the ORM would compile it on every call).
 """
 
-from django.db import connection
 from django.db.models import QuerySet
 
+from smmpanel import rows
 from smmpanel.catalog.models import Category, Service
 
 _STAMP = (
@@ -19,9 +19,7 @@ _STAMP = (
 
 def listing_stamp() -> tuple:
     """Changes when an active service or its category is added, changed, or removed."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP)
-        return tuple(cursor.fetchone())
+    return tuple(rows.fetchone(_STAMP, []))  # type: ignore[arg-type]
 
 
 def active_services() -> QuerySet[Service]:

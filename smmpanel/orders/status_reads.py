@@ -6,46 +6,26 @@ more than running it), and rows come back as light tuples, not model instances.
 """
 
 import json
-from decimal import Decimal
-from typing import NamedTuple
 
-from django.db import connection
-
+from smmpanel import rows
 from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import OrderType
-from smmpanel.money import from_db_text
 from smmpanel.orders.models import Order
 
-
-class OrderStatusRow(NamedTuple):
-    """The fields of an order that its status reply shows, and its service's type."""
-
-    pk: int
-    service_type: str
-    status: str
-    charge_text: str
-    start_count: int | None
-    remains: int | None
-    quantity: int
-    runs: int | None
-    interval: int | None
-    details_raw: object
-
-    @property
-    def charge(self) -> Decimal:
-        return from_db_text(self.charge_text)
-
-    @property
-    def total_quantity(self) -> int:
-        return self.quantity * (self.runs or 1)
-
-    @property
-    def details(self) -> dict:
-        # Read for subscriptions only: JSON text on SQLite, already decoded on PostgreSQL.
-        raw = self.details_raw
-        if isinstance(raw, str):
-            return json.loads(raw)
-        return raw if isinstance(raw, dict) else {}
+# The columns of a status row, in order; rows are plain tuples (a hundred per reply).
+COLUMNS = (
+    "pk",
+    "service_type",
+    "status",
+    "charge_text",  # the charge as the database prints it (see money.format_db_amount)
+    "start_count",
+    "remains",
+    "quantity",
+    "runs",
+    "interval",
+    "details",  # subscriptions only: JSON text on SQLite, already decoded on PostgreSQL
+)
+StatusRow = tuple
 
 
 _SELECT = (
@@ -58,12 +38,16 @@ _SELECT = (
 )
 
 
-def status_rows(account_id: int, order_ids: list[int]) -> dict[int, OrderStatusRow]:
-    """The account's orders among `order_ids` (other customers' are simply absent), by id."""
+def status_rows(account_id: int, order_ids: list[int]) -> list[StatusRow]:
+    """The account's orders among `order_ids` (other customers' are simply absent), as tuples of
+    COLUMNS, in no particular order."""
     if not order_ids:
-        return {}
+        return []
     sql = _SELECT.format(ids=", ".join(["%s"] * len(order_ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [account_id, *order_ids])
-        rows = cursor.fetchall()
-    return {row[0]: OrderStatusRow(*row) for row in rows}
+    return rows.fetchall(sql, [account_id, *order_ids])
+
+
+def subscription_details(raw: object) -> dict:
+    if isinstance(raw, str):
+        return json.loads(raw)
+    return raw if isinstance(raw, dict) else {}
