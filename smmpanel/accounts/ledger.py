@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from smmpanel import rows
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
@@ -22,6 +23,12 @@ Kind = LedgerEntry.Kind
 _BALANCE = f"SELECT CAST(balance AS TEXT) FROM {Account._meta.db_table} WHERE id = %s"
 _LOCKS = {"postgresql": " FOR NO KEY UPDATE"}
 _SET_BALANCE = f"UPDATE {Account._meta.db_table} SET balance = %s WHERE id = %s"
+# The entry's values go through the backend's own adapters, as the ORM's would.
+_NEW_ENTRY = (
+    f"INSERT INTO {LedgerEntry._meta.db_table} (account_id, kind, amount, balance_after, "
+    "order_id, product_order_id, reason, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "RETURNING id"
+)
 
 
 def _move(
@@ -50,17 +57,32 @@ def _move(
         balance = from_db_text(rows.fetchone(_BALANCE + lock, [account_id])[0]) + amount  # type: ignore[index]
         if 0 <= balance < MAX_AMOUNT:
             rows.execute(_SET_BALANCE, [balance, account_id])
-            return rows.insert(
-                LedgerEntry(
-                    account_id=account_id,
-                    kind=kind,
-                    amount=amount,
-                    balance_after=balance,
-                    reason=reason[:255],
-                    order_id=order_id,
-                    product_order_id=product_order_id,
-                )
+            entry = LedgerEntry(
+                account_id=account_id,
+                kind=kind,
+                amount=amount,
+                balance_after=balance,
+                reason=reason[:255],
+                order_id=order_id,
+                product_order_id=product_order_id,
+                created_at=timezone.now(),
             )
+            ops = connection.ops
+            entry.pk = rows.fetchone(  # type: ignore[index]
+                _NEW_ENTRY,
+                [
+                    account_id,
+                    kind,
+                    ops.adapt_decimalfield_value(amount),
+                    ops.adapt_decimalfield_value(balance),
+                    order_id,
+                    product_order_id,
+                    entry.reason,
+                    ops.adapt_datetimefield_value(entry.created_at),
+                ],
+            )[0]
+            entry._state.adding = False
+            return entry
     # Raised once the block has ended cleanly: nothing was written, the caller's transaction
     # goes on.
     if balance >= MAX_AMOUNT:

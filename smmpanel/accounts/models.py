@@ -76,19 +76,29 @@ class LedgerEntry(models.Model):
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
     )
+    # Indexed by ledger_product_order, over the few entries that have one: an order's charge
+    # then writes no index page for it.
     product_order = models.ForeignKey(
         "orders.ProductOrder",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger",
+        db_index=False,
     )
     reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name_plural = "ledger entries"
-        indexes = [models.Index(fields=["account", "-id"], name="ledger_account_recent")]
+        indexes = [
+            models.Index(fields=["account", "-id"], name="ledger_account_recent"),
+            models.Index(
+                fields=["product_order"],
+                condition=Q(product_order__isnull=False),
+                name="ledger_product_order",
+            ),
+        ]
         constraints = [
             # A second refund of an order is impossible, not merely avoided.
             models.UniqueConstraint(

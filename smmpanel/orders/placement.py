@@ -82,25 +82,26 @@ def place_order(
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
     now = timezone.now()
+    order = Order(
+        account=account,
+        service=service,
+        link=draft.link,
+        quantity=draft.quantity,
+        runs=draft.runs,
+        interval=draft.interval,
+        details=draft.details,
+        charge=draft.charge,
+        remains=draft.total_quantity,
+        next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
+        idempotency_key=key,
+        idempotency_fingerprint=digest,
+    )
+    # Converted before the transaction: on SQLite it holds the panel's one write lock.
+    values = rows.insert_params(order)
     try:
         with transaction.atomic():
             _check_duplicate_link(service, draft.link)
-            order = rows.insert(
-                Order(
-                    account=account,
-                    service=service,
-                    link=draft.link,
-                    quantity=draft.quantity,
-                    runs=draft.runs,
-                    interval=draft.interval,
-                    details=draft.details,
-                    charge=draft.charge,
-                    remains=draft.total_quantity,
-                    next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
-                    idempotency_key=key,
-                    idempotency_fingerprint=digest,
-                )
-            )
+            rows.insert(order, values)
             ledger.charge(
                 account_id=account.pk,
                 amount=draft.charge,
