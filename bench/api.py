@@ -33,6 +33,8 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 
+from smmpanel.cli import DEFAULT_THREADS, DEFAULT_WORKERS
+
 BENCH = Path(__file__).resolve().parent
 SMMPANEL = [sys.executable, "-m", "smmpanel"]
 API = "/api/v2"
@@ -148,7 +150,11 @@ def panel_server(env: dict[str, str], args: argparse.Namespace, log: Path) -> It
     """`smmpanel serve` with the ceiling view on, in its own process group."""
     port = free_port()
     command = [*SMMPANEL, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    # The server's own defaults unless the options say otherwise: what an operator runs.
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
     with log.open("w") as output:
         # A session of its own: a Ctrl-C reaches the bench, which then stops the whole group.
         process = subprocess.Popen(
@@ -387,8 +393,10 @@ def verdict(result: Result) -> str:
 
 
 def print_table(title: str, results: list[Result], args: argparse.Namespace) -> None:
+    workers = args.workers or DEFAULT_WORKERS
+    threads = args.threads or DEFAULT_THREADS
     print(
-        f"\n{title}: {args.workers} workers × {args.threads} threads, {args.connections} "
+        f"\n{title}: {workers} workers × {threads} threads, {args.connections} "
         f"connections, {args.duration} s per action after {args.warmup} s of warm-up"
     )
     header = f"{'action':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} "
@@ -426,8 +434,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per action")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per action")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per server worker")
+    parser.add_argument("--workers", type=int, help="server worker processes (serve's default)")
+    parser.add_argument("--threads", type=int, help="threads per worker (serve's default)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--services", type=int, default=1000)

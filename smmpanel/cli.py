@@ -51,6 +51,14 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+# One thread per process, two processes per core: requests are CPU work, and threads of one
+# process take turns on its interpreter lock (measured with bench/api.py on both databases: one
+# thread per process served more requests per second than four, for every action); the second
+# process per core keeps a core busy while a request waits on the database or a slow client.
+DEFAULT_WORKERS = 2 * (os.cpu_count() or 1)
+DEFAULT_THREADS = 1
+
+
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the production server (granian, WSGI) until interrupted."""
     from django.conf import settings
@@ -217,7 +225,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     # The background processing runs beside the server and stops with it.
     worker = subprocess.Popen([sys.executable, "-m", "smmpanel", "worker"])
     try:
-        serve(args.host, args.port, workers=args.workers, threads=4)
+        serve(args.host, args.port, workers=args.workers, threads=DEFAULT_THREADS)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=10)
@@ -306,8 +314,12 @@ def _parser() -> argparse.ArgumentParser:
     serve_ = commands.add_parser("serve", help="run the production HTTP server")
     serve_.add_argument("--host", default="127.0.0.1")
     serve_.add_argument("--port", type=int, default=8000)
-    serve_.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    serve_.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    serve_.add_argument(
+        "--workers", type=int, default=DEFAULT_WORKERS, help="worker processes (2 per core)"
+    )
+    serve_.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="threads per worker process"
+    )
     serve_.set_defaults(handler=cmd_serve)
 
     commands.add_parser("worker", help="run the background processing").set_defaults(

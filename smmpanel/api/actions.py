@@ -22,6 +22,7 @@ from smmpanel.orders.requests import (
     owned_order,
     owned_refill,
     parse_id,
+    parse_ids,
     request_cancel,
     request_refill,
 )
@@ -37,7 +38,7 @@ class TooManyIds(ValueError):
 
 def split_ids(raw: str, none_given: OrderErrorCode = OrderErrorCode.INCORRECT_ORDER) -> list[str]:
     """Comma-separated ids as given, stripped, without duplicates or blanks; at most 100."""
-    ids = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    ids = list(dict.fromkeys(filter(None, map(str.strip, raw.split(",")))))
     if len(ids) > MAX_IDS:
         raise TooManyIds
     if not ids:
@@ -79,7 +80,7 @@ def add(account: Account, params: dict[str, str]) -> Reply:
 def status(account: Account, params: dict[str, str]) -> Reply:
     currency = current().currency
     if params.get("orders"):
-        wanted = {raw: parse_id(raw) for raw in split_ids(params["orders"])}
+        wanted = parse_ids(split_ids(params["orders"]))
         found = replies.order_statuses(
             status_rows(account.pk, [pk for pk in wanted.values() if pk]), currency
         )

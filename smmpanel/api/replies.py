@@ -49,26 +49,15 @@ def order_statuses(rows: list[StatusRow], currency: str) -> dict[int, dict]:
     """The status reply of each of `rows` (status_reads.COLUMNS), by order id."""
     charge_shown = db_amount_formatter(currency)
     replies = {}
-    for (
-        pk,
-        service_type,
-        status,
-        charge,
-        start_count,
-        remains,
-        quantity,
-        runs,
-        interval,
-        details,
-    ) in rows:
+    for pk, service_type, status, charge, start_count, remains, runs, interval, details in rows:
         if service_type == OrderType.SUBSCRIPTIONS:
             replies[pk] = _subscription_status(status, subscription_details(details))
             continue
         reply = {
             "charge": charge_shown(charge),
-            "start_count": str(start_count or 0),
+            "start_count": start_count,
             "status": status,
-            "remains": str(remains if remains is not None else quantity * (runs or 1)),
+            "remains": remains,
             "currency": currency,
         }
         if runs:

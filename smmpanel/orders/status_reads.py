@@ -18,9 +18,8 @@ COLUMNS = (
     "service_type",
     "status",
     "charge_text",  # the charge as the database prints it (see money.format_db_amount)
-    "start_count",
-    "remains",
-    "quantity",
+    "start_count_text",  # 0 before the start count is known
+    "remains_text",  # the whole quantity (times the runs) before remains are known
     "runs",
     "interval",
     "details",  # subscriptions only: JSON text on SQLite, already decoded on PostgreSQL
@@ -29,8 +28,11 @@ StatusRow = tuple
 
 
 _SELECT = (
-    "SELECT o.id, s.type, o.status, CAST(o.charge AS TEXT), o.start_count, o.remains, "
-    'o.quantity, o.runs, o."interval", '
+    # Counts are made text by the database: the reply shows them as strings.
+    "SELECT o.id, s.type, o.status, CAST(o.charge AS TEXT), "
+    "CAST(COALESCE(o.start_count, 0) AS TEXT), "
+    "CAST(COALESCE(o.remains, o.quantity * COALESCE(o.runs, 1)) AS TEXT), "
+    'o.runs, o."interval", '
     f"CASE WHEN s.type = '{OrderType.SUBSCRIPTIONS}' THEN o.details END "
     f"FROM {Order._meta.db_table} o JOIN {Service._meta.db_table} s ON s.id = o.service_id "
     # `+` keeps SQLite on the primary key (one seek per id) rather than the account's index.
