@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 
-from smmpanel.cli import DEFAULT_THREADS, DEFAULT_WORKERS
+from smmpanel.cli import DEFAULT_THREADS
 
 BENCH = Path(__file__).resolve().parent
 SMMPANEL = [sys.executable, "-m", "smmpanel"]
@@ -393,7 +393,7 @@ def verdict(result: Result) -> str:
 
 
 def print_table(title: str, results: list[Result], args: argparse.Namespace) -> None:
-    workers = args.workers or DEFAULT_WORKERS
+    workers = args.workers or "(serve's default)"
     threads = args.threads or DEFAULT_THREADS
     print(
         f"\n{title}: {workers} workers × {threads} threads, {args.connections} "
