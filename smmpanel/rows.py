@@ -17,6 +17,7 @@ model signals.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
@@ -104,8 +105,38 @@ def get(model: type[M], pk: int) -> M | None:
     return model.from_db(db.alias, names, values)
 
 
+# Columns whose database value is the Python value itself, on both backends, when that value is a
+# plain int or str (or None, stored as NULL): the field's conversion would return it unchanged.
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "CharField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: models.Field
+    attname: str
+    # Its value is set by the field on saving (auto_now, auto_now_add).
+    set_on_save: bool
+    plain: bool
+
+
+def _plain(field: models.Field) -> bool:
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    return target.get_internal_type() in _PLAIN_TYPES
+
+
 @cache
-def _insert(model: type[models.Model]) -> tuple[str, list[models.Field]]:
+def _insert(model: type[models.Model]) -> tuple[str, list[_Column]]:
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(_column(field) for field in fields)
@@ -115,15 +146,35 @@ def _insert(model: type[models.Model]) -> tuple[str, list[models.Field]]:
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) "
         f"RETURNING {pk_column}"
     )
-    return sql, fields
+    plan = [
+        _Column(
+            field,
+            field.attname,
+            bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)),
+            _plain(field),
+        )
+        for field in fields
+    ]
+    return sql, plan
 
 
 def insert_params(obj: models.Model) -> list[Any]:
-    """The values `insert` writes for `obj`, converted for the database. Converting them before a
-    transaction begins shortens the time it holds the write lock (see `insert`)."""
-    _, fields = _insert(type(obj))
+    """The values `insert` writes for `obj`, converted for the database as the fields convert
+    them. Converting them before a transaction begins shortens the time it holds the write lock
+    (see `insert`)."""
+    _, plan = _insert(type(obj))
     db = connections[DEFAULT_DB_ALIAS]
-    return [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+    params = []
+    for column in plan:
+        if column.set_on_save:
+            value = column.field.pre_save(obj, True)
+        else:
+            value = getattr(obj, column.attname)
+            if column.plain and (value is None or type(value) in (int, str)):
+                params.append(value)
+                continue
+        params.append(column.field.get_db_prep_save(value, db))
+    return params
 
 
 def insert(obj: M, params: list[Any] | None = None) -> M:

@@ -1,0 +1,138 @@
+"""smmpanel.rows: the hot paths' statements write and read exactly what the ORM would, on both
+databases, and keep Django's guarantees (error classes, broken transactions, query logging)."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from smmpanel import rows
+from smmpanel.accounts.models import Account, LedgerEntry
+from smmpanel.catalog.models import Service
+from smmpanel.orders.models import Order, OrderStatus
+from tests.factories import make_account, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def order_values(account: Account, service: Service, **overrides) -> dict:
+    values = {
+        "account": account,
+        "service": service,
+        "link": "https://www.instagram.com/p/ünïcode/",
+        "quantity": 2**62,
+        "runs": None,
+        "interval": 30,
+        "details": {"comments": ["a", "ß"], "n": 1},
+        "charge": Decimal("9999999999.99999"),
+        "status": OrderStatus.IN_PROGRESS,
+        "start_count": 0,
+        "remains": None,
+        "next_attempt_at": datetime(2026, 11, 24, 5, 6, 7, 890123, tzinfo=UTC),
+        "idempotency_key": None,
+        "idempotency_fingerprint": "f" * 64,
+    }
+    return values | overrides
+
+
+STORED = [
+    "account_id",
+    "service_id",
+    "link",
+    "quantity",
+    "runs",
+    "interval",
+    "details",
+    "charge",
+    "status",
+    "start_count",
+    "remains",
+    "next_attempt_at",
+    "idempotency_key",
+    "idempotency_fingerprint",
+]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"runs": 5, "remains": 7, "idempotency_key": "k-1", "details": {}},
+        {"charge": Decimal("0.00001"), "quantity": 1, "next_attempt_at": None, "link": ""},
+    ],
+)
+def test_insert_stores_what_the_orm_stores(overrides):
+    account, _ = make_account()
+    service = make_service()
+    by_orm = Order.objects.create(**order_values(account, service, **overrides))
+    if overrides.get("idempotency_key"):  # unique per account
+        account, _ = make_account()
+    by_rows = rows.insert(Order(**order_values(account, service, **overrides)))
+
+    assert by_rows.pk and by_rows.pk != by_orm.pk
+    stored = {o["id"]: o for o in Order.objects.filter(pk__in=[by_orm.pk, by_rows.pk]).values()}
+    same = [name for name in STORED if name != "account_id"]
+    assert {name: stored[by_rows.pk][name] for name in same} == {
+        name: stored[by_orm.pk][name] for name in same
+    }
+    # auto_now_add and auto_now were set by the insert, not left empty.
+    assert stored[by_rows.pk]["created_at"] and stored[by_rows.pk]["updated_at"]
+
+
+def test_values_converted_early_are_the_ones_inserted():
+    account, _ = make_account()
+    order = Order(**order_values(account, make_service()))
+    params = rows.insert_params(order)
+    order.link = "https://changed.example/"  # after conversion: not written
+    rows.insert(order, params)
+    assert Order.objects.get(pk=order.pk).link == "https://www.instagram.com/p/ünïcode/"
+
+
+def test_get_reads_what_the_orm_reads():
+    service = make_service(rate=Decimal("0.27819"), refill=True)
+    read = rows.get(Service, service.pk)
+    orm = Service.objects.get(pk=service.pk)
+    assert read is not None
+    assert {f.attname: getattr(read, f.attname) for f in Service._meta.concrete_fields} == {
+        f.attname: getattr(orm, f.attname) for f in Service._meta.concrete_fields
+    }
+    assert rows.get(Service, service.pk + 1000) is None
+
+
+def test_written_out_statements_take_django_placeholders():
+    account, _ = make_account("12.5")
+    table = Account._meta.db_table
+    assert rows.fetchone(f"SELECT CAST(balance AS TEXT) FROM {table} WHERE id = %s", [account.pk])
+    assert rows.fetchall(f"SELECT id FROM {table} WHERE id IN (%s, %s)", [account.pk, -1]) == [
+        (account.pk,)
+    ]
+    changed = rows.execute(f"UPDATE {table} SET status = %s WHERE id = %s", ["active", account.pk])
+    assert changed == 1
+
+
+def test_a_failed_statement_raises_djangos_error_and_a_broken_transaction_refuses_more():
+    account, _ = make_account()
+    insert = (
+        f"INSERT INTO {LedgerEntry._meta.db_table} (account_id, kind, amount, balance_after, "
+        "order_id, product_order_id, reason, created_at) "
+        "VALUES (%s, 'charge', -1, -1, NULL, NULL, '', %s)"
+    )
+    now = connection.ops.adapt_datetimefield_value(datetime.now(UTC))
+    with transaction.atomic():
+        # ledger_balance_after: a balance can't go below 0.
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            rows.execute(insert, [account.pk, now])
+        with pytest.raises(TransactionManagementError):
+            rows.fetchone("SELECT 1", [])
+    assert not LedgerEntry.objects.filter(account=account, amount=-1).exists()
+
+
+def test_statements_are_logged_while_queries_are_captured():
+    account, _ = make_account()
+    with CaptureQueriesContext(connection) as captured:
+        rows.fetchone(f"SELECT id FROM {Account._meta.db_table} WHERE id = %s", [account.pk])
+    assert len(captured) == 1
+    assert f"WHERE id = {account.pk}" in captured[0]["sql"]
