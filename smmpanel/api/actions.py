@@ -84,6 +84,8 @@ def status(account: Account, params: dict[str, str]) -> Reply:
         found = replies.order_statuses(
             status_rows(account.pk, [pk for pk in wanted.values() if pk]), currency
         )
+        if len(found) == len(wanted):
+            return {raw: found[pk] for raw, pk in wanted.items()}  # type: ignore[index]
         missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
         return {raw: found.get(pk, missing) for raw, pk in wanted.items()}  # type: ignore[arg-type]
     pk = parse_id(params.get("order"))

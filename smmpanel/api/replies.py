@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from smmpanel.catalog.models import Product, Service
-from smmpanel.catalog.order_types import OrderType
 from smmpanel.configuration.current import current
 from smmpanel.money import db_amount_formatter, format_amount
 from smmpanel.orders.models import OrderStatus, ProductOrder
@@ -45,12 +44,13 @@ def service(item: Service) -> dict:
     }
 
 
-def order_statuses(rows: list[StatusRow], currency: str) -> dict[int, dict]:
-    """The status reply of each of `rows` (status_reads.COLUMNS), by order id."""
+def order_statuses(found: tuple[list[StatusRow], set[int]], currency: str) -> dict[int, dict]:
+    """The status reply of each order that `status_reads.status_rows` found, by order id."""
+    rows, subscription_services = found
     charge_shown = db_amount_formatter(currency)
     replies = {}
-    for pk, service_type, status, charge, start_count, remains, runs, interval, details in rows:
-        if service_type == OrderType.SUBSCRIPTIONS:
+    for pk, service_id, status, charge, start_count, remains, runs, interval, details in rows:
+        if details is not None and service_id in subscription_services:
             replies[pk] = _subscription_status(status, subscription_details(details))
             continue
         reply = {

@@ -15,38 +15,50 @@ from smmpanel.orders.models import Order
 # The columns of a status row, in order; rows are plain tuples (a hundred per reply).
 COLUMNS = (
     "pk",
-    "service_type",
+    "service_id",
     "status",
     "charge_text",  # the charge as the database prints it (see money.format_db_amount)
     "start_count_text",  # 0 before the start count is known
     "remains_text",  # the whole quantity (times the runs) before remains are known
     "runs",
     "interval",
-    "details",  # subscriptions only: JSON text on SQLite, already decoded on PostgreSQL
+    "details",  # the type's parameters, None when it has none (JSON text on SQLite)
 )
 StatusRow = tuple
 
 
 _SELECT = (
     # Counts are made text by the database: the reply shows them as strings.
-    "SELECT o.id, s.type, o.status, CAST(o.charge AS TEXT), "
+    "SELECT o.id, o.service_id, o.status, CAST(o.charge AS TEXT), "
     "CAST(COALESCE(o.start_count, 0) AS TEXT), "
     "CAST(COALESCE(o.remains, o.quantity * COALESCE(o.runs, 1)) AS TEXT), "
-    'o.runs, o."interval", '
-    f"CASE WHEN s.type = '{OrderType.SUBSCRIPTIONS}' THEN o.details END "
-    f"FROM {Order._meta.db_table} o JOIN {Service._meta.db_table} s ON s.id = o.service_id "
+    "o.runs, o.\"interval\", NULLIF(o.details, '{{}}') "
+    f"FROM {Order._meta.db_table} o "
     # `+` keeps SQLite on the primary key (one seek per id) rather than the account's index.
     "WHERE +o.account_id = %s AND o.id IN ({ids})"
 )
+_SUBSCRIPTION_SERVICES = (
+    f"SELECT id FROM {Service._meta.db_table} "
+    f"WHERE type = '{OrderType.SUBSCRIPTIONS}' AND id IN ({{ids}})"
+)
 
 
-def status_rows(account_id: int, order_ids: list[int]) -> list[StatusRow]:
+def status_rows(account_id: int, order_ids: list[int]) -> tuple[list[StatusRow], set[int]]:
     """The account's orders among `order_ids` (other customers' are simply absent), as tuples of
-    COLUMNS, in no particular order."""
+    COLUMNS in no particular order, and which of their services sell subscriptions.
+
+    A subscription order always has parameters (the username, the posts…): the services of
+    orders without any, the usual kind, are not looked up at all."""
     if not order_ids:
-        return []
-    sql = _SELECT.format(ids=", ".join(["%s"] * len(order_ids)))
-    return rows.fetchall(sql, [account_id, *order_ids])
+        return [], set()
+    found = rows.fetchall(
+        _SELECT.format(ids=", ".join(["%s"] * len(order_ids))), [account_id, *order_ids]
+    )
+    services = list({row[1] for row in found if row[8] is not None})
+    if not services:
+        return found, set()
+    sql = _SUBSCRIPTION_SERVICES.format(ids=", ".join(["%s"] * len(services)))
+    return found, {pk for (pk,) in rows.fetchall(sql, services)}
 
 
 def subscription_details(raw: object) -> dict:

@@ -897,6 +897,40 @@ def test_status_of_many_orders_is_keyed_by_the_ids_as_given(customer, new_custom
     ]
 
 
+def test_status_of_many_orders_shapes_each_by_its_type(customer):
+    plain = place(customer, make_service(rate=Decimal("1")), quantity=100)
+    comments = place(
+        customer,
+        make_service(type=OrderType.CUSTOM_COMMENTS, rate=Decimal("1"), min_quantity=1),
+        quantity=None,
+        comments="great\nnice",
+    )
+    expiry = future_expiry()
+    subscription = customer(
+        "add",
+        service=subscription_service().pk,
+        username="natgeo",
+        min="100",
+        max="200",
+        expiry=expiry,
+    )["order"]
+
+    reply = customer("status", orders=f"{plain},{comments},{subscription}")
+
+    assert reply[str(subscription)] == {"status": "Active", "expiry": expiry, "posts": "0"}
+    assert reply[str(comments)] == {
+        "charge": "0.002",
+        "start_count": "0",
+        "status": "Pending",
+        "remains": "2",
+        "currency": "USD",
+    }
+    assert reply[str(plain)]["remains"] == "100"
+    assert reply == {
+        str(order): customer("status", order=order) for order in (plain, comments, subscription)
+    }
+
+
 def test_status_of_many_orders_accepts_100_ids(customer):
     order_id = place(customer, make_service())
     ids = [str(order_id)] + [str(10**9 + n) for n in range(99)]
