@@ -40,7 +40,9 @@ def _move(
     order_id: int | None = None,
     product_order_id: int | None = None,
     savepoint: bool = True,
-) -> LedgerEntry:
+    returning: bool = True,
+) -> LedgerEntry | None:
+    """Move `amount` (signed) on the balance and record it; the new entry, when `returning`."""
     amount = quantize(amount)
     # A savepoint when nested, so that a failed write leaves the caller's transaction usable.
     with transaction.atomic(savepoint=savepoint):
@@ -57,18 +59,8 @@ def _move(
         balance = from_db_text(rows.fetchone(_BALANCE + lock, [account_id])[0]) + amount  # type: ignore[index]
         if 0 <= balance < MAX_AMOUNT:
             rows.execute(_SET_BALANCE, [balance, account_id])
-            entry = LedgerEntry(
-                account_id=account_id,
-                kind=kind,
-                amount=amount,
-                balance_after=balance,
-                reason=reason[:255],
-                order_id=order_id,
-                product_order_id=product_order_id,
-                created_at=timezone.now(),
-            )
-            ops = connection.ops
-            entry.pk = rows.fetchone(  # type: ignore[index]
+            reason, created_at, ops = reason[:255], timezone.now(), connection.ops
+            pk = rows.fetchone(  # type: ignore[index]
                 _NEW_ENTRY,
                 [
                     account_id,
@@ -77,10 +69,23 @@ def _move(
                     ops.adapt_decimalfield_value(balance),
                     order_id,
                     product_order_id,
-                    entry.reason,
-                    ops.adapt_datetimefield_value(entry.created_at),
+                    reason,
+                    ops.adapt_datetimefield_value(created_at),
                 ],
             )[0]
+            if not returning:
+                return None
+            entry = LedgerEntry(
+                id=pk,
+                account_id=account_id,
+                kind=kind,
+                amount=amount,
+                balance_after=balance,
+                reason=reason,
+                order_id=order_id,
+                product_order_id=product_order_id,
+                created_at=created_at,
+            )
             entry._state.adding = False
             return entry
     # Raised once the block has ended cleanly: nothing was written, the caller's transaction
@@ -100,7 +105,9 @@ def _positive(amount: Decimal) -> Decimal:
 
 def deposit(*, account: Account, amount: Decimal, reason: str = "") -> LedgerEntry:
     """Add funds (a payment, a top-up by the operator)."""
-    return _move(account_id=account.pk, amount=_positive(amount), kind=Kind.DEPOSIT, reason=reason)
+    entry = _move(account_id=account.pk, amount=_positive(amount), kind=Kind.DEPOSIT, reason=reason)
+    assert entry is not None
+    return entry
 
 
 def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
@@ -109,7 +116,9 @@ def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
         raise AccountError(AccountErrorCode.INVALID_AMOUNT, "The adjustment must not be zero")
     if not reason.strip():
         raise AccountError(AccountErrorCode.INVALID_AMOUNT, "An adjustment needs a reason")
-    return _move(account_id=account.pk, amount=amount, kind=Kind.ADJUSTMENT, reason=reason)
+    entry = _move(account_id=account.pk, amount=amount, kind=Kind.ADJUSTMENT, reason=reason)
+    assert entry is not None
+    return entry
 
 
 def charge(
@@ -119,11 +128,11 @@ def charge(
     reason: str = "",
     order_id: int | None = None,
     product_order_id: int | None = None,
-) -> LedgerEntry | None:
+) -> None:
     """Debit an order's price; AccountError(NOT_ENOUGH_FUNDS) and no change when it does not fit."""
     if quantize(amount) == 0:
-        return None
-    return _move(
+        return
+    _move(
         account_id=account_id,
         amount=-amount,
         kind=Kind.CHARGE,
@@ -132,6 +141,8 @@ def charge(
         product_order_id=product_order_id,
         # A refused charge writes nothing and leaves its block cleanly: no savepoint needed.
         savepoint=False,
+        # Inside the order's transaction, which holds the write lock: build nothing not needed.
+        returning=False,
     )
 
 

@@ -33,7 +33,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fcntl.flock(queue, fcntl.LOCK_EX)
             self._holds_write_queue = True
         try:
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            # Django's own statement, on the driver's connection: the lock is held from here on,
+            # and a cursor wrapper would only add to that time (see smmpanel.rows).
+            with self.wrap_database_errors:
+                mode = self.transaction_mode or ""  # type: ignore[attr-defined]
+                self.connection.execute(f"BEGIN {mode}")
         except BaseException:
             self._leave_write_queue()
             raise
