@@ -27,6 +27,8 @@ WHOLE_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.0*)?", re.ASCII)
 # What an order's quantity × runs may reach: the largest 64-bit integer column value.
 MAX_TOTAL_QUANTITY = 2**63 - 1
 HANDLE = re.compile(r"@?[\w.\-]{1,100}")
+# Any character that str.isspace() calls whitespace (the same set in a str pattern).
+WHITESPACE = re.compile(r"\s")
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -54,7 +56,7 @@ def parse_whole(value: str | None) -> int | None:
 
 
 def is_url(value: str) -> bool:
-    if len(value) > LINK_MAX_LENGTH or any(c.isspace() for c in value):
+    if len(value) > LINK_MAX_LENGTH or WHITESPACE.search(value):
         return False
     try:
         _url_validator(value)
