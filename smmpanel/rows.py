@@ -125,7 +125,7 @@ _PLAIN_TYPES = {
 class _Column:
     field: models.Field
     attname: str
-    # Its value is set by the field on saving (auto_now, auto_now_add).
+    # The field computes its value on saving (its own `pre_save`: auto_now, auto_now_add…).
     set_on_save: bool
     plain: bool
 
@@ -150,7 +150,7 @@ def _insert(model: type[models.Model]) -> tuple[str, list[_Column]]:
         _Column(
             field,
             field.attname,
-            bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)),
+            type(field).pre_save is not models.Field.pre_save,
             _plain(field),
         )
         for field in fields
