@@ -75,35 +75,29 @@ def format_amount(amount: Decimal, currency: str) -> str:
     0.9 USD -> "0.90", 0.27819 USD -> "0.27819", 15000 IDR -> "15000", 2.5 VND -> "2.5".
     """
     whole, _, fraction = f"{amount:f}".partition(".")
-    return _shown(whole, fraction, currency)
-
-
-def format_db_amount(text: str, currency: str) -> str:
-    """`format_amount` of an amount read as text from a money column (`CAST(col AS TEXT)`).
-
-    Plain fixed-point text is formatted as it is, without a Decimal: a status reply formats a
-    hundred charges. Anything else (SQLite prints small REALs as `1.0e-05`) goes through Decimal.
-    """
-    return db_amount_formatter(currency)(text)
+    return _shown(whole, fraction, currency_decimals(currency))
 
 
 def db_amount_formatter(currency: str) -> Callable[[str], str]:
-    """`format_db_amount` for one currency, its decimals looked up once (a status reply formats
-    a hundred charges)."""
+    """`format_amount` of amounts read as text from a money column (`CAST(col AS TEXT)`), for one
+    currency, its decimals looked up once: a status reply formats a hundred charges.
+
+    Plain fixed-point text is formatted as it is, without a Decimal. Anything else (SQLite prints
+    small REALs as `1.0e-05`) goes through Decimal.
+    """
     decimals = currency_decimals(currency)
 
     def formatted(text: str) -> str:
         whole, _, fraction = text.partition(".")
         if len(fraction) > SCALE or "e" in text or "E" in text:
             return format_amount(from_db_text(text), currency)
-        fraction = fraction.rstrip("0").ljust(decimals, "0")
-        return f"{whole}.{fraction}" if fraction else whole
+        return _shown(whole, fraction, decimals)
 
     return formatted
 
 
-def _shown(whole: str, fraction: str, currency: str) -> str:
-    fraction = fraction.rstrip("0").ljust(currency_decimals(currency), "0")
+def _shown(whole: str, fraction: str, decimals: int) -> str:
+    fraction = fraction.rstrip("0").ljust(decimals, "0")
     return f"{whole}.{fraction}" if fraction else whole
 
 

@@ -12,18 +12,13 @@ from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.models import Order
 
-# The columns of a status row, in order; rows are plain tuples (a hundred per reply).
-COLUMNS = (
-    "pk",
-    "service_id",
-    "status",
-    "charge_text",  # the charge as the database prints it (see money.format_db_amount)
-    "start_count_text",  # 0 before the start count is known
-    "remains_text",  # the whole quantity (times the runs) before remains are known
-    "runs",
-    "interval",
-    "details",  # the type's parameters, None when it has none (JSON text on SQLite)
-)
+# A status row is a plain tuple (a hundred per reply), of these columns in this order:
+#   pk, service_id, status,
+#   charge_text       the charge as the database prints it (see money.db_amount_formatter),
+#   start_count_text  0 before the start count is known,
+#   remains_text      the whole quantity (times the runs) before remains are known,
+#   runs, interval,
+#   details           the type's parameters, None when it has none (JSON text on SQLite).
 StatusRow = tuple
 
 
@@ -44,8 +39,8 @@ _SUBSCRIPTION_SERVICES = (
 
 
 def status_rows(account_id: int, order_ids: list[int]) -> tuple[list[StatusRow], set[int]]:
-    """The account's orders among `order_ids` (other customers' are simply absent), as tuples of
-    COLUMNS in no particular order, and which of their services sell subscriptions.
+    """The account's orders among `order_ids` (other customers' are simply absent), as status rows
+    (see above) in no particular order, and which of their services sell subscriptions.
 
     A subscription order always has parameters (the username, the posts…): the services of
     orders without any, the usual kind, are not looked up at all."""
