@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.audit import record
-from smmpanel.backoffice.views.services import CHANGE, services_url, step_of
+from smmpanel.backoffice.views.services import CHANGE, move_recorded, services_url, step_of
 from smmpanel.catalog import operations
 from smmpanel.catalog.models import Category
 
@@ -18,17 +18,13 @@ from smmpanel.catalog.models import Category
 @staff_required(*CHANGE)
 def category_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     category = get_object_or_404(Category, pk=pk)
-    with transaction.atomic():
-        before = category.sort_order
-        if operations.move_category(category_id=pk, step=step_of(direction)):
-            category.refresh_from_db()
-            record(
-                request=request,
-                action="category.move",
-                obj=category,
-                before={"sort_order": before},
-                after={"sort_order": category.sort_order},
-            )
+    step = step_of(direction)
+    move_recorded(
+        request,
+        category,
+        "category.move",
+        lambda: operations.move_category(category_id=pk, step=step),
+    )
     return redirect(f"{services_url()}#category-{pk}")
 
 

@@ -1,5 +1,6 @@
 """Services: create, edit, enable/disable, reorder, bulk price change by percent."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
@@ -193,17 +194,10 @@ def service_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def service_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     service = get_object_or_404(Service, pk=pk)
-    with transaction.atomic():
-        before = service.sort_order
-        if operations.move_service(service_id=pk, step=step_of(direction)):
-            service.refresh_from_db()
-            record(
-                request=request,
-                action="service.move",
-                obj=service,
-                before={"sort_order": before},
-                after={"sort_order": service.sort_order},
-            )
+    step = step_of(direction)
+    move_recorded(
+        request, service, "service.move", lambda: operations.move_service(service_id=pk, step=step)
+    )
     return redirect(f"{services_url()}#service-{pk}")
 
 
@@ -265,3 +259,21 @@ def services_url() -> str:
 
 def step_of(direction: str) -> int:
     return -1 if direction == "up" else 1
+
+
+def move_recorded(
+    request: HttpRequest, obj: Service | Category, action: str, move: Callable[[], bool]
+) -> None:
+    """Run `move` (a service's or a category's move in its list) and audit the change of
+    `obj`'s place, if it moved."""
+    with transaction.atomic():
+        before = obj.sort_order
+        if move():
+            obj.refresh_from_db()
+            record(
+                request=request,
+                action=action,
+                obj=obj,
+                before={"sort_order": before},
+                after={"sort_order": obj.sort_order},
+            )
