@@ -151,10 +151,15 @@ def _database() -> dict:
             # Writers queue for the lock at BEGIN instead of failing half-way through.
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
-            # mmap: reads of a table larger than the page cache without a system call per page.
+            # A page cache of 64 MiB per connection, and no memory map of the file. A connection
+            # drops its cache, and unmaps the whole file when mapped, each time it finds that
+            # another process has written: with several server processes taking orders, that
+            # happened on most statements, and the unmapping, remapping and page faults cost more
+            # than reading the pages (measured: `add` 2,427 req/s mapped, 3,040 not; the 100-id
+            # status the same).
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                "PRAGMA mmap_size=1073741824;"
+                "PRAGMA cache_size=-65536;"
             ),
         }
     return database
