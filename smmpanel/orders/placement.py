@@ -12,7 +12,7 @@ from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.configuration.current import current
 from smmpanel.money import MAX_AMOUNT
-from smmpanel.orders import idempotency
+from smmpanel.orders import idempotency, link_guard
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
 from smmpanel.orders.requests import parse_id
@@ -33,12 +33,10 @@ def service_for_order(service_id: str | int | None) -> Service:
 def _check_duplicate_link(service: Service, link: str) -> None:
     """The operator's rule: one active order per service and link, whoever placed it (upstream
     providers refuse a second one for the link anyway)."""
-    if not (current().refuse_duplicate_link and link):
-        return
     # The service row's lock serializes this check with concurrent orders of the same service.
     Service.objects.select_for_update().filter(pk=service.pk).exists()
-    active = Order.objects.filter(service=service, link=link).exclude(status__in=FINAL_STATUSES)
-    if active.exists():
+    active = Order.objects.filter(service=service, link=link, link_guarded=True)
+    if active.exclude(status__in=FINAL_STATUSES).exists():
         raise OrderError(OrderErrorCode.DUPLICATE_LINK)
 
 
@@ -81,6 +79,10 @@ def place_order(
     if draft.charge >= MAX_AMOUNT:
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
+    refuses_duplicates = current().refuse_duplicate_link
+    if not refuses_duplicates:
+        link_guard.forget()
+    guarded = refuses_duplicates and bool(draft.link)
     now = timezone.now()
     order = Order(
         account=account,
@@ -95,12 +97,16 @@ def place_order(
         next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
         idempotency_key=key,
         idempotency_fingerprint=digest,
+        link_guarded=guarded,
     )
     # Converted before the transaction: on SQLite it holds the panel's one write lock.
     values = rows.insert_params(order)
+    if guarded:
+        link_guard.catch_up(current())
     try:
         with transaction.atomic():
-            _check_duplicate_link(service, draft.link)
+            if guarded:
+                _check_duplicate_link(service, draft.link)
             rows.insert(order, values)
             ledger.charge(
                 account_id=account.pk,

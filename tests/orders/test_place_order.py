@@ -5,9 +5,11 @@ import pytest
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.configuration.current import invalidate
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.placement import place_order, service_for_order
+from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_service
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +246,52 @@ def test_duplicate_link_rule_refuses_a_second_active_order(settings):
     assert code == OrderErrorCode.DUPLICATE_LINK
     settings.REFUSE_DUPLICATE_LINK = False
     place_order(account=account, service=service, params={"link": LINK, "quantity": "100"})
+
+
+def test_duplicate_link_rule_covers_the_orders_placed_while_it_was_off(settings):
+    settings.REFUSE_DUPLICATE_LINK = False
+    account, _ = make_account("100")
+    service = make_service()
+    before = place_order(account=account, service=service, params={"link": LINK, "quantity": "100"})
+    finished = place_order(
+        account=account, service=service, params={"link": LINK + "/done", "quantity": "100"}
+    )
+    apply_status(order_id=finished.pk, status=OrderStatus.COMPLETED, remains=0)
+    # While the rule is off, no order is marked (none enters the rule's index).
+    assert not Order.objects.filter(link_guarded=True).exists()
+
+    settings.REFUSE_DUPLICATE_LINK = True
+    assert _refused(account, service, {"link": LINK, "quantity": "100"}) == (
+        OrderErrorCode.DUPLICATE_LINK
+    )
+    before.refresh_from_db()
+    assert before.link_guarded
+    # A finished order neither blocks its link nor gets marked.
+    place_order(
+        account=account, service=service, params={"link": LINK + "/done", "quantity": "100"}
+    )
+    finished.refresh_from_db()
+    assert not finished.link_guarded
+
+
+def test_duplicate_link_rule_covers_orders_placed_by_a_process_that_had_not_seen_it(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.REFUSE_DUPLICATE_LINK = True
+    account, _ = make_account("100")
+    service = make_service()
+    # Committed: the next catch-up looks only at the orders placed after this one.
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(account=account, service=service, params={"link": LINK, "quantity": "100"})
+    # Another server process, still on its earlier reading of the settings (rule off), places
+    # an order for another link after this process last looked.
+    late = Order.objects.create(
+        account=account, service=service, link=LINK + "/late", quantity=100, charge=Decimal(0)
+    )
+    assert not late.link_guarded
+    # This process reads the settings again (they are re-read every few seconds).
+    invalidate()
+    code = _refused(account, service, {"link": LINK + "/late", "quantity": "100"})
+    assert code == OrderErrorCode.DUPLICATE_LINK
+    late.refresh_from_db()
+    assert late.link_guarded
