@@ -1,8 +1,9 @@
 """smmpanel.rows: the hot paths' statements write and read exactly what the ORM would, on both
 databases, and keep Django's guarantees (error classes, broken transactions, query logging)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -53,6 +54,7 @@ STORED = [
     "next_attempt_at",
     "idempotency_key",
     "idempotency_fingerprint",
+    "link_guarded",
 ]
 
 
@@ -80,6 +82,34 @@ def test_insert_stores_what_the_orm_stores(overrides):
     }
     # auto_now_add and auto_now were set by the insert, not left empty.
     assert stored[by_rows.pk]["created_at"] and stored[by_rows.pk]["updated_at"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 24, 5, 6, 7, 890123, tzinfo=UTC),
+        datetime(2026, 11, 24, 5, 6, 7, tzinfo=UTC),
+        datetime(2026, 11, 24, 23, 6, 7, 1, tzinfo=ZoneInfo("Asia/Jakarta")),
+        datetime(2026, 11, 24, 5, 6, 7, 890123, tzinfo=timezone(timedelta(hours=-3))),
+    ],
+)
+def test_datetimes_are_written_as_the_orm_writes_them(moment):
+    account, _ = make_account()
+    service = make_service()
+    by_orm = Order.objects.create(**order_values(account, service, next_attempt_at=moment))
+    by_rows = rows.insert(Order(**order_values(account, service, next_attempt_at=moment)))
+    # The stored text (SQLite) or value (PostgreSQL) itself, not what the ORM parses it back to.
+    written = dict(
+        rows.fetchall(
+            "SELECT id, CAST(next_attempt_at AS TEXT) FROM orders_order WHERE id IN (%s, %s)",
+            [by_orm.pk, by_rows.pk],
+        )
+    )
+    assert written[by_rows.pk] == written[by_orm.pk]
+    assert Order.objects.get(pk=by_rows.pk).next_attempt_at == moment
+    assert connection.ops.adapt_datetimefield_value(moment) == rows.datetime_param(
+        connection, moment
+    )
 
 
 def test_values_converted_early_are_the_ones_inserted():

@@ -7,8 +7,9 @@ roll back together.
 """
 
 from decimal import Decimal
+from functools import cache
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -31,6 +32,13 @@ _NEW_ENTRY = (
 )
 
 
+@cache
+def _locked_balance(vendor: str) -> str:
+    """The balance read that locks the account's row until the transaction ends."""
+    features = connections[DEFAULT_DB_ALIAS].features
+    return _BALANCE + (_LOCKS.get(vendor, " FOR UPDATE") if features.has_select_for_update else "")
+
+
 def _move(
     *,
     account_id: int,
@@ -51,15 +59,11 @@ def _move(
         # NO KEY UPDATE (PostgreSQL): the balance is no key, so orders being inserted for the
         # account (their foreign-key checks take KEY SHARE locks on its row) do not deadlock
         # with it; two moves of one balance still wait for each other.
-        lock = (
-            _LOCKS.get(connection.vendor, " FOR UPDATE")
-            if connection.features.has_select_for_update
-            else ""
-        )
-        balance = from_db_text(rows.fetchone(_BALANCE + lock, [account_id])[0]) + amount  # type: ignore[index]
+        db = connections[DEFAULT_DB_ALIAS]
+        balance = from_db_text(rows.fetchone(_locked_balance(db.vendor), [account_id])[0]) + amount  # type: ignore[index]
         if 0 <= balance < MAX_AMOUNT:
             rows.execute(_SET_BALANCE, [balance, account_id])
-            reason, created_at, ops = reason[:255], timezone.now(), connection.ops
+            reason, created_at, ops = reason[:255], timezone.now(), db.ops
             pk = rows.fetchone(  # type: ignore[index]
                 _NEW_ENTRY,
                 [
@@ -70,7 +74,7 @@ def _move(
                     order_id,
                     product_order_id,
                     reason,
-                    ops.adapt_datetimefield_value(created_at),
+                    rows.datetime_param(db, created_at),
                 ],
             )[0]
             if not returning:
