@@ -160,6 +160,8 @@ def _database() -> dict:
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 "PRAGMA cache_size=-65536;"
+                # SQLite's own checkpoint, a backstop to smmpanel.sqlite's (see its module).
+                "PRAGMA wal_autocheckpoint=10000;"
             ),
         }
     return database
