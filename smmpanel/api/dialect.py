@@ -70,6 +70,22 @@ def _json_body(body: bytes) -> dict[str, str]:
     return params
 
 
+# Encodings in which "%2C" is the comma, as in ASCII.
+_ASCII_COMMA = {"utf-8", "utf8", "iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii"}
+
+
+def _commas_decoded(text: str, encoding: str) -> str:
+    """`text` with its escaped commas decoded, when they are its only escapes: then it yields the
+    same pairs, and `parse_qsl` has nothing to unquote. A 100-id status ("orders=1%2C2%2C3…",
+    as PHP and curl send it) spends most of its parsing unquoting a hundred commas one by one."""
+    escapes = text.count("%")
+    if not escapes or encoding.lower() not in _ASCII_COMMA:
+        return text
+    if escapes != text.count("%2C") + text.count("%2c"):
+        return text
+    return text.replace("%2C", ",").replace("%2c", ",")
+
+
 def _form(data: bytes, encoding: str | None) -> dict[str, str]:
     """A URL-encoded body read as Django's QueryDict reads it (in the request's charset, UTF-8 by
     default, else Latin-1; at most DATA_UPLOAD_MAX_NUMBER_FIELDS fields; the last of repeated
@@ -81,7 +97,7 @@ def _form(data: bytes, encoding: str | None) -> dict[str, str]:
         text = data.decode("iso-8859-1")
     try:
         pairs = parse_qsl(
-            text,
+            _commas_decoded(text, encoding),
             keep_blank_values=True,
             encoding=encoding,
             max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
