@@ -109,6 +109,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 
 _checkpointers: dict[str, "_Checkpointer"] = {}
+# Held while a checkpointer is inside SQLite, and taken by a fork: a child process would inherit
+# SQLite's internal mutexes locked by a thread it does not have (the server forks its workers).
+_in_sqlite = threading.Lock()
+os.register_at_fork(
+    before=_in_sqlite.acquire,
+    after_in_parent=_in_sqlite.release,
+    after_in_child=_in_sqlite.release,
+)
 
 
 class _Checkpointer(threading.Thread):
@@ -121,9 +129,14 @@ class _Checkpointer(threading.Thread):
         self.wanted = threading.Event()
 
     def run(self) -> None:
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        # The two fsyncs of a checkpoint, as the panel's own connections make them.
-        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with _in_sqlite:
+                db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                # The two fsyncs of a checkpoint, as the panel's own connections make them.
+                db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:
+            logger.warning("WAL checkpointer could not open the database", exc_info=True)
+            return
         # A separate open of the queue file: its lock excludes this process's writers too.
         with closing(db), open(f"{self.path}-writers", "ab") as queue:
             while True:
@@ -144,5 +157,6 @@ class _Checkpointer(threading.Thread):
 def _copy_log(db: sqlite3.Connection) -> int:
     """A passive checkpoint; the length of the log, in pages. (All of the statement's rows are
     fetched: a statement left unfinished keeps its read lock, and then the log can't start over.)"""
-    ((_busy, log_pages, _copied),) = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    with _in_sqlite:
+        ((_busy, log_pages, _copied),) = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
     return log_pages

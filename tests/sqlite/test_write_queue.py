@@ -1,8 +1,12 @@
-"""The SQLite backend's write queue: held for exactly the length of a transaction."""
+"""The SQLite backend's write queue, held for exactly the length of a transaction, and its
+checkpointer thread, which copies the log outside it."""
 
 import fcntl
+import os
+import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -10,7 +14,7 @@ from django.db import connection, transaction
 
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Category
-from smmpanel.sqlite.base import RESTART_FRAMES
+from smmpanel.sqlite.base import CHECKPOINT_EVERY, RESTART_FRAMES
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -84,3 +88,29 @@ def test_the_log_is_copied_and_starts_over_while_commits_go_on():
     assert Category.objects.count() == 6000
     # About ten pages per commit, 6,000 in all; the log never held more than a fraction of them.
     assert largest < RESTART_FRAMES * 3
+
+
+def test_a_process_forked_beside_a_checkpointer_can_use_the_database():
+    """The server forks its workers from a process that may have a checkpointer running (the
+    demo does, after seeding): a child must not inherit SQLite's locks held by that thread. A
+    smoke test of the fork handlers, forking while checkpoints run: the race itself is rare."""
+    for batch in range(3 * CHECKPOINT_EVERY):
+        with transaction.atomic():
+            Category.objects.create(name=f"fork-{batch}")
+    path = connection.settings_dict["NAME"]
+    for _ in range(20):
+        pid = os.fork()
+        if pid == 0:  # the child: the checkpointer's locks must not be inherited held
+            try:
+                with closing(sqlite3.connect(path, timeout=5)) as db:
+                    count = db.execute("SELECT COUNT(*) FROM catalog_category").fetchall()
+                os._exit(0 if count[0][0] >= 3 * CHECKPOINT_EVERY else 1)
+            finally:
+                os._exit(2)
+        with transaction.atomic():
+            Category.objects.create(name=f"parent-{pid}")
+        deadline = time.monotonic() + 20
+        while (done := os.waitpid(pid, os.WNOHANG)) == (0, 0):
+            assert time.monotonic() < deadline, "the forked process hangs"
+            time.sleep(0.01)
+        assert os.waitstatus_to_exitcode(done[1]) == 0
