@@ -135,9 +135,9 @@ class _Column:
 
 def datetime_param(db: BaseDatabaseWrapper, value: datetime) -> Any:
     """An aware datetime as `db.ops.adapt_datetimefield_value` gives it to the driver (and so as
-    a DateTimeField converts it for saving), with a
-    shortcut for one already in the connection's time zone (as `timezone.now()` gives them): the
-    field's conversion takes several microseconds, and an order has three of them."""
+    a DateTimeField converts it for saving), with a shortcut for one already in the connection's
+    time zone (as `timezone.now()` gives them): the field's conversion takes several microseconds,
+    and an order has three of them."""
     if value.tzinfo is not None and value.tzinfo is db.timezone:
         if db.vendor == "sqlite":
             return str(value.replace(tzinfo=None))

@@ -79,10 +79,10 @@ def place_order(
     if draft.charge >= MAX_AMOUNT:
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
-    refuses_duplicates = current().refuse_duplicate_link
-    if not refuses_duplicates:
+    settings_now = current()
+    if not settings_now.refuse_duplicate_link:
         link_guard.forget()
-    guarded = refuses_duplicates and bool(draft.link)
+    guarded = settings_now.refuse_duplicate_link and bool(draft.link)
     now = timezone.now()
     order = Order(
         account=account,
@@ -102,7 +102,7 @@ def place_order(
     # Converted before the transaction: on SQLite it holds the panel's one write lock.
     values = rows.insert_params(order)
     if guarded:
-        link_guard.catch_up(current())
+        link_guard.catch_up(settings_now)
     try:
         with transaction.atomic():
             if guarded:
