@@ -19,11 +19,13 @@ model signals.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 
 M = TypeVar("M", bound=models.Model)
@@ -123,13 +125,32 @@ _PLAIN_TYPES = {
 }
 
 
+def _as_is(field: models.Field, db: BaseDatabaseWrapper) -> frozenset[type]:
+    """The Python types whose values `field.get_db_prep_save` returns unchanged (or equal)."""
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    kind = target.get_internal_type()
+    if kind in _PLAIN_TYPES:
+        return frozenset({int, str, type(None)})
+    if type(field) is models.BooleanField:
+        return frozenset({bool, type(None)})
+    if type(field) is models.DecimalField and (
+        type(db.ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value
+    ):
+        # The field passes a copy of the Decimal to the backend, which hands it on as it is.
+        return frozenset({Decimal, type(None)})
+    if type(field) in (models.DateTimeField, models.DecimalField, models.JSONField):
+        return frozenset({type(None)})
+    return frozenset()
+
+
 @dataclass(frozen=True)
 class _Column:
     field: models.Field
     attname: str
     # The field computes its value on saving (its own `pre_save`: auto_now, auto_now_add…).
     set_on_save: bool
-    plain: bool
+    # The types of value written as they are (see `_as_is`).
+    as_is: frozenset[type]
     is_datetime: bool
 
 
@@ -144,11 +165,6 @@ def datetime_param(db: BaseDatabaseWrapper, value: datetime) -> Any:
         if db.vendor == "postgresql":
             return value
     return db.ops.adapt_datetimefield_value(value)
-
-
-def _plain(field: models.Field) -> bool:
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
-    return target.get_internal_type() in _PLAIN_TYPES
 
 
 @cache
@@ -167,7 +183,7 @@ def _insert(model: type[models.Model]) -> tuple[str, list[_Column]]:
             field,
             field.attname,
             type(field).pre_save is not models.Field.pre_save,
-            _plain(field),
+            _as_is(field, connection),
             type(field) is models.DateTimeField,
         )
         for field in fields
@@ -187,7 +203,7 @@ def insert_params(obj: models.Model) -> list[Any]:
             value = column.field.pre_save(obj, True)
         else:
             value = getattr(obj, column.attname)
-            if column.plain and (value is None or type(value) in (int, str)):
+            if type(value) in column.as_is:
                 params.append(value)
                 continue
         if column.is_datetime and type(value) is datetime and value.tzinfo is not None:

@@ -85,6 +85,37 @@ def test_insert_stores_what_the_orm_stores(overrides):
 
 
 @pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"charge": Decimal("0.00001"), "details": {}, "link_guarded": True, "remains": 0},
+        {"charge": Decimal("12.50000"), "runs": 3, "next_attempt_at": None, "start_count": None},
+    ],
+)
+def test_insert_writes_the_column_values_the_orm_writes(overrides):
+    """The values as stored (their text, and their storage class on SQLite), not as read back:
+    the values passed to the driver as they are must be the ones the fields' conversion gives."""
+    account, _ = make_account()
+    service = make_service()
+    by_orm = Order.objects.create(**order_values(account, service, **overrides))
+    by_rows = rows.insert(Order(**order_values(account, service, **overrides)))
+    kind = "typeof({0})" if connection.vendor == "sqlite" else "pg_typeof({0})::text"
+    columns = ", ".join(
+        f"CAST({name} AS TEXT), {kind.format(name)}"
+        for name in STORED
+        if name not in ("account_id", "service_id")
+    )
+    stored = {
+        row[0]: row[1:]
+        for row in rows.fetchall(
+            f"SELECT id, {columns} FROM orders_order WHERE id IN (%s, %s)",
+            [by_orm.pk, by_rows.pk],
+        )
+    }
+    assert stored[by_rows.pk] == stored[by_orm.pk]
+
+
+@pytest.mark.parametrize(
     "moment",
     [
         datetime(2026, 11, 24, 5, 6, 7, 890123, tzinfo=UTC),
