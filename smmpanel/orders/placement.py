@@ -9,6 +9,7 @@ from smmpanel import rows
 from smmpanel.accounts import ledger
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account
+from smmpanel.catalog import cache as catalog_cache
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.configuration.current import current
 from smmpanel.money import MAX_AMOUNT
@@ -22,7 +23,7 @@ from smmpanel.orders.validation import validate_order
 def service_for_order(service_id: str | int | None) -> Service:
     """The active service with this id; OrderError otherwise."""
     pk = parse_id(service_id)
-    service = rows.get(Service, pk) if pk else None
+    service = catalog_cache.service(pk) if pk else None
     if service is None:
         raise OrderError(OrderErrorCode.INCORRECT_SERVICE)
     if not service.active:

@@ -761,6 +761,33 @@ def test_add_refuses_a_dripfeed_total_beyond_any_quantity(customer):
     assert customer.state() == before
 
 
+def test_add_charges_the_rate_of_the_moment_however_the_catalog_changed(customer):
+    """Each server process keeps the services it has read (catalog.cache) until the catalog
+    changes: a change by any means is charged from the next order on."""
+    service = make_service(rate=Decimal("1"))
+
+    def charges(quantity: int = 1000) -> set[Decimal]:
+        # Several orders, so that each server worker has read the service.
+        placed = [place(customer, service, quantity) for _ in range(4)]
+        return set(Order.objects.filter(pk__in=placed).values_list("charge", flat=True))
+
+    assert charges() == {Decimal("1")}
+    Service.objects.filter(pk=service.pk).update(rate=Decimal("2"))
+    assert charges() == {Decimal("2")}
+    service.refresh_from_db()
+    service.max_quantity = 500
+    service.save()
+    for _ in range(4):
+        assert customer("add", service=service.pk, link=LINK, quantity=1000) == {
+            "error": "Quantity more than maximal 500"
+        }
+    Service.objects.filter(pk=service.pk).update(active=False)
+    for _ in range(4):
+        assert customer("add", service=service.pk, link=LINK, quantity=100) == {
+            "error": "Service is disabled"
+        }
+
+
 def test_add_by_a_suspended_account_is_refused_and_changes_nothing(customer):
     service = make_service()
     set_status(account=customer.account, status=Account.Status.SUSPENDED)
