@@ -17,6 +17,7 @@ from django.conf import settings
 # Every smmpanel process holds this file locked (shared) while it runs.
 RUNNING_LOCK = "smmpanel.running"
 # Tables that make a database a smmpanel one.
+CATALOG_VERSION = "catalog_catalogversion"
 REQUIRED_TABLES = ("django_migrations", "accounts_account", "accounts_ledgerentry", "orders_order")
 
 
@@ -111,7 +112,16 @@ def restore(*, source: Path, force: bool = False) -> Path:
         live.execute("PRAGMA busy_timeout = 30000")
         backup_copy.backup(live)
         live.execute("PRAGMA journal_mode=WAL")
+        _new_catalog_version(live)
     return target
+
+
+def _new_catalog_version(live: sqlite3.Connection) -> None:
+    """Running processes keep services by catalog version number (`catalog.cache`): the restored
+    catalog gets a number none of them can have seen with another catalog."""
+    tables = {row[0] for row in live.execute("SELECT name FROM sqlite_master")}
+    if CATALOG_VERSION in tables:
+        live.execute(f"UPDATE {CATALOG_VERSION} SET number = random() & 4611686018427387903")
 
 
 @contextmanager

@@ -94,6 +94,7 @@ def test_backup_while_orders_are_written_restores_a_consistent_panel(smmpanel_en
 @on_sqlite
 def test_restore_refuses_a_running_panel_without_force(smmpanel_env, tmp_path):
     make_account("5")
+    make_service()
     _json(run_cli(smmpanel_env, "backup", str(tmp_path / "b.sqlite3"), "--json"))
     target = _fresh_env(smmpanel_env, tmp_path / "live")
     _json(
@@ -108,6 +109,14 @@ def test_restore_refuses_a_running_panel_without_force(smmpanel_env, tmp_path):
         forced = run_cli(target, "restore", str(tmp_path / "b.sqlite3"), "--force")
         assert forced.returncode == 0, forced.stderr
     assert _json(run_cli(target, "audit", "--json"))["mismatched"] == []
+    # Running processes keep services by catalog version: the restored catalog has a new one.
+    versions = []
+    for path in (tmp_path / "b.sqlite3", tmp_path / "live" / "smmpanel.sqlite3"):
+        with sqlite3.connect(path) as database:
+            versions.append(
+                database.execute("SELECT number FROM catalog_catalogversion").fetchall()
+            )
+    assert len(versions[0]) == 1 and versions[1] != versions[0]
 
 
 @on_sqlite
