@@ -28,6 +28,10 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 INCORRECT_REQUEST = "Incorrect request"
 TOO_MANY_IDS = f"Too many IDs: maximum is {MAX_IDS}"
 TOO_MANY_REQUESTS = "Too many requests"
+# A refused request's body is read to its end, up to this size, before the reply: the server
+# closes a connection it answered with a body still coming, and the client, still sending, then
+# meets a reset and may never read the reply.
+DRAIN_LIMIT = 16 * 1024 * 1024
 
 
 def json_response(reply: object, status: int = 200) -> HttpResponse:
@@ -53,6 +57,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     try:
         api_request = dialect.parse(request)
     except dialect.DialectError:
+        _drain(request)
         return error_response(INCORRECT_REQUEST)
     if api_request.key and not ratelimit.allow_api_key(api_request.key):
         return too_many_requests()
@@ -73,6 +78,19 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     except Exception:
         logger.exception("API action %r failed", api_request.action)
         return error_response("Internal error, please try again later", status=500)
+
+
+def _drain(request: HttpRequest) -> None:
+    """Read what is left of the body (see DRAIN_LIMIT); nothing when it is larger than that."""
+    stream = getattr(request, "_stream", None)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if stream is None or length > DRAIN_LIMIT:
+        return
+    while stream.read(64 * 1024):
+        pass
 
 
 # The API paths answer JSON even when Django itself refuses a request; other pages keep Django's.

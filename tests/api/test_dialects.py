@@ -2,6 +2,8 @@
 methods, bodies, keys, and the clients of the five seed panels, each driving every action."""
 
 import json
+import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -467,6 +469,31 @@ def test_a_body_too_large_is_an_incorrect_request(server, kind):
     else:
         response = server.http.post(server.api, **multipart(fields))
     assert reply_of(response) == INCORRECT_REQUEST
+
+
+def test_a_body_too_large_is_read_before_the_reply_and_the_connection_serves_on(server):
+    """The refusal waits for the whole body: a client still sending when the server answered and
+    closed would meet a reset and could lose the reply (and a keep-alive connection)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    body = b"action=balance&padding=" + b"x" * 3_000_000
+    head = (
+        f"POST /api/v2 HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body)}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(head.encode())
+        # Slowly enough that the server could answer long before the body has all come.
+        for start in range(0, len(body), 300_000):
+            connection.sendall(body[start : start + 300_000])
+            time.sleep(0.02)
+        connection.sendall(f"GET /api/v2?action=balance HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        replies = b""
+        while replies.count(b"HTTP/1.1 ") < 2 or not replies.endswith(b"}"):
+            received = connection.recv(65536)
+            assert received, replies
+            replies += received
+    bodies = [part.rpartition(b"\r\n\r\n")[2] for part in replies.split(b"HTTP/1.1 ")[1:]]
+    assert [json.loads(part) for part in bodies] == [INCORRECT_REQUEST, INVALID_KEY]
 
 
 def test_too_many_form_fields_is_an_incorrect_request(server):
