@@ -37,18 +37,16 @@ _TRIGGERS = {
     ),
 }
 
-# The services kept, by id, each with the catalog version it was read at; and the latest version
-# seen (when it changes, the services read before it are dropped).
+# The services kept, by id, each with the catalog version it was read at (one entry at most per
+# service: a service read again replaces its entry).
 _services: dict[int, tuple[int, Service]] = {}
-_version: int | None = None
 # Whether the triggers are in place in this process's database (checked once).
 _triggers: bool | None = None
 
 
 def forget() -> None:
     """Drop what is kept (tests: each test's database starts afresh)."""
-    global _version, _triggers
-    _version = None
+    global _triggers
     _triggers = None
     _services.clear()
 
@@ -70,7 +68,6 @@ def _triggers_in_place(vendor: str) -> bool:
 
 def service(pk: int) -> Service | None:
     """The service with this id as the catalog holds it now (None when there is none)."""
-    global _version
     db = connections[DEFAULT_DB_ALIAS]
     if db.in_atomic_block or not _triggers_in_place(db.vendor):
         return rows.get(Service, pk)
@@ -80,9 +77,6 @@ def service(pk: int) -> Service | None:
     kept = _services.get(pk)
     if kept is not None and kept[0] == version:
         return kept[1]
-    if version != _version:
-        _services.clear()
-        _version = version
     found = rows.get(Service, pk)
     if found is not None and _catalog_version() == version:
         _services[pk] = (version, found)
