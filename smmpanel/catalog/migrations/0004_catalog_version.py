@@ -15,6 +15,8 @@ otherwise, and tests/catalog/test_cache.py fails.
 
 from django.db import migrations, models
 
+TABLES = ("service", "category")
+EVENTS = ("INSERT", "UPDATE", "DELETE")
 START_SQLITE = "(random() & 4611686018427387903)"
 START_POSTGRESQL = "(random() * 4611686018427387903)::bigint"
 SQLITE_TRIGGER = f"""
@@ -41,18 +43,18 @@ CREATE CONSTRAINT TRIGGER catalog_version_{table}
 AFTER INSERT OR UPDATE OR DELETE ON catalog_{table}
 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION catalog_version_raise()
 """
-        for table in ("service", "category")
+        for table in TABLES
     ),
 ]
-TABLES = ("service", "category")
-EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 
 def create_triggers(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor == "sqlite":
         statements = [
-            SQLITE_TRIGGER.format(table=table, event=event, name=event.lower()) for table in TABLES for event in EVENTS
+            SQLITE_TRIGGER.format(table=table, event=event, name=event.lower())
+            for table in TABLES
+            for event in EVENTS
         ]
         start = START_SQLITE
     elif connection.vendor == "postgresql":
