@@ -17,8 +17,9 @@ from django.conf import settings
 # Every smmpanel process holds this file locked (shared) while it runs.
 RUNNING_LOCK = "smmpanel.running"
 # Tables that make a database a smmpanel one.
-CATALOG_VERSION = "catalog_catalogversion"
 REQUIRED_TABLES = ("django_migrations", "accounts_account", "accounts_ledgerentry", "orders_order")
+# The catalog's version number (catalog.cache); absent from backups older than catalog/0004.
+CATALOG_VERSION = "catalog_catalogversion"
 
 
 class BackupError(Exception):
@@ -61,8 +62,8 @@ def is_running(data_dir: Path | None = None) -> bool:
     return False
 
 
-def check_database(path: Path) -> None:
-    """BackupError unless `path` is an intact smmpanel SQLite database."""
+def check_database(path: Path) -> set[str]:
+    """BackupError unless `path` is an intact smmpanel SQLite database; its tables."""
     if not path.is_file():
         raise BackupError(f"{path} does not exist")
     try:
@@ -75,6 +76,7 @@ def check_database(path: Path) -> None:
         raise BackupError(f"{path} fails the integrity check: {result[0][0]}")
     if missing := [name for name in REQUIRED_TABLES if name not in tables]:
         raise BackupError(f"{path} is not a smmpanel database (no {', '.join(missing)})")
+    return tables
 
 
 def backup(*, target: Path) -> Path:
@@ -100,7 +102,7 @@ def restore(*, source: Path, force: bool = False) -> Path:
     """Replace the panel's database with the backup `source`, after checking it. Refused while
     the panel runs, unless `force` (running processes then see the restored data)."""
     source = source.resolve()
-    check_database(source)
+    tables = check_database(source)
     target = sqlite_path()
     if target.exists() and is_running() and not force:
         raise BackupError(
@@ -112,16 +114,11 @@ def restore(*, source: Path, force: bool = False) -> Path:
         live.execute("PRAGMA busy_timeout = 30000")
         backup_copy.backup(live)
         live.execute("PRAGMA journal_mode=WAL")
-        _new_catalog_version(live)
+        if CATALOG_VERSION in tables:
+            # Running processes keep services by catalog version (catalog.cache): the restored
+            # catalog gets a number none of them can have seen with another catalog.
+            live.execute(f"UPDATE {CATALOG_VERSION} SET number = random() & 4611686018427387903")
     return target
-
-
-def _new_catalog_version(live: sqlite3.Connection) -> None:
-    """Running processes keep services by catalog version number (`catalog.cache`): the restored
-    catalog gets a number none of them can have seen with another catalog."""
-    tables = {row[0] for row in live.execute("SELECT name FROM sqlite_master")}
-    if CATALOG_VERSION in tables:
-        live.execute(f"UPDATE {CATALOG_VERSION} SET number = random() & 4611686018427387903")
 
 
 @contextmanager
