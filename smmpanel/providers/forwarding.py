@@ -1,14 +1,17 @@
 """Placing orders (and drip-feed runs) with providers: at most once upstream.
 
-Each attempt is recorded as an `UpstreamOrder` in state `sending` and committed before the call.
-The call's outcome then moves it to `sent` (with the upstream id), `refused` (the next route is
-tried), `failed` (certainly not sent: tried again later) or `review` (maybe sent: never sent again
-automatically). Calls to several providers run in parallel threads that never touch the database.
+Each attempt is recorded as an `UpstreamOrder` in state `sending` and committed just before its
+own call. The call's outcome then moves it to `sent` (with the upstream id), `refused` (the next
+route is tried), `failed` (certainly not sent: tried again later) or `review` (maybe sent: never
+sent again automatically). Calls to several providers run in parallel threads that never touch
+the database.
 """
 
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -21,7 +24,7 @@ from smmpanel.orders.models import Order, Run
 from smmpanel.providers import connection
 from smmpanel.providers.models import ProviderService, UpstreamOrder, UpstreamState
 from smmpanel.providers.pricing import cost
-from smmpanel.providers.sync import gather
+from smmpanel.providers.sync import KEEPALIVE_SECONDS
 
 logger = logging.getLogger(__name__)
 MAX_PARALLEL_CALLS = 8
@@ -151,18 +154,26 @@ def _set_state(attempt: UpstreamOrder, state: str, error: str) -> bool:
 
 def forward(units: Iterable[Unit], keepalive: Callable[[], None]) -> None:
     """Place each unit with its first usable route that has not refused it, falling over to the
-    next route on a refusal, until one accepts or none is left (`outcome` "exhausted")."""
-    pending = list(units)
-    services = {unit.order.service_id: unit.order.service for unit in pending}
+    next route on a refusal, until one accepts or none is left (`outcome` "exhausted").
+
+    Up to MAX_PARALLEL_CALLS calls are in flight; a unit is marked `sending` only when its own
+    call starts and its outcome is recorded as soon as that call returns, so a worker killed
+    mid-batch leaves at most MAX_PARALLEL_CALLS attempts for review and the rest of its batch
+    unsent, for the next worker to place.
+    """
+    waiting = deque(units)
+    services = {unit.order.service_id: unit.order.service for unit in waiting}
     routes = {pk: usable_routes(service) for pk, service in services.items()}
-    tried = {id(unit): _tried(unit) for unit in pending}
+    tried = {id(unit): _tried(unit) for unit in waiting}
+    in_flight: dict[Future[str | ClientError], tuple[Unit, UpstreamOrder]] = {}
+    kept_alive = time.monotonic()
     with (
         ThreadPoolExecutor(max_workers=MAX_PARALLEL_CALLS) as pool,
         connection.Clients() as clients,
     ):
-        while pending:
-            calls = []
-            for unit in pending:
+        while waiting or in_flight:
+            while waiting and len(in_flight) < MAX_PARALLEL_CALLS:
+                unit = waiting.popleft()
                 choice = next(
                     (ps for ps in routes[unit.order.service_id] if ps.pk not in tried[id(unit)]),
                     None,
@@ -177,9 +188,16 @@ def forward(units: Iterable[Unit], keepalive: Callable[[], None]) -> None:
                     continue
                 attempt.provider = choice.provider
                 client = clients.get(choice.provider)
-                future = pool.submit(_call_add, client, add_params(unit, choice))
-                calls.append((unit, attempt, future))
-            gather([future for _, _, future in calls], keepalive)
-            pending = [
-                unit for unit, attempt, future in calls if _record(attempt, future.result(), unit)
-            ]
+                call = pool.submit(_call_add, client, add_params(unit, choice))
+                in_flight[call] = (unit, attempt)
+            if not in_flight:
+                continue
+            done, _ = wait(in_flight, timeout=KEEPALIVE_SECONDS, return_when=FIRST_COMPLETED)
+            for call in done:
+                unit, attempt = in_flight.pop(call)
+                if _record(attempt, call.result(), unit):
+                    waiting.appendleft(unit)  # refused: its next route, before the others
+            # Renew the claims on time whether the replies come one by one or not at all.
+            if time.monotonic() - kept_alive >= KEEPALIVE_SECONDS:
+                keepalive()
+                kept_alive = time.monotonic()

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.orders.models import Order
-from smmpanel.providers.models import UpstreamState
+from smmpanel.providers.forwarding import MAX_PARALLEL_CALLS
+from smmpanel.providers.models import UpstreamOrder, UpstreamState
 from smmpanel.worker.loop import run_once
 from tests.conftest import start_process
 from tests.factories import make_account
@@ -88,3 +89,29 @@ def test_a_worker_killed_mid_batch_of_status_polls_loses_and_repeats_nothing(
     # 150 × 0.09 charged, half of each refunded once.
     assert account.balance == Decimal("1000") - 150 * Decimal("0.09") + 150 * Decimal("0.045")
     assert upstream.calls["add"] == 150
+
+
+def test_a_worker_killed_mid_batch_sends_only_its_calls_in_flight_to_review(
+    smmpanel_env, tmp_path, followers, upstream
+):
+    account, _ = make_account("1000")
+    orders = place_many(followers, account, 60)
+    # Each order is placed at once, its reply comes a second later: a slow provider.
+    upstream.fail("slow", actions="add", delay=1)
+    worker = _worker(smmpanel_env, tmp_path)
+    try:
+        _wait_for(lambda: upstream.calls["add"] >= 20, "the worker to send a part of its batch")
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    upstream.clear_faults()
+    run_once(_after_the_lease())  # another worker takes over the expired claims
+    attempts = UpstreamOrder.objects.filter(order__in=orders)
+    in_review = attempts.filter(state=UpstreamState.REVIEW).count()
+    assert in_review <= MAX_PARALLEL_CALLS
+    assert attempts.filter(state=UpstreamState.SENT).count() == len(orders) - in_review
+    assert attempts.count() == len(orders)  # one attempt each: nothing sending, nothing failed
+    links = [placed.params["link"] for placed in upstream.panel.orders.values()]
+    assert len(links) == len(set(links)) == upstream.calls["add"]  # none placed twice
+    for attempt in attempts.filter(state=UpstreamState.SENT).select_related("order"):
+        assert upstream.panel.orders[attempt.upstream_id].params["link"] == attempt.order.link
