@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from smmpanel.accounts.errors import AccountError
-from smmpanel.accounts.models import Account
+from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Category
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import CancelRequest, CancelStatus, Order, OrderStatus, Refill
@@ -44,7 +44,18 @@ def orders(request: HttpRequest, account: Account) -> HttpResponse:
         .annotate(
             cancel_pending=Exists(
                 CancelRequest.objects.filter(order=OuterRef("pk"), status=CancelStatus.PENDING)
-            )
+            ),
+            # The latest refill's status: an open one replaces the Refill button.
+            refill_status=Subquery(
+                Refill.objects.filter(order=OuterRef("pk")).order_by("-pk").values("status")[:1]
+            ),
+            # What the ledger gave back for the order (a cancel, a partial, an expiry).
+            refunded=Subquery(
+                LedgerEntry.objects.filter(order=OuterRef("pk"), kind=LedgerEntry.Kind.REFUND)
+                .values("order")
+                .annotate(total=Sum("amount"))
+                .values("total")
+            ),
         )
         .order_by("-pk")
     )
@@ -89,11 +100,19 @@ def refill(request: HttpRequest, account: Account, pk: int) -> HttpResponse:
     return _back_to_orders(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @customer_required
 def cancel(request: HttpRequest, account: Account, pk: int) -> HttpResponse:
+    """GET asks the customer to confirm (a mistaken tap must not cancel); POST requests it."""
     try:
-        request_cancel(account=account, order=owned_order(account, pk))
+        order = owned_order(account, pk)
+        if request.method == "GET":
+            return render(
+                request,
+                "panel/orders/cancel.html",
+                {"order": order, "next": request.GET.get("next", "")},
+            )
+        request_cancel(account=account, order=order)
     except (OrderError, AccountError) as error:
         messages.error(request, _("Order %(id)s: %(error)s") % {"id": pk, "error": error.message})
     else:

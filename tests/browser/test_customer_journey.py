@@ -153,6 +153,10 @@ def test_customer_journey(panel_server, chromium):
     assert "Drip-feed: 500 × 4 runs, every 30 min" in customer.content()
     assert "&lt;b&gt;wow&lt;/b&gt;" in customer.content()
     customer.get_by_test_id(f"cancel-{first}").click()
+    # A question first: nothing is requested until the customer confirms.
+    customer.wait_for_selector(f"h1:has-text('Cancel order {first}?')")
+    assert not CancelRequest.objects.filter(order_id=first).exists()
+    customer.get_by_test_id("confirm-cancel").click()
     customer.wait_for_selector(f"text=Cancel of order {first} requested.")
     assert CancelRequest.objects.filter(order_id=first).count() == 1
 

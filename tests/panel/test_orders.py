@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from smmpanel.orders.models import CancelRequest, Order, OrderStatus, Refill
+from smmpanel.orders.models import CancelRequest, Order, OrderStatus, Refill, RefillStatus
 from smmpanel.orders.placement import place_order
+from smmpanel.orders.requests import request_cancel, set_refill_status
 from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_service
 
@@ -64,7 +65,7 @@ def test_cancel_is_requested_once(browser, customer):
     order = order_of(customer, service)
     page = browser.get("/orders/").content.decode()
     assert f"/orders/{order.pk}/cancel/" in page
-    response = browser.post(f"/orders/{order.pk}/cancel/", follow=True)
+    response = browser.post(f"/orders/{order.pk}/cancel/", {"next": "/orders/"}, follow=True)
     assert f"Cancel of order {order.pk} requested." in response.content.decode()
     assert CancelRequest.objects.filter(order=order).count() == 1
     assert "Cancel requested" in response.content.decode()
@@ -120,3 +121,74 @@ def test_no_refill_button_once_the_refill_window_has_passed(browser, customer):
     assert f"/orders/{order.pk}/refill/" not in browser.get("/orders/").content.decode()
     response = browser.post(f"/orders/{order.pk}/refill/", follow=True)
     assert "The refill period of this order has ended" in response.content.decode()
+
+
+def test_cancel_asks_for_confirmation_before_anything_is_requested(browser, customer):
+    order = order_of(customer, make_service(cancel=True, rate=Decimal("2")))
+    page = browser.get("/orders/").content.decode()
+    # The list's Cancel leads to a question, not straight to the request.
+    assert f'action="/orders/{order.pk}/cancel/"' not in page
+    response = browser.get(f"/orders/{order.pk}/cancel/", {"next": "/orders/?status=Pending"})
+    assert response.status_code == 200
+    confirm = response.content.decode()
+    assert f"Cancel order {order.pk}?" in confirm
+    assert "0.20 USD" in confirm
+    assert f'action="/orders/{order.pk}/cancel/"' in confirm
+    assert 'value="/orders/?status=Pending"' in confirm
+    assert not CancelRequest.objects.exists()
+    response = browser.post(f"/orders/{order.pk}/cancel/", {"next": "/orders/?status=Pending"})
+    assert response.status_code == 302 and response["Location"] == "/orders/?status=Pending"
+    assert CancelRequest.objects.filter(order=order).count() == 1
+
+
+def test_the_confirmation_of_another_customers_order_is_refused(browser, customer):
+    other, _ = make_account("100")
+    theirs = order_of(other, make_service(cancel=True), link="https://x.com/theirs-secret")
+    response = browser.get(f"/orders/{theirs.pk}/cancel/", follow=True)
+    assert "Incorrect order ID" in response.content.decode()
+    assert "theirs-secret" not in response.content.decode()
+
+
+def test_an_open_refill_replaces_the_refill_button_with_its_state(browser, customer):
+    service = make_service(refill=True)
+    order = order_of(customer, service)
+    apply_status(order_id=order.pk, status=OrderStatus.COMPLETED, start_count=5, remains=0)
+    browser.post(f"/orders/{order.pk}/refill/")
+    refill = Refill.objects.get(order=order)
+    page = browser.get("/orders/").content.decode()
+    assert f"/orders/{order.pk}/refill/" not in page
+    assert "Refill: Pending" in page
+    set_refill_status(refill_id=refill.pk, status=RefillStatus.IN_PROGRESS)
+    page = browser.get("/orders/").content.decode()
+    assert f"/orders/{order.pk}/refill/" not in page and "Refill: In progress" in page
+    # Once it is done, the order may be refilled again within its window.
+    set_refill_status(refill_id=refill.pk, status=RefillStatus.COMPLETED)
+    page = browser.get("/orders/").content.decode()
+    assert f"/orders/{order.pk}/refill/" in page and "Refill: Completed" in page
+
+
+def test_canceled_and_partial_orders_say_what_was_refunded(browser, customer):
+    service = make_service(cancel=True, rate=Decimal("3"))
+    canceled = order_of(customer, service, link="https://x.com/c", quantity="1000")
+    partial = order_of(customer, service, link="https://x.com/p", quantity="1000")
+    completed = order_of(customer, service, link="https://x.com/d", quantity="1000")
+    apply_status(order_id=canceled.pk, status=OrderStatus.CANCELED)
+    apply_status(order_id=partial.pk, status=OrderStatus.PARTIAL, start_count=0, remains=250)
+    apply_status(order_id=completed.pk, status=OrderStatus.COMPLETED, start_count=0, remains=0)
+    page = browser.get("/orders/").content.decode()
+    assert f'data-testid="refunded-{canceled.pk}">Refunded 3.00 USD<' in page
+    assert f'data-testid="refunded-{partial.pk}">Refunded 0.75 USD<' in page
+    assert f'data-testid="refunded-{completed.pk}"' not in page
+
+
+def test_a_row_with_nothing_to_do_marks_its_actions_cell_empty(browser, customer):
+    idle = order_of(customer, make_service(cancel=False), link="https://x.com/idle")
+    cancelable = order_of(customer, make_service(cancel=True), link="https://x.com/busy")
+    request_cancel(account=customer, order=cancelable)
+    page = browser.get("/orders/").content.decode()
+    rows = {
+        pk: page.split(f'data-order="{pk}"')[1].split("</tr>")[0] for pk in (idle.pk, cancelable.pk)
+    }
+    assert 'class="no-actions"' in rows[idle.pk]
+    assert 'class="no-actions"' not in rows[cancelable.pk]
+    assert "Cancel requested" in rows[cancelable.pk]
