@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smmpanel.money import MAX_DIGITS, SCALE
 
@@ -16,8 +17,8 @@ class Account(models.Model):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account"
@@ -61,10 +62,10 @@ class LedgerEntry(models.Model):
     """One change of one balance: the signed amount and the balance it left."""
 
     class Kind(models.TextChoices):
-        DEPOSIT = "deposit", "Deposit"
-        CHARGE = "charge", "Order charge"
-        REFUND = "refund", "Refund"
-        ADJUSTMENT = "adjustment", "Manual adjustment"
+        DEPOSIT = "deposit", _("Deposit")
+        CHARGE = "charge", _("Order charge")
+        REFUND = "refund", _("Refund")
+        ADJUSTMENT = "adjustment", _("Manual adjustment")
 
     # Indexed by ledger_account_recent (its first column).
     account = models.ForeignKey(

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.models import money_field
 from smmpanel.catalog.order_types import OrderType
@@ -18,9 +19,9 @@ class Category(models.Model):
 
 
 class Fulfilment(models.TextChoices):
-    MANUAL = "manual", "Manual (the operator sets statuses)"
-    SIMULATED = "simulated", "Simulated (built-in fake upstream)"
-    PROVIDER = "provider", "Upstream provider"
+    MANUAL = "manual", _("Manual (the operator sets statuses)")
+    SIMULATED = "simulated", _("Simulated (built-in fake upstream)")
+    PROVIDER = "provider", _("Upstream provider")
 
 
 class Service(models.Model):

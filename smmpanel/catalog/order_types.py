@@ -7,22 +7,23 @@ forms read it to show exactly a type's fields.
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrderType(models.TextChoices):
-    DEFAULT = "Default"
-    PACKAGE = "Package"
-    CUSTOM_COMMENTS = "Custom Comments"
-    CUSTOM_COMMENTS_PACKAGE = "Custom Comments Package"
-    MENTIONS_CUSTOM_LIST = "Mentions Custom List"
-    MENTIONS_HASHTAG = "Mentions Hashtag"
-    MENTIONS_USER_FOLLOWERS = "Mentions User Followers"
-    MENTIONS_MEDIA_LIKERS = "Mentions Media Likers"
-    COMMENT_LIKES = "Comment Likes"
-    POLL = "Poll"
-    INVITES_FROM_GROUPS = "Invites from Groups"
-    SUBSCRIPTIONS = "Subscriptions"
-    WEB_TRAFFIC = "Web Traffic"
+    DEFAULT = "Default", _("Default")
+    PACKAGE = "Package", _("Package")
+    CUSTOM_COMMENTS = "Custom Comments", _("Custom Comments")
+    CUSTOM_COMMENTS_PACKAGE = "Custom Comments Package", _("Custom Comments Package")
+    MENTIONS_CUSTOM_LIST = "Mentions Custom List", _("Mentions Custom List")
+    MENTIONS_HASHTAG = "Mentions Hashtag", _("Mentions Hashtag")
+    MENTIONS_USER_FOLLOWERS = "Mentions User Followers", _("Mentions User Followers")
+    MENTIONS_MEDIA_LIKERS = "Mentions Media Likers", _("Mentions Media Likers")
+    COMMENT_LIKES = "Comment Likes", _("Comment Likes")
+    POLL = "Poll", _("Poll")
+    INVITES_FROM_GROUPS = "Invites from Groups", _("Invites from Groups")
+    SUBSCRIPTIONS = "Subscriptions", _("Subscriptions")
+    WEB_TRAFFIC = "Web Traffic", _("Web Traffic")
 
 
 class Quantity(models.TextChoices):

@@ -1,21 +1,22 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.models import Account, money_field
 from smmpanel.catalog.models import Product, Service
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "Pending"
-    IN_PROGRESS = "In progress"
-    PROCESSING = "Processing"
-    COMPLETED = "Completed"
-    PARTIAL = "Partial"
-    CANCELED = "Canceled"
+    PENDING = "Pending", _("Pending")
+    IN_PROGRESS = "In progress", _("In progress")
+    PROCESSING = "Processing", _("Processing")
+    COMPLETED = "Completed", _("Completed")
+    PARTIAL = "Partial", _("Partial")
+    CANCELED = "Canceled", _("Canceled")
     # The subscription vocabulary (Subscriptions orders only).
-    ACTIVE = "Active"
-    PAUSED = "Paused"
-    EXPIRED = "Expired"
+    ACTIVE = "Active", _("Active")
+    PAUSED = "Paused", _("Paused")
+    EXPIRED = "Expired", _("Expired")
 
 
 # The statuses each kind of order reports (the protocol's two vocabularies).
@@ -146,11 +147,11 @@ class Run(models.Model):
 
 
 class RefillStatus(models.TextChoices):
-    PENDING = "Pending"
-    IN_PROGRESS = "In progress"
-    COMPLETED = "Completed"
-    REJECTED = "Rejected"
-    ERROR = "Error"
+    PENDING = "Pending", _("Pending")
+    IN_PROGRESS = "In progress", _("In progress")
+    COMPLETED = "Completed", _("Completed")
+    REJECTED = "Rejected", _("Rejected")
+    ERROR = "Error", _("Error")
 
 
 class Refill(models.Model):
@@ -185,9 +186,10 @@ class Refill(models.Model):
 
 
 class CancelStatus(models.TextChoices):
-    PENDING = "Pending"
-    ACCEPTED = "Accepted"  # the order was canceled (or ended Partial)
-    REJECTED = "Rejected"
+    PENDING = "Pending", _("Pending")
+    # The order was canceled (or ended Partial).
+    ACCEPTED = "Accepted", _("Accepted")
+    REJECTED = "Rejected", _("Rejected")
 
 
 class CancelRequest(models.Model):

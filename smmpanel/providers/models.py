@@ -7,6 +7,7 @@ recording its answer leaves a trace: such an attempt goes to `review`, never out
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.models import money_field
 from smmpanel.orders.models import Order, Refill
@@ -91,12 +92,12 @@ class ProviderService(models.Model):
 
 
 class UpstreamState(models.TextChoices):
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent (upstream id recorded)"
-    REFUSED = "refused", "Refused by the provider"
-    FAILED = "failed", "Not sent (provider unreachable)"
-    REVIEW = "review", "Needs review (may have been sent)"
-    RESOLVED = "resolved", "Review resolved by the operator"
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent (upstream id recorded)")
+    REFUSED = "refused", _("Refused by the provider")
+    FAILED = "failed", _("Not sent (provider unreachable)")
+    REVIEW = "review", _("Needs review (may have been sent)")
+    RESOLVED = "resolved", _("Review resolved by the operator")
 
 
 LIVE_STATES = [UpstreamState.SENDING, UpstreamState.SENT, UpstreamState.REVIEW]
