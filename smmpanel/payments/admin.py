@@ -63,6 +63,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "status",
         "ledger_entry",
         "note",
+        "message",
         "decided_by",
         "created_at",
         "decided_at",

@@ -61,7 +61,16 @@ class Payment(models.Model):
     ledger_entry = models.OneToOneField(
         LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
     )
-    note = models.CharField(max_length=255, blank=True, help_text="The operator's note")
+    # The operator's internal note, never shown to the customer; `message` is what they see.
+    note = models.CharField(
+        _("internal note"), max_length=255, blank=True, help_text=_("Seen by operators only")
+    )
+    message = models.CharField(
+        _("message to the customer"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown to the customer with the payment"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -75,6 +75,7 @@ def approve_payment(
     payment_id: int,
     decided_by: User | None = None,
     note: str = "",
+    message: str = "",
     reference: str | None = None,
 ) -> Payment:
     """Approve a waiting payment and deposit its amount, once.
@@ -95,19 +96,24 @@ def approve_payment(
         payment.decided_at = timezone.now()
         payment.decided_by = decided_by if decided_by and decided_by.pk else None
         payment.note = note.strip()[:255]
+        payment.message = message.strip()[:255]
         if reference:
             payment.reference = reference.strip()[:255]
         payment.save()
     return payment
 
 
-def reject_payment(*, payment_id: int, decided_by: User | None = None, note: str = "") -> Payment:
-    """Reject a waiting payment; it moves no money. PaymentError(ALREADY_DECIDED) when decided."""
+def reject_payment(
+    *, payment_id: int, decided_by: User | None = None, note: str = "", message: str = ""
+) -> Payment:
+    """Reject a waiting payment; it moves no money. PaymentError(ALREADY_DECIDED) when decided.
+    `note` stays with the operators; `message` is shown to the customer."""
     with transaction.atomic():
         payment = _decide(payment_id)
         payment.status = PaymentStatus.REJECTED
         payment.decided_at = timezone.now()
         payment.decided_by = decided_by if decided_by and decided_by.pk else None
         payment.note = note.strip()[:255]
+        payment.message = message.strip()[:255]
         payment.save()
     return payment

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from smmpanel.accounts import ledger
@@ -52,3 +53,27 @@ def test_support_can_neither_see_nor_decide_payments(support_op, waiting):
     assert support_op.post(url, {"approve": "1"}).status_code == 403
     account.refresh_from_db()
     assert account.balance == 0
+
+
+def test_the_customer_sees_the_message_never_the_internal_note(admin_op, waiting):
+    account, first, second = waiting
+    form = admin_op.get(reverse("backoffice:payments")).content.decode()
+    assert 'name="note"' in form and 'name="message"' in form
+    admin_op.post(
+        reverse("backoffice:payment_decide", args=[first.pk]),
+        {"approve": "1", "note": "matched BCA statement, agent Rudi", "message": "Thank you!"},
+    )
+    admin_op.post(
+        reverse("backoffice:payment_decide", args=[second.pk]),
+        {"reject": "1", "note": "suspected fraud, same card as user 17"},
+    )
+    first.refresh_from_db()
+    assert (first.note, first.message) == ("matched BCA statement, agent Rudi", "Thank you!")
+    customer = Client()
+    customer.force_login(account.user)
+    funds = customer.get(reverse("panel:funds")).content.decode()
+    assert "Thank you!" in funds
+    assert "agent Rudi" not in funds and "fraud" not in funds
+    # The operators still see both.
+    decided = admin_op.get(reverse("backoffice:payments") + "?status=approved").content.decode()
+    assert "agent Rudi" in decided and "Thank you!" in decided

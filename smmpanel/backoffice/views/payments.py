@@ -16,7 +16,7 @@ from smmpanel.payments.models import Payment, PaymentStatus
 from smmpanel.payments.operations import approve_payment, reject_payment
 
 CHANGE = ("payments.view_payment", "payments.change_payment")
-FIELDS = ("status", "amount", "reference", "note", "ledger_entry")
+FIELDS = ("status", "amount", "reference", "note", "message", "ledger_entry")
 
 
 @staff_required(*CHANGE)
@@ -42,13 +42,24 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 def payment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = bool(request.POST.get("approve"))
     note = request.POST.get("note", "")
+    message = request.POST.get("message", "")
     try:
         with transaction.atomic():
             before = Payment.objects.filter(pk=pk).first()
             if approve:
-                payment = approve_payment(payment_id=pk, decided_by=request.user, note=note)  # type: ignore[arg-type]
+                payment = approve_payment(
+                    payment_id=pk,
+                    decided_by=request.user,  # type: ignore[arg-type]
+                    note=note,
+                    message=message,
+                )
             else:
-                payment = reject_payment(payment_id=pk, decided_by=request.user, note=note)  # type: ignore[arg-type]
+                payment = reject_payment(
+                    payment_id=pk,
+                    decided_by=request.user,  # type: ignore[arg-type]
+                    note=note,
+                    message=message,
+                )
             record(
                 request=request,
                 action="payment.approve" if approve else "payment.reject",
