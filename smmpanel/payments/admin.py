@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from smmpanel.money import format_amount
+from smmpanel.payments import methods
 from smmpanel.payments.errors import PaymentError
 from smmpanel.payments.gateway import gateways
 from smmpanel.payments.models import Payment, PaymentMethod
@@ -30,12 +31,32 @@ class PaymentMethodForm(forms.ModelForm):
             (code, gateway.label) for code, gateway in gateways().items()
         ]
 
+    def clean(self) -> dict:
+        """The domain's rules (payments.methods), not a copy of them."""
+        data = super().clean() or {}
+        if not self.errors:
+            try:
+                methods.check_method(**data)
+            except PaymentError as error:
+                raise forms.ValidationError(error.message) from error
+        return data
+
 
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(admin.ModelAdmin):
     form = PaymentMethodForm
     list_display = ["name", "gateway", "min_amount", "max_amount", "active", "sort_order"]
     list_editable = ["active", "sort_order"]
+
+    def save_model(self, request: HttpRequest, obj: PaymentMethod, form, change: bool) -> None:
+        """Saved through payments.methods, as the back-office page saves (the admin's own log,
+        mirrored into the audit log, records it); the list's order column is set as typed."""
+        saved, _before, _after = methods.save_method(
+            method_id=obj.pk if change else None, values=methods.method_values(obj)
+        )
+        obj.pk = saved.pk
+        if "sort_order" in form.changed_data:
+            PaymentMethod.objects.filter(pk=saved.pk).update(sort_order=obj.sort_order)
 
 
 @admin.register(Payment)

@@ -13,6 +13,9 @@ class PaymentErrorCode(StrEnum):
     NO_SUCH_PAYMENT = "no_such_payment"
     BAD_SIGNATURE = "bad_signature"
     TOO_MANY_PENDING = "too_many_pending"
+    INVALID_METHOD = "invalid_method"
+    UNKNOWN_GATEWAY = "unknown_gateway"
+    MAX_BELOW_MIN = "max_below_min"
 
 
 MESSAGES = {
@@ -24,6 +27,9 @@ MESSAGES = {
     PaymentErrorCode.ALREADY_DECIDED: _("This payment was already approved or rejected"),
     PaymentErrorCode.NO_SUCH_PAYMENT: _("No such payment"),
     PaymentErrorCode.BAD_SIGNATURE: _("The payment notification's signature is wrong"),
+    PaymentErrorCode.INVALID_METHOD: _("A payment method needs a name"),
+    PaymentErrorCode.UNKNOWN_GATEWAY: _("No payment plug-in is called {gateway}"),
+    PaymentErrorCode.MAX_BELOW_MIN: _("The maximum amount is below the minimum"),
     PaymentErrorCode.TOO_MANY_PENDING: _(
         "You have too many payments waiting for approval; wait until they are checked"
     ),

@@ -1,0 +1,91 @@
+"""Payment methods are set up in the back-office (admin role), audited, with the domain's rules
+shared by the Django admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from smmpanel.backoffice.models import AuditEntry
+from smmpanel.payments.models import PaymentMethod
+from tests.backoffice.pages import changelist_url
+from tests.factories import make_account
+
+pytestmark = pytest.mark.django_db
+
+NEW = {
+    "name": "Bank BCA",
+    "gateway": "manual",
+    "instructions": "BCA 123-456 a/n Panel",
+    "min_amount": "10",
+    "max_amount": "500",
+    "active": "on",
+}
+
+
+def test_an_admin_creates_edits_disables_and_reorders_methods_each_audited(admin_op):
+    first = PaymentMethod.objects.create(name="Old bank", gateway="manual", sort_order=10)
+    page = admin_op.get(reverse("backoffice:payment_methods"))
+    assert page.status_code == 200 and "Old bank" in page.content.decode()
+    response = admin_op.post(reverse("backoffice:payment_method_create"), NEW)
+    assert response.status_code == 302
+    bca = PaymentMethod.objects.get(name="Bank BCA")
+    assert (bca.min_amount, bca.max_amount, bca.active) == (Decimal(10), Decimal(500), True)
+    assert bca.sort_order > first.sort_order  # a new method comes last
+
+    edit = reverse("backoffice:payment_method_edit", args=[bca.pk])
+    assert "BCA 123-456" in admin_op.get(edit).content.decode()
+    admin_op.post(edit, {**NEW, "max_amount": "", "name": "Bank BCA (new account)"})
+    bca.refresh_from_db()
+    assert bca.name == "Bank BCA (new account)" and bca.max_amount is None
+    admin_op.post(reverse("backoffice:payment_method_toggle", args=[bca.pk]))
+    admin_op.post(reverse("backoffice:payment_method_move", args=[bca.pk, "up"]))
+    bca.refresh_from_db()
+    first.refresh_from_db()
+    assert not bca.active and bca.sort_order < first.sort_order
+
+    entries = list(AuditEntry.objects.order_by("pk").values_list("action", "before", "after"))
+    assert [entry[0] for entry in entries] == [
+        "payment_method.create",
+        "payment_method.edit",
+        "payment_method.disable",
+        "payment_method.move",
+    ]
+    assert entries[1][1]["max_amount"] == "500.00000" and entries[1][2]["max_amount"] is None
+
+    # The customer's Add funds page no longer offers it.
+    account, _ = make_account(username="payer")
+    customer = Client()
+    customer.force_login(account.user)
+    assert "Bank BCA" not in customer.get(reverse("panel:funds")).content.decode()
+
+
+def test_the_rules_refuse_bad_limits_and_unknown_plug_ins_on_the_page_and_in_the_admin(admin_op):
+    for bad in ({"max_amount": "5"}, {"min_amount": "0"}, {"gateway": "nope"}):
+        response = admin_op.post(reverse("backoffice:payment_method_create"), {**NEW, **bad})
+        assert response.status_code == 400, bad
+    assert (
+        "below the minimum"
+        in admin_op.post(
+            reverse("backoffice:payment_method_create"), {**NEW, "max_amount": "5"}
+        ).content.decode()
+    )
+    add = reverse("admin:payments_paymentmethod_add")
+    response = admin_op.post(add, {**NEW, "max_amount": "5", "sort_order": "0"})
+    assert response.status_code == 200 and "below the minimum" in response.content.decode()
+    assert not PaymentMethod.objects.exists()
+    # What the admin saves goes through the same function: it is placed last, like the page's.
+    admin_op.post(add, {**NEW, "sort_order": "0"})
+    assert PaymentMethod.objects.get().name == "Bank BCA"
+    assert admin_op.get(changelist_url(PaymentMethod)).status_code == 200
+
+
+def test_support_may_not_see_or_change_payment_methods(support_op):
+    method = PaymentMethod.objects.create(name="Bank", gateway="manual")
+    assert support_op.get(reverse("backoffice:payment_methods")).status_code == 403
+    assert support_op.post(reverse("backoffice:payment_method_create"), NEW).status_code == 403
+    toggle = reverse("backoffice:payment_method_toggle", args=[method.pk])
+    assert support_op.post(toggle).status_code == 403
+    method.refresh_from_db()
+    assert method.active
