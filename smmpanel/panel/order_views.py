@@ -148,5 +148,8 @@ def mass_order(request: HttpRequest, account: Account) -> HttpResponse:
             else:
                 placed = [line for line in results if line.order]
                 context.update(results=results, placed=len(placed), total=total_charge(results))
+                # Only the refused lines stay to be corrected: pressing the button again must
+                # not place the same orders a second time.
+                context["text"] = "\n".join(line.text for line in results if not line.order)
                 account.refresh_from_db(fields=["balance"])
     return render(request, "panel/orders/mass.html", context)

@@ -73,3 +73,28 @@ def test_too_many_or_no_lines(browser, customer):
     text = "1 | https://x.com/a | 100\n" * 501
     assert "At most 500 lines" in post(browser, text, "each").content.decode()
     assert not Order.objects.exists()
+
+
+def test_after_placing_only_the_refused_lines_stay_in_the_text_area(browser, customer):
+    service = make_service(rate=Decimal("1"))
+    text = (
+        f"{service.pk} | https://x.com/a | 100\n"
+        f"{service.pk} | not a link | 100\n"
+        f"{service.pk} | https://x.com/c | 200"
+    )
+    response = post(browser, text, "each")
+    assert response.context["text"] == f"{service.pk} | not a link | 100"
+    assert f">{service.pk} | not a link | 100</textarea>" in response.content.decode()
+    # Pressing the button again with what the page now holds places nothing twice.
+    post(browser, response.context["text"], "each")
+    assert Order.objects.count() == 2
+    everything = post(browser, f"{service.pk} | https://x.com/d | 100", "each")
+    assert everything.context["text"] == ""
+
+
+def test_all_or_nothing_keeps_every_line_when_nothing_was_placed(browser, customer):
+    service = make_service(rate=Decimal("1"))
+    text = f"{service.pk} | https://x.com/a | 100\n{service.pk} | https://x.com/b | 1"
+    response = post(browser, text, "all")
+    assert response.context["text"] == text
+    assert not Order.objects.exists()
