@@ -108,3 +108,52 @@ def from_db_text(text: str) -> Decimal:
     them back the same way), PostgreSQL prints its numeric exactly; both parse exactly here.
     """
     return Decimal(text).quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def display(
+    amount: Decimal,
+    currency: str,
+    *,
+    exact: bool = False,
+    decimal_separator: str = ".",
+    group_separator: str = ",",
+) -> str:
+    """Money as every page shows it: grouped by thousands, the currency's decimals (IDR and VND
+    none), rounded half up, and the currency: 1234.5 -> "1,234.50 USD", 15000 -> "15,000 IDR".
+
+    `exact` keeps the digits beyond the currency's decimals (a rate per 1000 is multiplied by the
+    quantity; rounded, it would misquote a large order): 0.27819 -> "0.27819 USD". A non-zero
+    amount that would round to zero is shown exactly too: 0.00028 -> "0.00028 USD", not "0.00".
+    The separators are the page's language's ("1.234,50" in Indonesian and Vietnamese).
+    """
+    step = Decimal(1).scaleb(-currency_decimals(currency))
+    rounded = Decimal(amount).quantize(step, rounding=ROUND_HALF_UP)
+    if exact or (rounded.is_zero() and amount):
+        # An amount that would read 0.00 keeps its digits: a charge of 0.00028 was taken.
+        text = format_amount(Decimal(amount), currency)
+    else:
+        text = f"{rounded.copy_abs() if rounded.is_zero() else rounded:f}"
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = digits.partition(".")
+    groups = [whole[max(end - 3, 0) : end] for end in range(len(whole), 0, -3)][::-1]
+    number = group_separator.join(groups) + (decimal_separator + fraction if fraction else "")
+    return f"{sign}{number} {currency}"
+
+
+def shown(amount: Decimal | None, *, exact: bool = False, currency: str | None = None) -> str:
+    """`display` in the panel's currency (or `currency`) and the active language's separators:
+    what every page, message and htmx part shows. "" for None."""
+    # Imported here: the models import this module while Django loads its apps.
+    from django.utils import formats
+
+    from smmpanel.configuration.current import current
+
+    if amount is None:
+        return ""
+    return display(
+        Decimal(amount),
+        currency or current().currency,
+        exact=exact,
+        decimal_separator=formats.get_format("DECIMAL_SEPARATOR"),
+        group_separator=formats.get_format("THOUSAND_SEPARATOR"),
+    )

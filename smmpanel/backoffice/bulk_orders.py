@@ -3,6 +3,7 @@
 outcome of every order is reported, so that a refusal never leaves an order half-changed."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.backoffice.audit import record, snapshot
+from smmpanel.money import shown
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.requeue import requeue_order
@@ -80,7 +82,7 @@ def _apply_one(
             order.pk,
             True,
             _("now %(status)s, refunded %(amount)s")
-            % {"status": changed.status, "amount": after["refund"]},
+            % {"status": changed.status, "amount": shown(Decimal(after["refund"]))},
         )
     return Outcome(order.pk, True, _("now %s") % changed.status)
 

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
-from smmpanel.accounts.models import Account
+from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Category, Service
+from smmpanel.money import shown
 from smmpanel.orders.errors import OrderError
+from smmpanel.orders.models import Order
 from smmpanel.orders.placement import place_order, service_for_order
 from smmpanel.orders.requests import parse_id
 from smmpanel.panel.customer import customer_required
@@ -65,6 +67,37 @@ def _page(request: HttpRequest, account: Account, service: Service | None, form)
     return render(request, "panel/orders/new.html", context)
 
 
+def placed_message(order: Order) -> str:
+    """What was placed, for what, what it cost and the balance it left."""
+    # The balance the charge left (read under its lock), not the balance of a moment later.
+    after = (
+        LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.CHARGE)
+        .values_list("balance_after", flat=True)
+        .first()
+    )
+    if after is None:  # nothing charged (an unlimited subscription)
+        after = Account.objects.values_list("balance", flat=True).get(pk=order.account_id)
+    values = {
+        "id": order.pk,
+        "quantity": order.total_quantity,
+        "service": order.service.name,
+        "link": order.link,
+        "charge": shown(order.charge),
+        "balance": shown(after),
+    }
+    if order.link:
+        text = _(
+            "Order %(id)s received: %(quantity)s × %(service)s for %(link)s. Charged "
+            "%(charge)s; your balance is now %(balance)s."
+        )
+    else:
+        text = _(
+            "Order %(id)s received: %(quantity)s × %(service)s. Charged %(charge)s; your "
+            "balance is now %(balance)s."
+        )
+    return text % values
+
+
 @customer_required
 def new_order(request: HttpRequest, account: Account) -> HttpResponse:
     if request.method != "POST":
@@ -84,10 +117,7 @@ def new_order(request: HttpRequest, account: Account) -> HttpResponse:
             form.add_domain_error(error)
         else:
             messages.success(
-                request,
-                _("Order %(id)s received: %(quantity)s × %(service)s.")
-                % {"id": order.pk, "quantity": order.total_quantity, "service": service.name},
-                extra_tags=f"order-placed order-{order.pk}",
+                request, placed_message(order), extra_tags=f"order-placed order-{order.pk}"
             )
             return redirect(f"{request.path}?service={service.pk}")
     return _page(request, account, service, form)

@@ -7,14 +7,13 @@ one ledger entry to a payment and requires one for an approved payment.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
-from smmpanel.money import MAX_AMOUNT, format_amount, quantize
+from smmpanel.money import MAX_AMOUNT, quantize, shown
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import gateway_of
 from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -24,7 +23,8 @@ MAX_PENDING_PER_ACCOUNT = 5
 
 
 def _money(amount: Decimal) -> str:
-    return format_amount(Decimal(amount), settings.CURRENCY)
+    # The page shows the error: the same digits as its other amounts.
+    return shown(Decimal(amount))
 
 
 def _check_amount(method: PaymentMethod, amount: Decimal) -> Decimal:

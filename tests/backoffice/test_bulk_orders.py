@@ -56,6 +56,9 @@ def test_cancel_and_refund_refunds_each_order_once_through_apply_status(
     before = balance(shop)
     response = bulk(admin_op, [first, second], "cancel")
     assert response.status_code == 302
+    shown = admin_op.get(response["Location"]).content.decode()
+    # The refund reads as every amount of the back-office does (it read "0.90000").
+    assert "now Canceled, refunded 0.90 USD" in shown
     assert [call["order_id"] for call in status_calls] == [first.pk, second.pk]
     assert {call["status"] for call in status_calls} == {OrderStatus.CANCELED}
     assert balance(shop) == before + Decimal("1.8")

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from smmpanel.accounts.ledger import ledger_total
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.order_types import OrderType
-from smmpanel.money import format_amount
+from smmpanel.money import display
 from smmpanel.orders.models import CancelRequest, Order
 from smmpanel.payments.models import PaymentMethod
 from tests.browser.conftest import DESKTOP, PHONE
@@ -26,10 +26,7 @@ PASSWORD = "a long Passphrase 42"
 
 def shown(amount: Decimal) -> str:
     """What the page shows for an amount, in English: grouped, the currency's decimals."""
-    text = format_amount(amount, settings.CURRENCY)
-    whole, _, decimals = text.partition(".")
-    grouped = f"{int(whole):,}" + (f".{decimals}" if decimals else "")
-    return f"{grouped} {settings.CURRENCY}"
+    return display(amount, settings.CURRENCY)
 
 
 def place(page, url: str, service_pk: int, fields: dict[str, str], charge: Decimal) -> int:

@@ -78,9 +78,9 @@ def test_the_language_switch_is_remembered(browser, customer):
     assert response["Location"] == "/"
 
 
-def render_money(amount: str, language: str) -> str:
+def render_money(amount: str, language: str, tag: str = "money") -> str:
     with translation.override(language):
-        template = Template("{% load money %}{{ value|money }}")
+        template = Template(f"{{% load money %}}{{{{ value|{tag} }}}}")
         return template.render(Context({"value": Decimal(amount)}))
 
 
@@ -88,16 +88,33 @@ def render_money(amount: str, language: str) -> str:
     ("currency", "language", "amount", "shown"),
     [
         ("USD", "en", "1234.5", "1,234.50 USD"),
-        ("USD", "en", "0.27819", "0.27819 USD"),
+        ("USD", "en", "0.27819", "0.28 USD"),
+        ("USD", "en", "-0.00028", "-0.00028 USD"),
+        ("USD", "en", "0.000", "0.00 USD"),
+        ("USD", "id", "-1234567.891", "-1.234.567,89 USD"),
         ("IDR", "id", "1500000", "1.500.000 IDR"),
         ("IDR", "en", "15000.00000", "15,000 IDR"),
+        ("IDR", "en", "14999.5", "15,000 IDR"),
         ("VND", "vi", "250000", "250.000 VND"),
-        ("VND", "vi", "2.5", "2,5 VND"),
+        ("VND", "vi", "2.5", "3 VND"),
     ],
 )
 def test_money_is_shown_per_currency(db, settings, currency, language, amount, shown):
     settings.CURRENCY = currency
     assert render_money(amount, language) == shown
+
+
+@pytest.mark.parametrize(
+    ("currency", "language", "amount", "shown"),
+    [
+        ("USD", "en", "0.27819", "0.27819 USD"),
+        ("USD", "en", "1200", "1,200.00 USD"),
+        ("VND", "vi", "2.5", "2,5 VND"),
+    ],
+)
+def test_a_rate_keeps_every_digit_it_has(db, settings, currency, language, amount, shown):
+    settings.CURRENCY = currency
+    assert render_money(amount, language, "exact_money") == shown
 
 
 def test_idr_balance_on_the_page_has_no_decimals(browser, customer, settings):

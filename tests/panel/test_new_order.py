@@ -67,7 +67,8 @@ def test_preview_shows_the_charge_the_api_would_take(browser):
     page = browser.post("/order/preview/", data, **HTMX).content.decode()
     charge = validate_order(service, {k: str(v) for k, v in data.items()}).charge
     assert charge == Decimal("0.13910")
-    assert "0.1391 USD" in page
+    # Shown with the currency's decimals, as every amount of the panel.
+    assert '<span data-testid="charge">0.14 USD</span>' in page
     assert not Order.objects.exists()
 
 

@@ -28,7 +28,7 @@ def test_a_manual_payment_needs_a_reference_and_an_amount_in_range(bank):
     assert refused.value.code == PaymentErrorCode.REFERENCE_REQUIRED
     with pytest.raises(PaymentError) as refused:
         create_payment(account=account, method=bank, amount=Decimal("4.99"), reference="x")
-    assert refused.value.message == "The minimum amount is 5.00"
+    assert refused.value.message == "The minimum amount is 5.00 USD"
     with pytest.raises(PaymentError) as refused:
         create_payment(account=account, method=bank, amount=Decimal("1000.01"), reference="x")
     assert refused.value.code == PaymentErrorCode.AMOUNT_TOO_LARGE

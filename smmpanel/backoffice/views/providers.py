@@ -17,6 +17,7 @@ from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.imports import start_import
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.backoffice.pages import is_htmx, render_page
+from smmpanel.money import shown
 from smmpanel.providers.errors import ProviderError
 from smmpanel.providers.models import Provider
 from smmpanel.providers.operations import add_provider, check_balance
@@ -136,8 +137,11 @@ def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(
             request,
-            _("%(name)s answers; balance %(balance)s %(currency)s.")
-            % {"name": provider.name, "balance": provider.balance, "currency": provider.currency},
+            _("%(name)s answers; balance %(balance)s.")
+            % {
+                "name": provider.name,
+                "balance": shown(provider.balance, currency=provider.currency),
+            },
         )
     return redirect("backoffice:providers")
 

@@ -1,36 +1,30 @@
-"""Money in pages: the currency's decimals (IDR and VND none), grouped as the language writes."""
+"""Money in pages, through `smmpanel.money.shown`: the panel's currency, its decimals (IDR and
+VND none), grouped as the page's language writes numbers."""
 
 from decimal import Decimal
 
 from django import template
-from django.utils import formats, numberformat
 
-from smmpanel.configuration.current import current
-from smmpanel.money import format_amount
+from smmpanel.money import shown
 
 register = template.Library()
 
 
 @register.filter
-def amount(value: Decimal | None) -> str:
-    """`1234.5` -> "1,234.50" in English, "1.234,50" in Indonesian and Vietnamese."""
-    if value is None:
-        return ""
-    text = format_amount(Decimal(value), current().currency)
-    decimals = len(text.partition(".")[2])
-    return numberformat.format(
-        Decimal(text),
-        formats.get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+def money(value: Decimal | None) -> str:
+    """A balance, a charge, a payment: "1,234.50 USD" in English, "1.234,50 USD" in Indonesian
+    and Vietnamese, "15.000 IDR"."""
+    return shown(value)
 
 
 @register.filter
-def money(value: Decimal | None) -> str:
-    """The amount and the panel's currency: "1,234.50 USD", "15.000 IDR"."""
-    if value is None:
-        return ""
-    return f"{amount(value)} {current().currency}"
+def exact_money(value: Decimal | None) -> str:
+    """A price per 1000 (or per package), or a figure an operator checks to the last digit,
+    with every digit it has: "0.27819 USD"."""
+    return shown(value, exact=True)
+
+
+@register.filter
+def money_in(value: Decimal | None, currency: str) -> str:
+    """An amount in another currency than the panel's (a provider's balance)."""
+    return shown(value, currency=currency)
