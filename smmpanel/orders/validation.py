@@ -5,17 +5,25 @@ costs. Parameters arrive as strings (the API dialects and HTML forms both give s
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from smmpanel.catalog.models import Service
-from smmpanel.catalog.order_types import PACKAGE_TYPES, FieldKind, OrderType, Quantity, spec_for
+from smmpanel.catalog.order_types import (
+    PACKAGE_TYPES,
+    FieldKind,
+    OrderType,
+    Quantity,
+    TypeField,
+    spec_for,
+)
 from smmpanel.money import ZERO, order_charge, quantize
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 
@@ -39,6 +47,7 @@ _PLAIN_URL = re.compile(
 )
 # The longest host name a URL may have (RFC 1034, as the validator checks it).
 HOST_MAX_LENGTH = 253
+T = TypeVar("T")
 
 
 @dataclass
@@ -98,36 +107,32 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
-def _check_fields(order_type: str, params: Mapping[str, str]) -> dict:
-    """The type's own parameters, each present when required and well formed."""
-    details: dict = {}
-    for type_field in spec_for(order_type).fields:
-        raw = params.get(type_field.name, "")
-        if raw == "":
-            if type_field.required:
-                raise OrderError(OrderErrorCode.MISSING_FIELD, field=type_field.name)
-            continue
-        if len(raw) > type_field.max_length:
+def _check_field(type_field: TypeField, raw: str) -> object:
+    """One of the type's own parameters, present when required and well formed; None when an
+    optional one is not given."""
+    if raw == "":
+        if type_field.required:
+            raise OrderError(OrderErrorCode.MISSING_FIELD, field=type_field.name)
+        return None
+    if len(raw) > type_field.max_length:
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
+    if type_field.kind == FieldKind.LINES:
+        lines = _lines(raw)
+        if not lines:
+            raise OrderError(OrderErrorCode.MISSING_FIELD, field=type_field.name)
+        return "\n".join(lines)
+    if type_field.kind == FieldKind.URL and not is_url(raw):
+        raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
+    if type_field.kind in (FieldKind.INTEGER, FieldKind.CHOICE):
+        number = parse_whole(raw)
+        if number is None or number < 0 or number >= 2**31:
             raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
-        value: object = raw
-        if type_field.kind == FieldKind.LINES:
-            lines = _lines(raw)
-            if not lines:
-                raise OrderError(OrderErrorCode.MISSING_FIELD, field=type_field.name)
-            value = "\n".join(lines)
-        elif type_field.kind == FieldKind.URL and not is_url(raw):
+        if type_field.choices and number not in type_field.choices:
             raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
-        elif type_field.kind in (FieldKind.INTEGER, FieldKind.CHOICE):
-            number = parse_whole(raw)
-            if number is None or number < 0 or number >= 2**31:
-                raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
-            if type_field.choices and number not in type_field.choices:
-                raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
-            value = number
-        elif type_field.kind == FieldKind.DATE:
-            value = _check_expiry(raw)
-        details[type_field.name] = value
-    return details
+        return number
+    if type_field.kind == FieldKind.DATE:
+        return _check_expiry(raw)
+    return raw
 
 
 def _check_expiry(raw: str) -> str:
@@ -198,30 +203,84 @@ def customer_rate(rate: Decimal, discount: Decimal = ZERO) -> Decimal:
     return rate * (100 - discount) / 100 if discount else rate
 
 
+class _Problems:
+    """The errors of one order request, in the order the checks ran (the API answers the first)."""
+
+    def __init__(self) -> None:
+        self.errors: list[OrderError] = []
+
+    def check(self, rule: Callable[..., T], *args: Any) -> T | None:
+        """The rule's result, or None when it refused (its error kept)."""
+        try:
+            return rule(*args)
+        except OrderError as error:
+            self.errors.append(error)
+            return None
+
+
+@dataclass
+class OrderCheck:
+    """Every problem of an order request, or its draft when there is none."""
+
+    draft: OrderDraft | None
+    errors: list[OrderError]
+
+
+def check_order(
+    service: Service, params: Mapping[str, str], *, discount: Decimal = ZERO
+) -> OrderCheck:
+    """Check an order request for `service`, finding every problem that can be found at once.
+
+    Checks that build on a refused value (the quantity of a refused lines field, the total of a
+    refused quantity) are skipped; the errors keep the order of the checks, so that the first is
+    the one the API has always answered. The charge is the one price computation of the panel:
+    the service's rate less the customer's `discount` (percent), times the quantity, rounded half
+    up once.
+    """
+    problems = _Problems()
+    spec = spec_for(service.type)
+    details: dict = {}
+    for type_field in spec.fields:
+        value = problems.check(_check_field, type_field, params.get(type_field.name, ""))
+        if value is not None:
+            details[type_field.name] = value
+    rate = customer_rate(service.rate, discount)
+    if service.type == OrderType.SUBSCRIPTIONS:
+        draft = (
+            None if problems.errors else problems.check(_subscription_draft, service, details, rate)
+        )
+        return OrderCheck(draft, problems.errors)
+    link = problems.check(_check_link, params) if spec.link else ""
+    quantity = None
+    if spec.quantity != Quantity.LINES or spec.lines_field in details:
+        quantity = problems.check(_check_quantity, service, params, details)
+    dripfeed = problems.check(_check_runs, service, params)
+    if problems.errors:
+        return OrderCheck(None, problems.errors)
+    assert link is not None and quantity is not None and dripfeed is not None
+    runs, interval = dripfeed
+    total = quantity * (runs or 1)
+    if total > MAX_TOTAL_QUANTITY:
+        error = OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=service.max_quantity)
+        return OrderCheck(None, [error])
+    package = service.type in PACKAGE_TYPES
+    charge = quantize(rate * total) if package else order_charge(rate, total)
+    draft = OrderDraft(
+        link=link, quantity=quantity, charge=charge, runs=runs, interval=interval, details=details
+    )
+    return OrderCheck(draft, [])
+
+
 def validate_order(
     service: Service, params: Mapping[str, str], *, discount: Decimal = ZERO
 ) -> OrderDraft:
-    """Check an order request for `service`; OrderError on the first problem found.
-
-    The charge is the one price computation of the panel: the service's rate less the customer's
-    `discount` (percent), times the quantity, rounded half up once.
-    """
-    spec = spec_for(service.type)
-    details = _check_fields(service.type, params)
-    rate = customer_rate(service.rate, discount)
-    if service.type == OrderType.SUBSCRIPTIONS:
-        return _subscription_draft(service, details, rate)
-    link = _check_link(params) if spec.link else ""
-    quantity = _check_quantity(service, params, details)
-    runs, interval = _check_runs(service, params)
-    total = quantity * (runs or 1)
-    if total > MAX_TOTAL_QUANTITY:
-        raise OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=service.max_quantity)
-    package = service.type in PACKAGE_TYPES
-    charge = quantize(rate * total) if package else order_charge(rate, total)
-    return OrderDraft(
-        link=link, quantity=quantity, charge=charge, runs=runs, interval=interval, details=details
-    )
+    """Check an order request for `service`; OrderError on the first problem found (the API's
+    one reply). The checks and the charge are `check_order`'s."""
+    checked = check_order(service, params, discount=discount)
+    if checked.errors:
+        raise checked.errors[0]
+    assert checked.draft is not None
+    return checked.draft
 
 
 def subscription_expiry(order_details: dict) -> date | None:

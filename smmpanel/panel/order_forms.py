@@ -1,9 +1,11 @@
 """The new-order form: exactly the fields of the service's order type, checked by the same
-`orders.validation.validate_order` as the API, its errors shown beside the field they concern."""
+`orders.validation.check_order` as the API, every error shown beside the field it concerns."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.errors import AccountError
@@ -11,7 +13,7 @@ from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import FieldKind, OrderType, Quantity, TypeField, spec_for
 from smmpanel.money import ZERO
 from smmpanel.orders.errors import OrderError, OrderErrorCode
-from smmpanel.orders.validation import OrderDraft, validate_order
+from smmpanel.orders.validation import OrderDraft, check_order
 
 LABELS = {
     "link": _("Link"),
@@ -39,7 +41,7 @@ LABELS = {
 }
 HELP = {
     "posts": _("Leave empty for unlimited."),
-    "expiry": _("dd/mm/yyyy; leave empty for none."),
+    "expiry": _("Leave empty for none."),
     "runs": _("How many times the quantity is delivered; the charge is quantity × runs."),
 }
 CHOICE_LABELS = {
@@ -81,7 +83,10 @@ def _form_field(type_field: TypeField) -> forms.Field:
     elif type_field.kind == FieldKind.URL:
         widget = forms.URLInput(attrs={**attrs, "inputmode": "url"})
     elif type_field.kind == FieldKind.DATE:
-        widget = forms.TextInput(attrs={**attrs, "placeholder": "dd/mm/yyyy"})
+        # The browser's date picker; it sends yyyy-mm-dd, which `clean` turns into the
+        # protocol's dd/mm/yyyy (also accepted as typed, where a browser has no picker).
+        today = timezone.localdate().isoformat()
+        widget = forms.DateInput(attrs={**attrs, "type": "date", "min": today})
     else:
         widget = forms.TextInput(attrs=attrs)
     return forms.CharField(label=label, help_text=help_text, required=False, widget=widget)
@@ -149,13 +154,28 @@ class OrderForm(forms.Form):
             name = ERROR_FIELDS.get(error.code) or error.params.get("field")
             if self.service.type == OrderType.SUBSCRIPTIONS and name == "quantity":
                 name = "max"
+            elif name == "quantity" and spec_for(self.service.type).lines_field:
+                # The quantity of a lines type is its number of lines.
+                name = spec_for(self.service.type).lines_field
         self.add_error(name if name in self.fields else None, error.message)  # type: ignore[arg-type]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
+        for type_field in spec_for(self.service.type).fields:
+            if type_field.kind == FieldKind.DATE and cleaned.get(type_field.name):
+                cleaned[type_field.name] = protocol_date(cleaned[type_field.name])
         if not self.errors:
-            try:
-                self.draft = validate_order(self.service, self.params(), discount=self.discount)
-            except OrderError as error:
+            checked = check_order(self.service, self.params(), discount=self.discount)
+            self.draft = checked.draft
+            for error in checked.errors:
                 self.add_domain_error(error)
         return cleaned
+
+
+def protocol_date(value: str) -> str:
+    """A date picker's yyyy-mm-dd as the protocol's dd/mm/yyyy; anything else as it is."""
+    try:
+        picked: date = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return value
+    return picked.strftime("%d/%m/%Y")

@@ -8,8 +8,9 @@ import pytest
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import set_status
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order
-from smmpanel.orders.validation import validate_order
+from smmpanel.orders.validation import check_order, validate_order
 from tests.factories import make_account, make_service
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -278,3 +279,73 @@ def test_a_live_part_sends_a_logged_out_browser_to_the_login_page(client, db):
     response = client.post("/order/preview/", {}, **HTMX)
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/accounts/login/"
+
+
+def test_the_confirmation_says_the_charge_the_link_and_the_new_balance(browser, customer):
+    service = make_service(rate=Decimal("0.90"), name="Followers HQ")
+    data = {"service": service.pk, "link": "https://instagram.com/alice", "quantity": "1500"}
+    page = browser.post("/", data, follow=True).content.decode()
+    order = Order.objects.get(account=customer)
+    assert (
+        f"Order {order.pk} received: 1500 × Followers HQ for https://instagram.com/alice. "
+        "Charged 1.35 USD; your balance is now 98.65 USD."
+    ) in page
+    # The header shows the same digits as the message.
+    assert 'data-testid="balance">98.65 USD<' in page
+
+
+def test_every_invalid_field_is_reported_at_once(browser, customer):
+    service = make_service(min_quantity=50, dripfeed=True)
+    data = {"service": service.pk, "link": "not a link", "quantity": "10", "runs": "1"}
+    data["interval"] = "0"
+    form = browser.post("/", data).context["form"]
+    assert form.errors == {
+        "link": ["Incorrect link"],
+        "quantity": ["Quantity less than minimal 50"],
+        "runs": ["Incorrect runs: a whole number from 2 to 1000"],
+    }
+    comments = make_service(type=OrderType.CUSTOM_COMMENTS, min_quantity=1, max_quantity=10)
+    data = {"service": comments.pk, "link": "not a link", "comments": "\n".join(["a"] * 11)}
+    form = browser.post("/", data).context["form"]
+    assert set(form.errors) == {"link", "comments"}
+    page = browser.post("/order/preview/", data, **HTMX).content.decode()
+    assert "Incorrect link" in page and "Quantity more than maximal 10" in page
+    assert not Order.objects.exists()
+
+
+def test_the_api_still_answers_the_first_problem_only(customer):
+    service = make_service(min_quantity=50)
+    params = {"link": "not a link", "quantity": "10"}
+    with pytest.raises(OrderError) as refused:
+        validate_order(service, params)
+    assert refused.value.code == OrderErrorCode.INCORRECT_LINK
+    checked = check_order(service, params)
+    assert [error.code for error in checked.errors] == [
+        OrderErrorCode.INCORRECT_LINK,
+        OrderErrorCode.QUANTITY_TOO_SMALL,
+    ]
+    assert checked.draft is None
+
+
+def test_the_expiry_is_a_date_picker_and_reaches_the_order_as_the_protocol_writes_it(
+    browser, customer
+):
+    from django.utils import timezone
+
+    subscription = make_service(type=OrderType.SUBSCRIPTIONS, rate=Decimal("1"))
+    page = browser.get("/", {"service": subscription.pk}).content.decode()
+    today = timezone.localdate()
+    assert re.search(rf'<input type="date" name="expiry"[^>]* min="{today.isoformat()}"', page)
+    picked = today + timezone.timedelta(days=10)
+    data = {
+        "service": subscription.pk,
+        "username": "alice",
+        "min": "100",
+        "max": "200",
+        "posts": "5",
+        "expiry": picked.isoformat(),
+    }
+    assert browser.post("/", data).status_code == 302
+    assert Order.objects.get().details["expiry"] == picked.strftime("%d/%m/%Y")
+    data["expiry"] = (today - timezone.timedelta(days=1)).isoformat()
+    assert browser.post("/", data).context["form"].errors["expiry"]
