@@ -242,6 +242,8 @@ def _read_report(
             details = None
     else:
         remains = clamp(report.remains, order.total_quantity)
+        if remains is None:  # the report claims no delivery: keep what is known
+            remains = order.remains
     start_count = report.start_count if report.start_count is not None else order.start_count
     if report.status == OrderStatus.CANCELED and order.service.type != OrderType.SUBSCRIPTIONS:
         remains = order.total_quantity

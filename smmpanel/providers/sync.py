@@ -28,12 +28,16 @@ ORDER_STATUSES = frozenset(
     {"Pending", "In progress", "Processing", "Completed", "Partial", "Canceled"}
 )
 RAW_ALIASES = {"refunded": OrderStatus.CANCELED, "cancelled": OrderStatus.CANCELED}
+# Some panels report `remains: 0` for an order they have not started: under these statuses a
+# provider has delivered nothing yet, so its remains tells nothing.
+NOT_STARTED = frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING})
 
 
 @dataclass(frozen=True)
 class Report:
     """What a provider reported for one upstream order, ready for the status path; `status` is
-    None when the report can't be used (unknown status, per-id error, no answer)."""
+    None when the report can't be used (unknown status, per-id error, no answer), `remains` None
+    when the report says nothing about delivery (see `delivery_claim`)."""
 
     status: str | None
     start_count: int | None = None
@@ -115,7 +119,20 @@ def read(info: OrderStatusInfo | None, *, subscription: bool) -> Report:
     allowed = SUBSCRIPTION_STATUSES if subscription else ORDER_STATUSES
     if status not in allowed:
         return Report(None, note=f"unknown status {info.raw_status[:60]!r}")
-    return Report(status, info.start_count, info.remains, info.extra or None)
+    remains = info.remains if subscription else delivery_claim(status, info.remains)
+    return Report(status, info.start_count, remains, info.extra or None)
+
+
+def delivery_claim(status: str, remains: int | None) -> int | None:
+    """The remains a report may claim for an ordinary order; None keeps what the panel knows.
+
+    Only a final status (Completed, Partial, Canceled) says what was delivered. Before the order
+    starts nothing was; while it is in progress its remains is progress, but 0 (all delivered)
+    is only believed from Completed.
+    """
+    if status in NOT_STARTED or (status == OrderStatus.IN_PROGRESS and remains == 0):
+        return None
+    return remains
 
 
 def clamp(remains: int | None, total: int) -> int | None:

@@ -177,3 +177,48 @@ def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, m
         lease > timezone.now() + timedelta(seconds=settings.WORKER_LEASE_SECONDS - 10)
         for lease in leases
     )
+
+
+@pytest.mark.parametrize("status", ["Pending", "Processing"])
+def test_remains_0_of_an_order_not_started_claims_no_delivery(followers, upstream, status):
+    order, upstream_order = _sent(followers, upstream)
+    upstream.set_order(upstream_order, status=status, remains=0, start_count=10)
+    run_once(later(minutes=1))
+    order.refresh_from_db()
+    assert (order.status, order.remains, order.start_count) == (status, 1000, 10)
+    upstream.set_order(upstream_order, status="In progress", remains=400)
+    run_once(later(minutes=2))
+    upstream.set_order(upstream_order, status=status, remains=0)  # a panel's odd report
+    run_once(later(minutes=3))
+    order.refresh_from_db()
+    assert (order.status, order.remains) == (status, 400)  # what is known is kept
+
+
+def test_remains_0_while_in_progress_is_not_a_delivery(followers, upstream):
+    order, upstream_order = _sent(followers, upstream)
+    upstream.set_order(upstream_order, status="In progress", remains=0)
+    run_once(later(minutes=1))
+    order.refresh_from_db()
+    assert (order.status, order.remains) == ("In progress", 1000)
+    upstream.set_order(upstream_order, status="Completed", remains=0)
+    run_once(later(minutes=2))
+    order.refresh_from_db()
+    assert (order.status, order.remains) == ("Completed", 0)
+
+
+def test_an_unchanged_report_without_usable_remains_backs_off(followers, upstream):
+    order, upstream_order = _sent(followers, upstream)
+    upstream.set_order(upstream_order, status="Pending", remains=0, start_count=5)
+    for minutes in (1, 2, 3, 4):  # the first report brings the start count, then nothing new
+        run_once(later(minutes=minutes))
+    assert UpstreamOrder.objects.get(order=order).unchanged_polls == 3
+
+
+def test_a_run_reported_pending_with_remains_0_keeps_its_remains(followers, upstream):
+    order = order_of(followers, quantity=100, runs="3", interval="10", balance="10")
+    run_once(order.created_at + timedelta(seconds=1))
+    upstream.set_order(upstream_id(order), status="Pending", remains=0)
+    run_once(later(minutes=1))
+    order.refresh_from_db()
+    assert order.dripfeed_runs.get(number=1).remains == 100
+    assert (order.status, order.remains) == ("Pending", 300)
