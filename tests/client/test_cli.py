@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -179,6 +180,28 @@ def test_the_fake_upstream_runs_as_a_process():
         assert url.endswith("/api/v2")
         products = ok_json(api(None, "--json", "products", url=url, key="k1"))["products"]
         assert products[0]["rate"] == "2.5"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_fake_upstream_process_refuses_plain_drip_feed_orders_slowly():
+    from smmpanel.client import Client, Dialect, ProviderRefused
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smmpanel.client.testing", "--dripfeed-only", "--slow", "0.5"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url, key = process.stdout.readline().split()
+        with Client(url, key.removeprefix("key="), Dialect(), retries=0) as client:
+            started = time.monotonic()
+            with pytest.raises(ProviderRefused, match="drip-feed orders only"):
+                client.add("1", link="https://x.com/a", quantity=100)
+            assert time.monotonic() - started >= 0.5
+            assert client.add("1", link="https://x.com/a", quantity=100, runs=2, interval=5)
     finally:
         process.terminate()
         process.wait(timeout=10)

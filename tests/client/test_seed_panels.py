@@ -154,6 +154,17 @@ def test_drip_feed_fields_reach_smmplus(upstream_of, connect):
     assert upstream.panel.orders[order].quantity == 500
 
 
+def test_a_dripfeed_only_panel_refuses_plain_orders_on_its_dripfeed_services(upstream_of, connect):
+    upstream = upstream_of(SEED_PANELS["smmplus"].with_(plain_dripfeed=False))
+    client = connect(upstream.url, upstream.key, retries=0)
+    with pytest.raises(ProviderRefused, match="drip-feed orders only"):
+        client.add(upstream.service_id(0), link=LINK, quantity=100)
+    client.add(upstream.service_id(1), link=LINK, quantity=100)  # a service without drip-feed
+    order = client.add(upstream.service_id(0), link=LINK, quantity=100, runs=5, interval=30)
+    assert upstream.panel.orders[order].quantity == 500
+    assert len(upstream.panel.orders) == 2
+
+
 def test_comments_reach_pusatpanelsmm_exactly(upstream_of, connect):
     upstream = upstream_of("pusatpanelsmm")
     client = connect(upstream.url, upstream.key)

@@ -13,8 +13,9 @@ JSON-only panel ignores a form body, so the key is missing -> "Invalid API key")
 ({"key", "bearer"}: Bearer-only ignores the `key` parameter), `string_ids`, `currency`,
 `decimals` (0 for IDR/VND), `status_currency` (no `currency` in status), `status_only_items`
 (multi-status items carry only `status`), `success_flag`, `service_flags` (no refill/cancel/
-dripfeed in services), `batch_refill_one_id`, `actions` (others answer "Incorrect request"),
-`max_ids` (100). `UpstreamDialect().with_(path="/api")` derives one.
+dripfeed in services), `batch_refill_one_id`, `plain_dripfeed` (False: services with
+dripfeed refuse an order without `runs`, as some third-party panels do), `actions` (others
+answer "Incorrect request"), `max_ids` (100). `UpstreamDialect().with_(path="/api")` derives one.
 
 State (read freely; `upstream.panel.lock` guards it): `url` (full endpoint), `key`,
 `panel.services` / `panel.orders` (`UpstreamOrder`: service, params, quantity, charge, status,
@@ -29,7 +30,9 @@ e.g. "Refunded"; any remains, e.g. negative or above the quantity), `set_refill(
 remains=0)` (every open order at once, for benchmarks).
 
 As a process (for manual tries with `smmpanel api` or a soak test):
-`python -m smmpanel.client.testing [--seed baostar] [--port P] [--key K]` prints its URL.
+`python -m smmpanel.client.testing [--seed baostar] [--port P] [--key K] [--dripfeed-only]
+[--slow SECONDS]` prints its URL (`--dripfeed-only`: `plain_dripfeed=False`; `--slow`: every
+order is placed at once and answered SECONDS later).
 
 Faults (`fail(kind, actions=None, times=None, performed=True, delay=2.0, message=...)`, cleared
 by `clear_faults()`): "slow" (reply after `delay` s), "http500" (HTML 500), "html" (HTML 200),

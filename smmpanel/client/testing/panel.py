@@ -159,6 +159,8 @@ class Panel:
         runs = int(params["runs"]) if params.get("runs", "").isdigit() else 1
         if "runs" in params and not service.dripfeed:
             return {"error": "Incorrect request"}
+        if "runs" not in params and service.dripfeed and not self.dialect.plain_dripfeed:
+            return {"error": "This service accepts drip-feed orders only"}
         charge = service.rate * quantity * runs / 1000
         if charge > self.balance:
             return {"error": "Not enough funds on balance"}

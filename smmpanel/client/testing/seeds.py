@@ -35,6 +35,7 @@ class UpstreamDialect:
     success_flag: bool = False  # `"success": true` in the add reply (000)
     service_flags: bool = True  # refill/cancel/dripfeed in services (002: absent)
     batch_refill_one_id: bool = False  # multi refill answers one {"refill": "1"} (003, 004)
+    plain_dripfeed: bool = True  # False: its drip-feed services refuse an order without `runs`
     actions: frozenset[str] = field(default=ALL_ACTIONS)
     max_ids: int = 100
 
