@@ -153,7 +153,7 @@ def _after_forward(work: Pass, unit: Unit) -> None:
     elif unit.outcome == "exhausted":
         reason = "; ".join(unit.reasons)[:500] or "no provider route is available"
         if unit.run is not None:
-            set_run_progress(unit.run, status=OrderStatus.CANCELED, start_count=None, remains=None)
+            _stop_runs(work, order)
         else:
             work.settle(
                 order,
@@ -162,6 +162,21 @@ def _after_forward(work: Pass, unit: Unit) -> None:
                 details={"error": reason},
             )
     # "review": not due again until the operator decides; "busy": another attempt is live.
+
+
+def _stop_runs(work: Pass, order: Order) -> None:
+    """A run that no route will place stops its drip-feed: every run not placed upstream is
+    canceled now, so the order ends (Canceled, or Partial after the runs already placed end) and
+    is refunded for every undelivered run at once, instead of staying in progress with nothing
+    running upstream and each later run refused in its turn."""
+    placed = set(
+        UpstreamOrder.objects.filter(order=order, state__in=LIVE_STATES).values_list(
+            "run_id", flat=True
+        )
+    )
+    for run in work.runs[order.pk]:
+        if run.pk not in placed:
+            set_run_progress(run, status=OrderStatus.CANCELED, start_count=None, remains=None)
 
 
 def _pass_cancels(work: Pass, keepalive: Callable[[], None]) -> None:

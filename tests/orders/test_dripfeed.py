@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.catalog.models import Service
+from smmpanel.client.testing import FakeUpstream, UpstreamDialect
 from smmpanel.orders.models import OrderStatus
+from smmpanel.providers.catalog_import import import_catalog
 from smmpanel.worker.loop import run_once
-from tests.providers.fixtures import order_of
+from tests.providers.fixtures import connect, order_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,53 @@ def test_a_cancel_stops_the_runs_not_placed_yet(followers, upstream):
     assert order.status == OrderStatus.CANCELED
     order.account.refresh_from_db()
     assert order.account.balance == Decimal("10")
+
+
+@pytest.fixture
+def dripfeed_only(quick_providers):
+    """A third-party panel whose drip-feed services refuse plain orders (each run is one)."""
+    with FakeUpstream(UpstreamDialect(plain_dripfeed=False)) as fake:
+        import_catalog(provider=connect(fake, "dripfeed-only"), markup=Decimal(0))
+        service = Service.objects.get(routes__provider_service__service_id=fake.service_id(0))
+        yield fake, service
+
+
+def test_a_drip_feed_no_route_will_place_is_canceled_and_refunded_at_once(dripfeed_only):
+    upstream, service = dripfeed_only
+    order = order_of(service, quantity=100, runs="3", interval="10", balance="10")
+    run_once(order.created_at + timedelta(seconds=1))
+    assert upstream.calls["add"] == 1 and upstream.panel.orders == {}
+    order.refresh_from_db()
+    assert (order.status, order.remains, order.next_attempt_at) == ("Canceled", 300, None)
+    assert [run.status for run in order.dripfeed_runs.all()] == ["Canceled"] * 3
+    order.account.refresh_from_db()
+    assert order.account.balance == Decimal("10")  # the whole charge back, now
+    run_once(order.created_at + timedelta(minutes=30))
+    assert upstream.calls["add"] == 1  # no later run is tried
+
+
+def test_a_run_no_route_will_place_stops_the_drip_feed_and_it_ends_partial(followers, upstream):
+    order = order_of(followers, quantity=100, runs="3", interval="10", balance="10")
+    start = order.created_at
+    run_once(start + timedelta(seconds=1))
+    first = _run_ids(order)[0]
+    upstream.set_order(first, status="In progress", remains=60)
+    upstream.fail("error", actions="add", times=1, message="This service is disabled")
+    run_once(start + timedelta(minutes=10, seconds=1))  # the second run is refused
+    order.refresh_from_db()
+    assert [run.status for run in order.dripfeed_runs.all()] == [
+        "In progress",
+        "Canceled",
+        "Canceled",
+    ]
+    assert (order.status, order.remains) == ("In progress", 260)  # the first run goes on
+    upstream.set_order(first, status="Completed", remains=0)
+    run_once(start + timedelta(minutes=20, seconds=1))
+    assert upstream.calls["add"] == 2  # the third run was never tried
+    order.refresh_from_db()
+    assert (order.status, order.remains, order.next_attempt_at) == ("Partial", 200, None)
+    order.account.refresh_from_db()
+    assert order.account.balance == Decimal("10") - Decimal("0.27") + Decimal("0.18")
 
 
 def test_simulated_runs_start_when_due_and_add_up(settings):
