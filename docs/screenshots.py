@@ -1,7 +1,8 @@
 """Screenshots of the customer panel's main pages at phone (360×740) and desktop (1280×800)
 width, into docs/screenshots/. Not a test: run it by hand after changing the pages.
 
-    .venv/bin/python docs/screenshots.py
+    .venv/bin/python docs/screenshots.py              # English, into docs/screenshots/
+    .venv/bin/python docs/screenshots.py vi /tmp/vi   # another language, to look at
 
 It runs `smmpanel demo` in a temporary data directory, places a few orders through the API,
 and drives Debian's `chromium` (on the PATH) with Playwright.
@@ -24,6 +25,12 @@ from playwright.sync_api import Page, sync_playwright
 OUT = Path(__file__).resolve().parent / "screenshots"
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Two good lines and one refused: the page keeps only the refused one to be corrected.
+MASS_ORDER = (
+    "1 | https://instagram.com/kopi.kenangan | 100\n"
+    "1 | not a link | 100\n"
+    "2 | https://instagram.com/p/C0ffee | 1000"
+)
 
 
 def free_port() -> int:
@@ -60,7 +67,7 @@ def start_demo(data_dir: str, port: int) -> tuple[subprocess.Popen, str, str]:
     return process, password.group(1), key.group(1)
 
 
-def seed_orders(url: str, key: str) -> None:
+def seed_orders(url: str, key: str) -> list[int]:
     api = f"{url}/api/v2"
     services = {
         s["name"]: s["service"]
@@ -90,56 +97,88 @@ def seed_orders(url: str, key: str) -> None:
             "quantity": "5000",
         },
     ]
+    placed = []
     for order in orders:
-        httpx.post(api, data={"key": key, "action": "add", **order}).raise_for_status()
+        reply = httpx.post(api, data={"key": key, "action": "add", **order})
+        placed.append(reply.raise_for_status().json()["order"])
+    # One cancel waiting, so that the list shows its badge.
+    httpx.post(api, data={"key": key, "action": "cancel", "orders": str(placed[3])})
+    return placed
 
 
-def log_in(page: Page, url: str, password: str) -> None:
+def choose(page: Page, service: str) -> None:
+    option = page.locator("#id_service option", has_text=service)
+    page.select_option("#id_service", option.first.get_attribute("value"))
+    page.wait_for_selector("#id_link")
+
+
+def log_in(page: Page, url: str, password: str, language: str) -> None:
     page.goto(f"{url}/accounts/login/")
     page.fill("#id_username", "demo")
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/")
+    if language != "en":
+        page.select_option("#language-select", language)
+        page.click("footer button[type=submit]")
+        page.wait_for_load_state()
 
 
-def shoot(page: Page, url: str, name: str, size: str, full_page: bool = False) -> None:
+def shoot(page: Page, out: Path, name: str, size: str, full_page: bool = False) -> None:
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(OUT / f"{name}-{size}.png"), full_page=full_page)
-    print(f"docs/screenshots/{name}-{size}.png")
+    page.screenshot(path=str(out / f"{name}-{size}.png"), full_page=full_page)
+    print(out / f"{name}-{size}.png")
 
 
 def main() -> None:
-    OUT.mkdir(exist_ok=True)
+    language = sys.argv[1] if len(sys.argv) > 1 else "en"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else OUT
+    out.mkdir(parents=True, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="smmpanel-screenshots-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process, password, key = start_demo(data_dir, port)
     try:
-        seed_orders(url, key)
+        placed = seed_orders(url, key)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"), args=LAUNCH_ARGS
             )
             for size, viewport in VIEWPORTS.items():
                 page = browser.new_page(viewport=viewport)
-                log_in(page, url, password)
+                log_in(page, url, password, language)
                 page.goto(f"{url}/services/")
-                shoot(page, url, "services", size)
+                shoot(page, out, "services", size)
                 page.goto(f"{url}/")
-                option = page.locator("#id_service option", has_text="Instagram Followers")
-                page.select_option("#id_service", option.first.get_attribute("value"))
-                page.wait_for_selector("#id_link")
+                choose(page, "Instagram Followers")
                 page.fill("#id_link", "https://instagram.com/kopi.kenangan")
                 page.fill("#id_quantity", "2500")
                 page.wait_for_selector("[data-testid=charge]")
                 page.locator("#id_quantity").blur()
-                shoot(page, url, "new-order", size, full_page=True)
+                shoot(page, out, "new-order", size, full_page=True)
+                # Placed, with its confirmation; then every problem of a wrong order at once.
+                page.click("#order-form button[type=submit]")
+                page.wait_for_selector(".message.order-placed")
+                page.fill("#id_link", "kopi kenangan")
+                page.fill("#id_quantity", "5")
+                page.fill("#id_runs", "1")
+                page.click("#order-form button[type=submit]")
+                page.wait_for_selector(".errorlist")
+                shoot(page, out, "new-order-errors", size, full_page=True)
                 page.goto(f"{url}/orders/")
-                shoot(page, url, "orders", size)
+                shoot(page, out, "orders", size, full_page=True)
+                page.goto(f"{url}/orders/{placed[0]}/cancel/")
+                shoot(page, out, "cancel", size)
+                page.goto(f"{url}/mass-order/")
+                page.fill("#id_orders", f"{MASS_ORDER}")
+                page.check("input[name=mode][value=each]")
+                page.click("main form button[type=submit]")
+                page.wait_for_selector("[data-testid=mass-summary]")
+                shoot(page, out, "mass-order", size, full_page=True)
                 page.goto(f"{url}/funds/")
-                shoot(page, url, "add-funds", size)
+                shoot(page, out, "add-funds", size)
                 page.goto(f"{url}/api-access/")
-                shoot(page, url, "api", size)
+                shoot(page, out, "api", size)
                 page.close()
             browser.close()
     finally:
