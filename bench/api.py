@@ -83,6 +83,8 @@ def panel_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("SMMPANEL_")}
     env["SMMPANEL_DATA_DIR"] = str(data_dir)
     env["SMMPANEL_LOG_LEVEL"] = "WARNING"
+    # Servers listen on 127.0.0.1 (ports vary; the host name is what the panel answers to).
+    env["SMMPANEL_PUBLIC_URL"] = "http://127.0.0.1"
     if database_url:
         env["SMMPANEL_DATABASE_URL"] = database_url
     return env

@@ -73,8 +73,12 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from smmpanel import publicurl
     from smmpanel.backup import running
 
+    # Before the processes start, with a message that says what to set.
+    if not settings.PUBLIC_URL:
+        raise CommandError(publicurl.MISSING)
     if not settings.STATIC_ROOT.exists():
         from django.core.management import call_command
 
@@ -209,6 +213,18 @@ DEMO_ENVIRONMENT = {
     "SMMPANEL_SECURE_COOKIES": "0",
     "SMMPANEL_HSTS_SECONDS": "0",
 }
+
+
+def demo_environment(host: str, port: int) -> dict[str, str]:
+    """The demo's settings: plain http, and its own address as the public one."""
+    environment = dict(DEMO_ENVIRONMENT)
+    if host in ("0.0.0.0", "::", ""):
+        # Listening on every interface: links name this machine, and any host name is answered.
+        environment["SMMPANEL_ALLOWED_HOSTS"] = "*"
+        host = "127.0.0.1"
+    netloc = f"[{host}]" if ":" in host else host
+    environment["SMMPANEL_PUBLIC_URL"] = f"http://{netloc}:{port}"
+    return environment
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -422,7 +438,7 @@ def main(argv: list[str] | None = None) -> None:
         args.handler(args)  # `smmpanel api`: standalone, with its own error replies
         return
     if args.command == "demo":
-        for name, value in DEMO_ENVIRONMENT.items():
+        for name, value in demo_environment(args.host, args.port).items():
             os.environ.setdefault(name, value)
     _setup()
     from smmpanel.accounts.errors import AccountError

@@ -4,8 +4,10 @@ each with an embedded default so that `smmpanel demo` needs none."""
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -41,16 +43,48 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_flag("SMMPANEL_DEBUG")
+
+
+def _public_url() -> str:
+    """`scheme://host[:port]` of SMMPANEL_PUBLIC_URL, or "" when it is not set."""
+    text = os.environ.get("SMMPANEL_PUBLIC_URL", "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"SMMPANEL_PUBLIC_URL must be http(s)://HOST[:PORT], e.g. "
+            f"https://panel.example.com, not {text!r}"
+        )
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise ImproperlyConfigured(
+            f"SMMPANEL_PUBLIC_URL is the panel's address without a path, e.g. "
+            f"https://panel.example.com, not {text!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+# The address customers open the panel at. Every absolute link the panel hands out (password
+# reset and verification e-mails, payment gateways, the API page) is built from it, never from
+# the request's Host header, which the client chooses. Required unless SMMPANEL_DEBUG: `serve`
+# refuses to start without it (smmpanel.publicurl.require).
+_public_url_set = _public_url()
+PUBLIC_URL = _public_url_set or ("http://127.0.0.1:8000" if DEBUG else "")
+# The host names the panel answers to: SMMPANEL_ALLOWED_HOSTS and the public URL's host (in
+# debug without either, Django's own: localhost and 127.0.0.1).
 ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("SMMPANEL_ALLOWED_HOSTS", "*").split(",")
-    if host.strip()
+    host.strip() for host in os.environ.get("SMMPANEL_ALLOWED_HOSTS", "").split(",") if host.strip()
 ]
+_public_host = urlsplit(_public_url_set).hostname
+if _public_host and _public_host not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("SMMPANEL_CSRF_TRUSTED_ORIGINS", "").split(",")
     if origin.strip()
 ]
+if PUBLIC_URL and PUBLIC_URL not in CSRF_TRUSTED_ORIGINS:
+    CSRF_TRUSTED_ORIGINS.append(PUBLIC_URL)
 
 # The panel's currency: every balance, rate and charge is in it.
 CURRENCY = os.environ.get("SMMPANEL_CURRENCY", "USD").strip().upper()

@@ -77,8 +77,10 @@ def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
 def serving(env: dict, log: Path, workers: int) -> Iterator[PanelServer]:
     """A `smmpanel serve` process with `workers` workers, until the block ends."""
     port = free_port()
-    process = start_process(["serve", "--port", str(port), "--workers", str(workers)], env, log)
     url = f"http://127.0.0.1:{port}"
+    # The links it gives out point at itself, and it answers to that host name.
+    env = {**env, "SMMPANEL_PUBLIC_URL": url}
+    process = start_process(["serve", "--port", str(port), "--workers", str(workers)], env, log)
     try:
         wait_until_up(url, process)
         yield PanelServer(url=url, env=env)

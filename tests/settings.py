@@ -25,6 +25,10 @@ else:
 from smmpanel.settings import *  # noqa: E402, F403
 from smmpanel.settings import DATA_DIR, DATABASES  # noqa: E402
 
+# The test client's host. Not in the environment: every `smmpanel serve` a test starts is given
+# its own address (tests/conftest.py `serving`), as production is.
+PUBLIC_URL = "http://testserver"
+
 if DATABASES["default"]["ENGINE"] == "smmpanel.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 

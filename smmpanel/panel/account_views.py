@@ -1,9 +1,12 @@
 """Sign-up, log-in, e-mail verification, password reset, profile and the language switch."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.core import signing
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +17,7 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smmpanel import publicurl
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
@@ -48,6 +52,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "panel/auth/password_reset_email.txt"
     subject_template_name = "panel/auth/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # The link's address comes from SMMPANEL_PUBLIC_URL: Django's default takes the
+        # request's Host header, which lets anyone mail a victim's token to their own host.
+        publicurl.require()
+        self.domain_override = urlsplit(settings.PUBLIC_URL).netloc
+        self.extra_email_context = {"public_url": settings.PUBLIC_URL}
+        return super().form_valid(form)
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if too_many_attempts(request, group="password-reset", name_field="email"):
@@ -90,7 +102,7 @@ def _signed_up(request: HttpRequest, account: Account, key: str) -> HttpResponse
 
 def _send_verification(request: HttpRequest, user) -> None:
     token = signing.TimestampSigner(salt=VERIFY_SALT).sign(str(user.pk))
-    link = request.build_absolute_uri(reverse("verify_email", args=[token]))
+    link = publicurl.absolute(reverse("verify_email", args=[token]))
     send_mail(
         _("Confirm your e-mail address"),
         _("Open this link to confirm your e-mail address and log in:\n\n%(link)s\n")

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smmpanel import publicurl
 from smmpanel.accounts.keys import issue_api_key
 from smmpanel.accounts.models import Account
 from smmpanel.panel import api_docs
@@ -19,7 +20,7 @@ PLACEHOLDER_KEY = "YOUR_API_KEY"
 def api_access(request: HttpRequest, account: Account) -> HttpResponse:
     # A key made a moment ago (sign-up or regeneration) is shown this once, then forgotten.
     new_key = request.session.pop(NEW_KEY_SESSION, None)
-    url = request.build_absolute_uri("/api/v2")
+    url = publicurl.absolute("/api/v2")
     sample_key = new_key or PLACEHOLDER_KEY
     actions = [
         {

@@ -4,6 +4,9 @@ A gateway says how a customer pays (`checkout_url`: where to send them once the 
 exists, or None when they pay by hand and the operator checks) and how to read the gateway's
 notification (`read_callback`, which must verify its signature). It never moves money itself:
 the callback view calls `operations.approve_payment` / `reject_payment`.
+
+The addresses a gateway is given (`callback_url`, `return_url`) are absolute and built from the
+panel's public address (`SMMPANEL_PUBLIC_URL`), never from the request's Host header.
 """
 
 from dataclasses import dataclass
@@ -11,9 +14,11 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from smmpanel import publicurl
 from smmpanel.payments.models import Payment, PaymentMethod
 
 
@@ -43,6 +48,14 @@ class Gateway:
     def read_callback(self, request: HttpRequest) -> Notification:
         """The verified notification; PaymentError(BAD_SIGNATURE) when it is not genuine."""
         raise NotImplementedError
+
+    def callback_url(self) -> str:
+        """Where the gateway sends its notifications (its server calls it)."""
+        return publicurl.absolute(reverse("payments:callback", args=[self.code]))
+
+    def return_url(self) -> str:
+        """Where the gateway sends the customer back after the checkout."""
+        return publicurl.absolute(reverse("panel:funds"))
 
 
 @cache

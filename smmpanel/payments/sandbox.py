@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from smmpanel import publicurl
 from smmpanel.money import format_amount
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import Gateway, Notification, gateway_of
@@ -45,7 +46,7 @@ class SandboxGateway(Gateway):
         return bool(settings.PAYMENT_SANDBOX)
 
     def checkout_url(self, payment: Payment) -> str | None:
-        return reverse("payments:sandbox_checkout", args=[payment.pk])
+        return publicurl.absolute(reverse("payments:sandbox_checkout", args=[payment.pk]))
 
     def read_callback(self, request: HttpRequest) -> Notification:
         data = request.POST
@@ -84,6 +85,6 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
             "payment": payment,
             "amount": amount,
             "outcomes": outcomes,
-            "callback": reverse("payments:callback", args=[SandboxGateway.code]),
+            "callback": SandboxGateway().callback_url(),
         },
     )

@@ -44,5 +44,5 @@ def callback(request: HttpRequest, gateway: str) -> HttpResponse:
             raise
     if request.POST.get("return") == "customer":
         # The sandbox's checkout page posts here in the customer's browser: send them back.
-        return redirect("panel:funds")
+        return redirect(plugin.return_url())
     return HttpResponse("OK", content_type="text/plain")

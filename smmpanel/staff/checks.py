@@ -21,3 +21,10 @@ def check_rate_limits(app_configs: object = None, **kwargs: object) -> list[chec
             checks.Error("SMMPANEL_RATE_LIMIT_STATUS must be 200 or 429", id="smmpanel.E002")
         )
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_public_url(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    from smmpanel.publicurl import MISSING
+
+    return [] if settings.PUBLIC_URL else [checks.Error(MISSING, id="smmpanel.E003")]

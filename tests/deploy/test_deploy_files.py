@@ -75,6 +75,16 @@ def test_compose_sets_only_variables_the_settings_read():
                 assert f'"{name}"' in SETTINGS, name
 
 
+def test_every_deployment_sets_the_public_url():
+    """`smmpanel serve` refuses to start without it: compose requires it, the units' file has it."""
+    for name in ("api", "worker", "migrate"):
+        env = _compose()["services"][name]["environment"]
+        assert env["SMMPANEL_PUBLIC_URL"].startswith("${SMMPANEL_PUBLIC_URL:?"), name
+    example = (DEPLOY / "systemd" / "env.example").read_text()
+    assert re.search(r"^SMMPANEL_PUBLIC_URL=https://\S+$", example, re.M)
+    assert "SMMPANEL_PUBLIC_URL=" in (DEPLOY / "check").read_text()
+
+
 def test_compose_mounts_files_that_exist():
     for service in _compose()["services"].values():
         for volume in service.get("volumes", []):

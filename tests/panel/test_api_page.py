@@ -44,12 +44,13 @@ def test_regenerating_needs_confirmation_and_replaces_the_key(client, db):
         authenticate_key(old)
 
 
-def test_the_docs_show_the_customers_real_endpoint(browser):
-    page = browser.get("/api-access/", HTTP_HOST="panel.example.id").content.decode()
-    assert "http://panel.example.id/api/v2" in page
-    assert "curl -s http://panel.example.id/api/v2" in page
-    assert "curl_init(&#x27;http://panel.example.id/api/v2&#x27;)" in page
-    assert "requests.post(&quot;http://panel.example.id/api/v2&quot;" in page
+def test_the_docs_show_the_customers_real_endpoint(browser, settings):
+    settings.PUBLIC_URL = "https://panel.example.id"
+    page = browser.get("/api-access/").content.decode()
+    assert "https://panel.example.id/api/v2" in page
+    assert "curl -s https://panel.example.id/api/v2" in page
+    assert "curl_init(&#x27;https://panel.example.id/api/v2&#x27;)" in page
+    assert "requests.post(&quot;https://panel.example.id/api/v2&quot;" in page
 
 
 def test_the_docs_cover_every_action_of_the_api():

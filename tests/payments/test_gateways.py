@@ -86,11 +86,11 @@ def test_the_customer_pays_on_the_sandbox_checkout(card):
     browser.force_login(account.user)
     response = browser.post("/funds/", {"method": card.pk, "amount": "20"})
     payment = Payment.objects.get()
-    assert response["Location"] == f"/payments/sandbox/{payment.pk}/"
+    assert response["Location"] == f"http://testserver/payments/sandbox/{payment.pk}/"
     page = browser.get(response["Location"]).content.decode()
     assert sandbox.sign(payment.pk, "20.00", "paid") in page
     response = notify(payment, **{"return": "customer"})
-    assert response.status_code == 302 and response["Location"] == "/funds/"
+    assert response.status_code == 302 and response["Location"] == "http://testserver/funds/"
     account.refresh_from_db()
     assert account.balance == Decimal("20")
     # Nobody else sees the checkout of this payment.

@@ -72,11 +72,13 @@ def provider_panel(smmpanel_env, tmp_path) -> Iterator[dict]:
         )  # fmt: skip
         assert subscription.returncode == 0, subscription.stderr
         port = free_port()
+        url = f"http://127.0.0.1:{port}"
         server = start_process(
-            ["serve", "--port", str(port), "--workers", "1"], env, data_dir / "serve.log"
+            ["serve", "--port", str(port), "--workers", "1"],
+            {**env, "SMMPANEL_PUBLIC_URL": url},
+            data_dir / "serve.log",
         )
         worker = start_process(["worker"], env, data_dir / "worker.log")
-        url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url, server)
             yield {"api": f"{url}/api/v2", "key": user["api_key"], "env": env}

@@ -17,6 +17,7 @@ def _production_env(tmp_path, **extra: str) -> dict:
         {
             "SMMPANEL_DATA_DIR": str(tmp_path),
             "SMMPANEL_SECRET_KEY": secrets.token_urlsafe(60),
+            "SMMPANEL_PUBLIC_URL": "https://panel.example.com",
             "DJANGO_SETTINGS_MODULE": "smmpanel.settings",
             **extra,
         }
