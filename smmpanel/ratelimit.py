@@ -157,7 +157,3 @@ def allow_api_key(key: str) -> bool:
     per_minute = current().api_requests_per_minute
     rate = f"{per_minute}/m" if per_minute else settings.RATE_LIMIT_API_KEY
     return limiter("api-key", rate).allow(key)
-
-
-def allow_login(request: HttpRequest) -> bool:
-    return limiter("login", settings.RATE_LIMIT_LOGIN).allow(client_ip(request))

@@ -271,10 +271,15 @@ else:
 # scripts; an operator sets tighter ones (e.g. 300/m). See README "Rate limits".
 RATE_LIMIT_API_KEY = os.environ.get("SMMPANEL_RATE_LIMIT_API_KEY", "1000000/h")
 RATE_LIMIT_API_IP = os.environ.get("SMMPANEL_RATE_LIMIT_API_IP", "2000000/h")
+# Failed staff log-ins per address.
 RATE_LIMIT_LOGIN = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN", "10/m")
-# The customer pages' log-in, sign-up and password reset: attempts per address and per name.
+# The customer pages: failed log-ins per address and per (username, address); sign-up and
+# password-reset attempts per address and per name.
 RATE_LIMIT_PANEL_ADDRESS = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_ADDRESS", "30/10m")
 RATE_LIMIT_PANEL_NAME = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_NAME", "10/10m")
+# Failed log-ins per username from every address (customers and staff): over it, only browsers
+# that logged in as that user before may try (see smmpanel.accounts.login_limits).
+RATE_LIMIT_LOGIN_ACCOUNT = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN_ACCOUNT", "30/h")
 # HTTP status of the API's "Too many requests" reply: 200 as the protocol wants, or 429.
 RATE_LIMIT_STATUS = int(os.environ.get("SMMPANEL_RATE_LIMIT_STATUS", "200"))
 # Each process adds its hits to the shared count at most this often per key (0 = every hit).

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core import signing
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smmpanel import publicurl
+from smmpanel.accounts import login_limits
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
@@ -32,8 +33,10 @@ VERIFY_MAX_AGE = 3 * 24 * 3600
 NEW_KEY_SESSION = "panel_new_api_key"
 
 
-def _too_many(request: HttpRequest, template: str, form: object) -> HttpResponse:
-    error = _("Too many attempts. Wait a few minutes and try again.")
+def _too_many(
+    request: HttpRequest, template: str, form: object, error: str | None = None
+) -> HttpResponse:
+    error = error or _("Too many attempts. Wait a few minutes and try again.")
     return render(request, template, {"form": form, "throttled": error}, status=429)
 
 
@@ -42,9 +45,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if too_many_attempts(request, group="login", name_field="username"):
-            return _too_many(request, self.template_name, self.get_form())
-        return super().post(request, *args, **kwargs)
+        # Failed log-ins are counted, not attempts (see accounts.login_limits).
+        attempt = login_limits.customer_attempt(request)
+        if refused := attempt.refused():
+            error = str(login_limits.ACCOUNT_LOCKED) if refused == login_limits.BY_ACCOUNT else None
+            return _too_many(request, self.template_name, self.get_form(), error)
+        response = super().post(request, *args, **kwargs)
+        attempt.record(response)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -65,6 +73,18 @@ class PasswordResetView(auth_views.PasswordResetView):
         if too_many_attempts(request, group="password-reset", name_field="email"):
             return _too_many(request, self.template_name, self.get_form())
         return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "panel/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever opened the e-mailed link owns the account: this browser may log in even while
+        # the account is locked for guessing from elsewhere.
+        login_limits.trust_browser(response, self.request, form.user.get_username())
+        return response
 
 
 def signup(request: HttpRequest) -> HttpResponse:

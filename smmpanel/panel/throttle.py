@@ -1,5 +1,6 @@
-"""Log-in throttling (django-ratelimit on the default cache): by client address and by the
-username or e-mail tried, so that neither one address nor one target can be hammered."""
+"""Sign-up and password-reset throttling (django-ratelimit on the default cache): by client
+address and by the username or e-mail tried, so that neither one address nor one target can be
+hammered. The log-in counts failures instead: smmpanel.accounts.login_limits."""
 
 from django.conf import settings
 from django.http import HttpRequest

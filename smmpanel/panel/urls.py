@@ -53,10 +53,7 @@ accounts_urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="panel/auth/password_reset_confirm.html",
-            success_url=reverse_lazy("password_reset_complete"),
-        ),
+        account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

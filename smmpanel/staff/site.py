@@ -1,10 +1,12 @@
-"""The back-office's admin site: log-in throttled per address, TOTP for staff who enrolled."""
+"""The back-office's admin site: failed log-ins throttled, TOTP for staff who enrolled."""
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django_otp import user_has_device
 
-from smmpanel import ratelimit
+from smmpanel.accounts import login_limits
 from smmpanel.staff.forms import StaffLoginForm
 
 TOO_MANY_ATTEMPTS = "Too many log-in attempts. Please wait a minute and try again."
@@ -23,6 +25,25 @@ class StaffAdminSite(admin.AdminSite):
         return user.is_verified() or not user_has_device(user)  # type: ignore[union-attr]
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if request.method == "POST" and not ratelimit.allow_login(request):
-            return HttpResponse(TOO_MANY_ATTEMPTS, status=429, content_type="text/plain")
-        return super().login(request, extra_context)
+        # Operators work in the back-office: the log-in lands there unless it was sent elsewhere.
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            if request.method == "GET" and self.has_permission(request):
+                return HttpResponseRedirect(reverse("backoffice:dashboard"))
+            extra_context = {
+                **(extra_context or {}),
+                REDIRECT_FIELD_NAME: reverse("backoffice:dashboard"),
+            }
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        # Failed log-ins are counted, not attempts (see accounts.login_limits).
+        attempt = login_limits.staff_attempt(request)
+        if refused := attempt.refused():
+            message = (
+                str(login_limits.ACCOUNT_LOCKED)
+                if refused == login_limits.BY_ACCOUNT
+                else TOO_MANY_ATTEMPTS
+            )
+            return HttpResponse(message, status=429, content_type="text/plain")
+        response = super().login(request, extra_context)
+        attempt.record(response)
+        return response

@@ -150,3 +150,44 @@ def test_cli_enrols_confirms_and_removes_a_device(smmpanel_env):
     missing = run_cli(smmpanel_env, "staff", "totp", "nobody")
     assert missing.returncode == 1
     assert "No such user: nobody" in missing.stderr
+
+
+def test_the_staff_log_in_lands_in_the_back_office():
+    user = _staff()
+    client = _client()
+    page = client.get("/admin/login/").content.decode()
+    assert 'name="next" value="/backoffice/"' in page
+    # The form as the browser sends it, with the page's hidden `next`.
+    data = {"username": user.username, "password": PASSWORD, "next": "/backoffice/"}
+    response = client.post("/admin/login/", data)
+    assert response["Location"] == "/backoffice/"
+    assert client.get("/backoffice/").status_code == 200
+    # Logged in already, the log-in page sends staff on to the back-office too.
+    assert client.get("/admin/login/")["Location"] == "/backoffice/"
+    # A page that sent them to log in is where they come back to.
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/admin/"
+
+
+@override_settings(RATE_LIMIT_LOGIN="3/d", RATE_LIMIT_FLUSH_SECONDS=0)
+def test_only_failed_staff_log_ins_are_counted():
+    user = _staff()
+    client = _client()
+    for _ in range(5):
+        assert _log_in(client, user.username).status_code == 302
+        client.post("/admin/logout/")
+
+
+@override_settings(RATE_LIMIT_LOGIN_ACCOUNT="3/h")
+def test_guessing_a_staff_password_from_many_addresses_does_not_lock_out_the_operator():
+    user = _staff()
+    operator = _client()
+    assert _log_in(operator, user.username).status_code == 302
+    operator.post("/admin/logout/")
+    wrong = {"username": user.username, "password": "wrong", "next": "/backoffice/"}
+    assert [_client().post("/admin/login/", wrong).status_code for _ in range(3)] == [200] * 3
+    # A browser the account does not know is refused, even with the right password.
+    stranger = _log_in(_client(), user.username)
+    assert stranger.status_code == 429
+    assert "Too many failed log-ins for this account" in stranger.content.decode()
+    # The operator's own browser is let in.
+    assert _log_in(operator, user.username).status_code == 302
