@@ -234,17 +234,24 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     cmd_migrate(argparse.Namespace(verbosity=0))
     info = seed()
-    base = f"http://{args.host}:{args.port}"
+    base = settings.PUBLIC_URL
     print(f"smmpanel demo, data in {settings.DATA_DIR}")
-    print(f"  panel admin:  {base}/admin/  (user {info['admin']}, password {info['password']})")
-    print(f"  API endpoint: {base}/api/v2")
-    print(f"  customer panel: {base}/  (user {info['customer']}, password {info['password']})")
-    print(f"  demo customer: {info['customer']}, balance {info['balance']} {settings.CURRENCY}")
+    print(f"  back-office (operators): {base}/backoffice/")
+    print(f"      log in as {info['admin']}, password {info['password']}")
+    print(f"  customer panel:          {base}/")
+    print(f"      log in as {info['customer']}, password {info['customer_password']}")
+    print(f"      balance {info['balance']} {settings.CURRENCY}")
+    print(f"  API endpoint:            {base}/api/v2")
     if info["api_key"]:
-        print(f"  demo API key: {info['api_key']}")
+        print(f"  demo API key:            {info['api_key']}")
     else:
         print("  demo API key: shown when first created; `smmpanel user create` makes another")
     print(f"  try: curl -s {base}/api/v2 -d key=KEY -d action=services")
+    print(f"  the Django admin (raw tables): {base}/admin/")
+    print(
+        "The operator and the customer have different passwords, kept in the data directory "
+        "(demo-admin-password, demo-customer-password)."
+    )
     print("Ctrl-C stops the panel.", flush=True)
     # The background processing runs beside the server and stops with it.
     worker = subprocess.Popen([sys.executable, "-m", "smmpanel", "worker"])

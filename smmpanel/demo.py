@@ -61,15 +61,19 @@ def _kept_secret(name: str, make) -> str:
 
 
 def seed() -> dict:
+    # The operator and the customer each have their own password: the customer's is meant to be
+    # handed around (to try the panel), the operator's must not come with it.
     password = _kept_secret("demo-admin-password", lambda: secrets.token_urlsafe(12))
+    customer_password = _kept_secret("demo-customer-password", lambda: secrets.token_urlsafe(12))
     api_key = _kept_secret("demo-api-key", lambda: secrets.token_hex(16))
     user_model = get_user_model()
     with transaction.atomic():
         if not user_model.objects.filter(username=ADMIN).exists():
             user_model.objects.create_superuser(ADMIN, "", password)
         customer, created = user_model.objects.get_or_create(username=CUSTOMER)
-        if created:
-            customer.set_password(password)
+        # Also a customer of an older demo, made with the operator's password: it gets its own.
+        if created or not customer.check_password(customer_password):
+            customer.set_password(customer_password)
             customer.save()
         account, _ = Account.objects.get_or_create(user=customer)
         Account.objects.filter(pk=account.pk).update(
@@ -85,6 +89,7 @@ def seed() -> dict:
         "admin": ADMIN,
         "password": password,
         "customer": CUSTOMER,
+        "customer_password": customer_password,
         "api_key": api_key,
         "balance": account.balance,
     }

@@ -13,7 +13,7 @@ from smmpanel.catalog.order_types import OrderType
 from tests.conftest import free_port, wait_until_up
 
 
-def _start_demo(env: dict, port: int) -> tuple[subprocess.Popen, str]:
+def _start_demo(env: dict, port: int) -> tuple[subprocess.Popen, str, str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "smmpanel", "demo", "--port", str(port)],
         env=env,
@@ -22,16 +22,28 @@ def _start_demo(env: dict, port: int) -> tuple[subprocess.Popen, str]:
         text=True,
     )
     assert process.stdout is not None
-    key = None
+    banner = ""
     deadline = time.monotonic() + 60
-    while key is None and time.monotonic() < deadline:
+    while "Ctrl-C" not in banner and time.monotonic() < deadline:
         line = process.stdout.readline()
-        if match := re.search(r"demo API key: ([0-9a-f]{32})", line):
-            key = match.group(1)
+        banner += line
         assert line or process.poll() is None, "demo exited early"
-    assert key, "demo printed no API key"
+    key = re.search(r"demo API key: +([0-9a-f]{32})", banner)
+    assert key, f"demo printed no API key:\n{banner}"
     wait_until_up(f"http://127.0.0.1:{port}", process)
-    return process, key
+    return process, key.group(1), banner
+
+
+def _log_in(url: str, path: str, username: str, password: str, next_: str) -> httpx.Response:
+    with httpx.Client(base_url=url) as browser:
+        browser.get(path)
+        data = {
+            "username": username,
+            "password": password,
+            "next": next_,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        }
+        return browser.post(path, data=data)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -56,7 +68,7 @@ def test_demo_serves_a_working_panel_and_reuses_its_data(tmp_path):
     }
     port = free_port()
     api = f"http://127.0.0.1:{port}/api/v2"
-    process, key = _start_demo(env, port)
+    process, key, banner = _start_demo(env, port)
     try:
         services = httpx.post(api, data={"key": key, "action": "services"}).json()
         assert {service["type"] for service in services} == set(OrderType.values)
@@ -84,11 +96,36 @@ def test_demo_serves_a_working_panel_and_reuses_its_data(tmp_path):
     finally:
         _stop(process)
 
-    process, second_key = _start_demo(env, port)
+    process, second_key, _ = _start_demo(env, port)
     try:
         assert second_key == key
         again = httpx.post(api, data={"key": key, "action": "status", "order": order}).json()
         assert again["status"] == status["status"]
         assert len(httpx.post(api, data={"key": key, "action": "services"}).json()) == len(services)
+    finally:
+        _stop(process)
+
+
+def test_demo_prints_the_back_office_and_a_password_for_each_user(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SMMPANEL_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env["SMMPANEL_DATA_DIR"] = str(tmp_path / "data")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process, _, banner = _start_demo(env, port)
+    try:
+        assert f"back-office (operators): {url}/backoffice/" in banner
+        admin = re.search(r"log in as admin, password (\S+)", banner)
+        customer = re.search(r"log in as demo, password (\S+)", banner)
+        assert admin and customer, banner
+        assert admin.group(1) != customer.group(1)
+        staff = _log_in(url, "/admin/login/", "admin", admin.group(1), "/backoffice/")
+        assert staff.headers["Location"] == "/backoffice/"
+        assert _log_in(url, "/accounts/login/", "demo", customer.group(1), "/").status_code == 302
+        # The operator's password is not the customer's.
+        assert _log_in(url, "/accounts/login/", "demo", admin.group(1), "/").status_code == 200
     finally:
         _stop(process)
