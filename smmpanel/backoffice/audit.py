@@ -1,7 +1,8 @@
 """The audit log: one `record` call per operator action, inside the action's transaction."""
 
+import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -28,6 +29,42 @@ def _plain(value: Any) -> Any:
 def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """The named fields of `obj`, JSON-safe, for an entry's before or after."""
     return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+class Change(NamedTuple):
+    """One field of an entry's object, as it was and as it became ("" for absent)."""
+
+    field: str
+    before: str
+    after: str
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if value == "":
+        return "“”"  # an empty text, not an absent field
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def changes(before: Any, after: Any) -> list[Change]:
+    """What an entry changed, field by field: only the fields whose value differs (all of them
+    for a creation or a deletion). A before or after that is not a dict is one unnamed field."""
+    if not isinstance(before, dict | None) or not isinstance(after, dict | None):
+        return [Change("", _shown(before), _shown(after))]
+    old, new = before or {}, after or {}
+    fields = list(old) + [name for name in new if name not in old]
+    return [
+        Change(
+            name,
+            _shown(old[name]) if name in old else "",
+            _shown(new[name]) if name in new else "",
+        )
+        for name in fields
+        if name not in old or name not in new or old[name] != new[name]
+    ]
 
 
 def client_ip(request: HttpRequest) -> str | None:

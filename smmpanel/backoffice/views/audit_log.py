@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
 from smmpanel.backoffice.access import staff_required
+from smmpanel.backoffice.audit import changes
 from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import render_page
 
@@ -28,6 +29,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if filters["object_id"]:
         entries = entries.filter(object_id=filters["object_id"])
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.changes = changes(entry.before, entry.after)  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
     return render_page(
