@@ -300,6 +300,9 @@ MIDDLEWARE.insert(
     "django_otp.middleware.OTPMiddleware",
 )
 OTP_TOTP_ISSUER = os.environ.get("SMMPANEL_OTP_ISSUER", "smmpanel")
+# The admin's own templates come first among the apps' (the admin app is first): ours that
+# replace one of them (admin/base_site.html: the panel's icon) are found from here.
+TEMPLATES[0]["DIRS"] = [BASE_DIR / "staff" / "templates"]
 
 # Secrets (API keys, passwords, tokens) are masked in every log line.
 LOGGING["filters"] = {"secrets": {"()": "smmpanel.logredact.RedactSecrets"}}

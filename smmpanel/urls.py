@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from smmpanel.api import openapi
 from smmpanel.api.views import endpoint, json_response
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page links: the panel's icon is an SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("panel/favicon.svg"), permanent=True)),
     re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     path("api/v2/openapi.json", openapi.document, name="openapi"),
     path("admin/", admin.site.urls),

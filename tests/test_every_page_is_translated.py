@@ -347,7 +347,7 @@ def pages(shop: dict) -> list[str]:
             assert name in ARGUMENTS, f"{name} ({route}): add its arguments to ARGUMENTS"
             url = reverse(name, kwargs=ARGUMENTS[name](shop))
         else:
-            url = reverse(name)
+            url = reverse(name) if pattern.name else "/" + route
         urls.append(url)
         urls += [url + variant for variant in VARIANTS.get(name, lambda shop: [])(shop)]
     return urls
