@@ -4,7 +4,9 @@ import json
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 
@@ -65,6 +67,33 @@ def changes(before: Any, after: Any) -> list[Change]:
         for name in fields
         if name not in old or name not in new or old[name] != new[name]
     ]
+
+
+def described(entry: AuditEntry) -> list[Change]:
+    """`changes` of an entry as an operator reads them: a field by its model's (translated)
+    name, a value of a field with choices by its label; other values as stored."""
+    try:
+        model = apps.get_model(entry.object_type) if entry.object_type else None
+    except (LookupError, ValueError):
+        model = None
+    shown = []
+    for change in changes(entry.before, entry.after):
+        try:
+            field = model._meta.get_field(change.field) if model and change.field else None
+        except FieldDoesNotExist:
+            field = None
+        if field is None:
+            shown.append(change)
+            continue
+        labels = {str(value): str(label) for value, label in getattr(field, "flatchoices", [])}
+        shown.append(
+            Change(
+                str(getattr(field, "verbose_name", change.field)),
+                labels.get(change.before, change.before),
+                labels.get(change.after, change.after),
+            )
+        )
+    return shown
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -27,23 +27,34 @@ class Fulfilment(models.TextChoices):
 class Service(models.Model):
     """Something the panel sells, priced per 1000 units (per package for package types)."""
 
-    name = models.CharField(max_length=500)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
-    type = models.CharField(max_length=32, choices=OrderType.choices, default=OrderType.DEFAULT)
-    rate = money_field(help_text="Price per 1000 (per package for package types)")
-    min_quantity = models.PositiveBigIntegerField(default=1)
-    max_quantity = models.PositiveBigIntegerField(default=1)
-    refill = models.BooleanField(default=False)
-    refill_days = models.PositiveIntegerField(default=30, help_text="Refill window in days")
-    cancel = models.BooleanField(default=False)
-    dripfeed = models.BooleanField(default=False)
-    description = models.TextField(blank=True)
-    average_time = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes")
-    active = models.BooleanField(default=True)
-    fulfilment = models.CharField(
-        max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL
+    # Translated field names: the back-office's audit log names the fields it shows changed.
+    name = models.CharField(_("name"), max_length=500)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("category")
     )
-    sort_order = models.IntegerField(default=0)
+    type = models.CharField(
+        _("type"), max_length=32, choices=OrderType.choices, default=OrderType.DEFAULT
+    )
+    rate = money_field(
+        verbose_name=_("rate per 1000"), help_text="Price per 1000 (per package for package types)"
+    )
+    min_quantity = models.PositiveBigIntegerField(_("minimum"), default=1)
+    max_quantity = models.PositiveBigIntegerField(_("maximum"), default=1)
+    refill = models.BooleanField(_("refill"), default=False)
+    refill_days = models.PositiveIntegerField(
+        _("refill window (days)"), default=30, help_text="Refill window in days"
+    )
+    cancel = models.BooleanField(_("cancel"), default=False)
+    dripfeed = models.BooleanField(_("drip-feed"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    average_time = models.PositiveIntegerField(
+        _("average time"), null=True, blank=True, help_text="Minutes"
+    )
+    active = models.BooleanField(_("active"), default=True)
+    fulfilment = models.CharField(
+        _("fulfilment"), max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL
+    )
+    sort_order = models.IntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:

@@ -34,7 +34,19 @@ def test_the_page_shows_field_before_and_after_not_raw_dicts(admin_op):
         before={"name": "Likes", "rate": "0.90000"},
         after={"name": "Likes", "rate": "1.20000"},
     )
+    record(
+        actor=operator,
+        action="order.status",
+        object_type="orders.order",
+        object_id=8,
+        before={"status": "Pending"},
+        after={"status": "Canceled"},
+    )
     page = admin_op.get(reverse("backoffice:audit")).content.decode()
-    assert '<span class="field">rate</span>: <del>0.90000</del> → <ins>1.20000</ins>' in page
+    # The model's name of the field, and a status by its label.
+    assert '<span class="field">rate per 1000</span>: <del>0.90000</del> → <ins>1.20000</ins>' in page
     assert "{&#x27;" not in page and "{'" not in page  # no dict printed as Python
     assert ">name<" not in page  # unchanged fields are not listed
+    page = admin_op.get(reverse("backoffice:audit"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<span class="field">giá mỗi 1000</span>' in page
+    assert "<del>Đang chờ</del> → <ins>Đã hủy</ins>" in page

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import changes
+from smmpanel.backoffice.audit import described
 from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import render_page
 
@@ -30,7 +30,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(object_id=filters["object_id"])
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
-        entry.changes = changes(entry.before, entry.after)  # type: ignore[attr-defined]
+        entry.changes = described(entry)  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
     return render_page(
