@@ -44,7 +44,8 @@ def test_the_page_shows_field_before_and_after_not_raw_dicts(admin_op):
     )
     page = admin_op.get(reverse("backoffice:audit")).content.decode()
     # The model's name of the field, and a status by its label.
-    assert '<span class="field">rate per 1000</span>: <del>0.90000</del> → <ins>1.20000</ins>' in page
+    rate = '<span class="field">rate per 1000</span>: <del>0.90000</del> → <ins>1.20000</ins>'
+    assert rate in page
     assert "{&#x27;" not in page and "{'" not in page  # no dict printed as Python
     assert ">name<" not in page  # unchanged fields are not listed
     page = admin_op.get(reverse("backoffice:audit"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
