@@ -15,6 +15,17 @@ from django.conf import settings
 
 ALLOWED_SCHEMES = ("http", "https")
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits: the embedded address is judged.
+# IPv4-compatible (::a.b.c.d), SIIT-translated (::ffff:0:a.b.c.d), NAT64 well-known prefix.
+_LOW_32_CARRIERS = tuple(
+    ipaddress.IPv6Network(prefix) for prefix in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+# Only global unicast space can be public; inside it, ranges that Python 3.11's tables call
+# global but that are not: Teredo (a relay to a client behind NAT: can not be judged) and the
+# documentation prefix of RFC 9637.
+_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+_NOT_PUBLIC_V6 = tuple(ipaddress.IPv6Network(prefix) for prefix in ("2001::/32", "3fff::/20"))
+
 
 class ProviderUrlError(ValueError):
     """The URL is not one the panel may call; the message says why."""
@@ -34,10 +45,30 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, compatible, SIIT, NAT64, 6to4)."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in network for network in _LOW_32_CARRIERS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """A globally routable unicast address (not private, loopback, link-local, reserved, …)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    """A globally routable unicast address (not private, loopback, link-local, reserved, …).
+
+    An IPv6 address that carries an IPv4 one is judged by the IPv4 address; an IPv6 address
+    outside global unicast space, or in a tunnel range whose destination can not be told, is not
+    public.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(address)
+        if embedded is not None:
+            return is_public(embedded)
+        if address not in _GLOBAL_UNICAST or any(address in n for n in _NOT_PUBLIC_V6):
+            return False
     return address.is_global and not address.is_multicast
 
 
