@@ -15,6 +15,7 @@ from .dialect import Dialect
 from .errors import (
     ClientError,
     FaultKind,
+    ProviderAddressRefused,
     ProviderBadReply,
     ProviderFault,
     ProviderHTTPError,
@@ -42,6 +43,7 @@ __all__ = [
     "OrderStatusInfo",
     "ProductInfo",
     "ProductOrderStatusInfo",
+    "ProviderAddressRefused",
     "ProviderBadReply",
     "ProviderFault",
     "ProviderHTTPError",

@@ -68,6 +68,15 @@ class ProviderUnreachable(ProviderFault):
         super().__init__(message, maybe_sent=maybe_sent)
 
 
+class ProviderAddressRefused(ProviderUnreachable):
+    """The provider's host resolved to an address the caller's policy refuses (a private or
+    loopback one, say); nothing was connected to it or sent, and asking again is pointless."""
+
+    def __init__(self, message: object, *, host: str, address: str) -> None:
+        super().__init__(message)
+        self.host, self.address = host, address
+
+
 class ProviderHTTPError(ProviderFault):
     """An HTTP status other than 2xx without a usable `{"error": …}` reply (5xx, 404 page, …)."""
 

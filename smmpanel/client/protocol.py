@@ -16,8 +16,11 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from smmpanel.netguard import AddressRefused
+
 from .errors import (
     ClientError,
+    ProviderAddressRefused,
     ProviderBadReply,
     ProviderFault,
     ProviderHTTPError,
@@ -98,6 +101,11 @@ def item_error(value: Any) -> str | None:
 def fault_from_exception(error: httpx.HTTPError) -> ProviderFault:
     """An httpx transport exception as the documented fault, with `maybe_sent` right."""
     detail = clean_text(f"{type(error).__name__}: {error}", 200)
+    if isinstance(error.__cause__, AddressRefused):  # raised by a `netguard` transport
+        refused = error.__cause__
+        return ProviderAddressRefused(
+            f"address refused ({refused})", host=refused.host, address=refused.address
+        )
     if isinstance(error, (httpx.ConnectTimeout, httpx.PoolTimeout)):
         return ProviderUnreachable(f"connect timeout ({detail})")
     if isinstance(error, httpx.TimeoutException):  # read or write timeout: it may have arrived
@@ -121,6 +129,8 @@ def retry_delay(
     """
     if attempt >= retries or not isinstance(error, ProviderFault):
         return None
+    if isinstance(error, ProviderAddressRefused):
+        return None  # the same policy refuses it again
     if isinstance(error, ProviderHTTPError) and not error.maybe_sent:
         return None  # a 4xx answer: asking again gets the same
     if call.read_only or isinstance(error, ProviderUnreachable) and not error.maybe_sent:

@@ -21,7 +21,7 @@ from smmpanel.netpolicy import ProviderUrlError, check_provider_url
 from smmpanel.orders.models import Order
 from smmpanel.providers import review
 from smmpanel.providers.catalog_import import import_catalog
-from smmpanel.providers.errors import ProviderError
+from smmpanel.providers.errors import ProviderError, url_refused
 from smmpanel.providers.models import (
     OrderInReview,
     Provider,
@@ -62,7 +62,7 @@ class ProviderForm(forms.ModelForm):
         try:
             return check_provider_url(self.cleaned_data["url"])
         except ProviderUrlError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(url_refused(error).message) from None
 
 
 class ImportActionForm(ActionForm):

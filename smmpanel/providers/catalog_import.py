@@ -19,7 +19,7 @@ from smmpanel.catalog.order_types import OrderType
 from smmpanel.client import ClientError, ServiceInfo
 from smmpanel.money import MAX_AMOUNT
 from smmpanel.providers import connection
-from smmpanel.providers.errors import ProviderError, ProviderErrorCode
+from smmpanel.providers.errors import ProviderError, ProviderErrorCode, call_failed
 from smmpanel.providers.models import Provider, ProviderService
 from smmpanel.providers.pricing import cost, resale_rate
 
@@ -75,7 +75,7 @@ def import_catalog(
         with connection.client_for(provider) as client:
             upstream = client.services()
     except ClientError as error:
-        raise ProviderError(ProviderErrorCode.CONNECTION_FAILED, error.message) from None
+        raise call_failed(error) from None
     report = ImportReport()
     seen = set()
     for done, info in enumerate(upstream, start=1):

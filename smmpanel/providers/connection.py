@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from smmpanel.client import Client, Dialect
+from smmpanel.netpolicy import provider_transport
 from smmpanel.providers.keys import decrypt_key
 from smmpanel.providers.models import Provider
 
@@ -29,10 +30,12 @@ class Clients:
 
 def client_for(provider: Provider) -> Client:
     """A client speaking the provider's dialect. Its timeout stays well inside the worker's lease,
-    so a call in flight never outlives the claim on its order."""
+    so a call in flight never outlives the claim on its order. Unless the operator allows private
+    providers, each of its connections goes only to a public address (`netpolicy`)."""
     return Client(
         provider.url,
         decrypt_key(provider.key_encrypted),
         Dialect.from_json(provider.dialect),
         timeout=settings.PROVIDER_TIMEOUT_SECONDS,
+        transport=provider_transport(),
     )

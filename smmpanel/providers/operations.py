@@ -10,11 +10,18 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from smmpanel.client import Balance, ClientError, Dialect, command, detect_dialect
+from smmpanel.client import (
+    Balance,
+    ClientError,
+    Dialect,
+    ProviderAddressRefused,
+    command,
+    detect_dialect,
+)
 from smmpanel.money import quantize
-from smmpanel.netpolicy import ProviderUrlError, check_provider_url
+from smmpanel.netpolicy import ProviderUrlError, check_provider_url, provider_transport
 from smmpanel.providers import connection
-from smmpanel.providers.errors import ProviderError, ProviderErrorCode
+from smmpanel.providers.errors import ProviderError, ProviderErrorCode, call_failed, url_refused
 from smmpanel.providers.keys import encrypt_key, key_hint
 from smmpanel.providers.models import Provider
 
@@ -37,7 +44,7 @@ def _check_new(name: str, url: str, key: str) -> None:
         # http(s) only, no credentials, public addresses unless SMMPANEL_ALLOW_PRIVATE_PROVIDERS.
         check_provider_url(url)
     except ProviderUrlError as error:
-        raise ProviderError(ProviderErrorCode.INVALID_URL, str(error)) from None
+        raise url_refused(error) from None
     if not key.strip():
         raise ProviderError(ProviderErrorCode.INVALID_KEY, "The API key is empty")
 
@@ -55,7 +62,11 @@ def _dialect(url: str, key: str, spec: str) -> Dialect:
     if dialect is not None:
         return dialect
     try:
-        return detect_dialect(url, key, timeout=settings.PROVIDER_TIMEOUT_SECONDS)
+        return detect_dialect(
+            url, key, timeout=settings.PROVIDER_TIMEOUT_SECONDS, transport=provider_transport()
+        )
+    except ProviderAddressRefused as error:
+        raise call_failed(error) from None
     except ClientError as error:
         raise ProviderError(
             ProviderErrorCode.CONNECTION_FAILED, f"No dialect worked: {error.message}"
@@ -122,7 +133,7 @@ def _fetch_balance(provider: Provider) -> Balance:
         with connection.client_for(provider) as client:
             return client.balance()
     except ClientError as error:
-        raise ProviderError(ProviderErrorCode.CONNECTION_FAILED, error.message) from None
+        raise call_failed(error) from None
 
 
 def _set_balance(provider: Provider, balance: Balance, now: datetime) -> None:

@@ -10,7 +10,9 @@ from tests.backoffice.test_pages import pages
 
 pytestmark = pytest.mark.django_db
 
-LOCALES = [Path(settings.BASE_DIR) / app / "locale" for app in ("backoffice", "configuration")]
+LOCALES = [
+    Path(settings.BASE_DIR) / app / "locale" for app in ("backoffice", "configuration", "providers")
+]
 # Words of the navigation and of each page's heading, as each language writes them.
 EXPECTED = {
     "en": ["Dashboard", "Refills and cancels", "Audit log"],
