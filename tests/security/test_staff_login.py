@@ -191,3 +191,20 @@ def test_guessing_a_staff_password_from_many_addresses_does_not_lock_out_the_ope
     assert "Too many failed log-ins for this account" in stranger.content.decode()
     # The operator's own browser is let in.
     assert _log_in(operator, user.username).status_code == 302
+
+
+def test_the_customers_log_in_page_does_not_skip_the_staff_token():
+    user = _staff()
+    device = _enrolled(user.username)
+    client = _client()
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    # Logged in by password alone: the back-office asks for the token first.
+    back_office = client.get("/backoffice/")
+    assert back_office.status_code == 302
+    assert back_office["Location"].startswith("/admin/login/")
+    assert client.get("/backoffice/orders/").status_code == 302
+    # With the token, the operator is let in.
+    data = {"username": user.username, "password": PASSWORD, "next": "/backoffice/"}
+    client.post("/admin/login/", {**data, "otp_token": _token(device, drift=1)})
+    assert client.get("/backoffice/").status_code == 200
