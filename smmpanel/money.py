@@ -1,10 +1,19 @@
-"""Exact money: one scale for every stored amount, half-up rounding, per-currency formatting.
+"""Exact money: one scale for every stored amount, per-currency formatting.
 
 Amounts are `Decimal` from the request to the database and back; no float ever holds money.
+Charges round up and refunds round down, so the panel never undercharges; amounts typed or read
+back round half up.
 """
 
 from collections.abc import Callable
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Decimal,
+    InvalidOperation,
+    localcontext,
+)
 
 # Digits after the point of every stored amount (real panels charge amounts like 0.27819).
 SCALE = 5
@@ -21,6 +30,10 @@ CURRENCY_DECIMALS = {"IDR": 0, "VND": 0, "JPY": 0, "KRW": 0}
 DEFAULT_DECIMALS = 2
 
 ZERO = Decimal("0").quantize(QUANTUM)
+# Digits of the arithmetic of charges and refunds: an amount (20 digits) times a quantity (up to
+# 2**63, 19 digits) is exact, so a result is rounded once, by the rule chosen, never by the
+# context's default 28 digits first (or refused by quantize() with InvalidOperation).
+_WORKING_DIGITS = 60
 
 
 class MoneyFormatError(ValueError):
@@ -52,17 +65,26 @@ def quantize_up(amount: Decimal) -> Decimal:
     return amount.quantize(QUANTUM, rounding=ROUND_CEILING)
 
 
-def order_charge(rate: Decimal, quantity: int) -> Decimal:
-    """What `quantity` units cost at `rate` per 1000, rounded half up to the money scale."""
-    return quantize(rate * quantity / 1000)
+def order_charge(rate: Decimal, quantity: int, *, per: int = 1000) -> Decimal:
+    """What `quantity` units cost at `rate` per `per` units (1000; 1 for packages and products),
+    rounded up to the money scale: the panel never undercharges, so an order at a positive rate
+    costs at least the smallest amount (0.00001) and only a rate of 0 is free.
+    """
+    with localcontext(prec=_WORKING_DIGITS):
+        return quantize_up(rate * quantity / per)
 
 
 def proportional_part(amount: Decimal, part: int, whole: int) -> Decimal:
-    """`amount × part / whole`, refunding what was not delivered; part is clamped to [0, whole]."""
+    """`amount × part / whole`, refunding what was not delivered; part is clamped to [0, whole].
+
+    Rounded down: what is kept of an upward-rounded charge still pays for the part delivered, and
+    a refund is never more than the charge (`part == whole` gives back exactly `amount`).
+    """
     if whole <= 0 or part <= 0:
         return ZERO
     part = min(part, whole)
-    return quantize(amount * part / whole)
+    with localcontext(prec=_WORKING_DIGITS):
+        return (amount * part / whole).quantize(QUANTUM, rounding=ROUND_FLOOR)
 
 
 def currency_decimals(currency: str) -> int:

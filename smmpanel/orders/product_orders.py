@@ -7,7 +7,7 @@ from django.utils import timezone
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Product, ProductItem
-from smmpanel.money import ZERO, proportional_part, quantize
+from smmpanel.money import ZERO, order_charge, proportional_part
 from smmpanel.orders import idempotency
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import (
@@ -87,7 +87,7 @@ def place_product_order(
         raise OrderError(OrderErrorCode.INVALID_FIELD, field="require")
     if product.require and not require:
         raise OrderError(OrderErrorCode.MISSING_FIELD, field="require")
-    charge = quantize(product.rate * number)
+    charge = order_charge(product.rate, number, per=1)
     try:
         with transaction.atomic():
             order = ProductOrder.objects.create(

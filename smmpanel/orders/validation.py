@@ -234,8 +234,8 @@ def check_order(
     Checks that build on a refused value (the quantity of a refused lines field, the total of a
     refused quantity) are skipped; the errors keep the order of the checks, so that the first is
     the one the API has always answered. The charge is the one price computation of the panel:
-    the service's rate less the customer's `discount` (percent), times the quantity, rounded half
-    up once.
+    the service's rate less the customer's `discount` (percent), times the quantity, rounded up
+    once (see `money.order_charge`).
     """
     problems = _Problems()
     spec = spec_for(service.type)
@@ -264,7 +264,7 @@ def check_order(
         error = OrderError(OrderErrorCode.QUANTITY_TOO_LARGE, max=service.max_quantity)
         return OrderCheck(None, [error])
     package = service.type in PACKAGE_TYPES
-    charge = quantize(rate * total) if package else order_charge(rate, total)
+    charge = order_charge(rate, total, per=1 if package else 1000)
     draft = OrderDraft(
         link=link, quantity=quantity, charge=charge, runs=runs, interval=interval, details=details
     )

@@ -199,9 +199,22 @@ ADD_CASES = [
     pytest.param(
         {"rate": Decimal("0.00005"), "min_quantity": 1},
         {"link": LINK, "quantity": "100"},
-        # 0.000005 rounds half-up to 0.00001 (half-even would give 0).
+        # 0.000005 rounds up to 0.00001 (half-even would give 0).
         {"quantity": 100, "charge": "0.00001"},
-        id="Default-half-up",
+        id="Default-half-unit",
+    ),
+    pytest.param(
+        {"rate": Decimal("0.001"), "min_quantity": 1},
+        {"link": LINK, "quantity": "1"},
+        # 0.000001: an order is never free at a positive rate; it costs the smallest amount.
+        {"quantity": 1, "charge": "0.00001"},
+        id="Default-rounded-up",
+    ),
+    pytest.param(
+        {"rate": Decimal("0.001"), "min_quantity": 1, "dripfeed": True},
+        {"link": LINK, "quantity": "2", "runs": "2", "interval": "5"},
+        {"quantity": 2, "runs": 2, "interval": 5, "charge": "0.00001"},
+        id="Default-dripfeed-rounded-up",
     ),
     pytest.param(
         {"rate": Decimal("0.9"), "dripfeed": True},
@@ -264,7 +277,8 @@ ADD_CASES = [
     pytest.param(
         {"type": OrderType.COMMENT_LIKES, "rate": Decimal("0.33333")},
         {"link": LINK, "quantity": "70", "username": "someone"},
-        {"quantity": 70, "charge": "0.02333", "details": {"username": "someone"}},
+        # 0.0233331 rounds up.
+        {"quantity": 70, "charge": "0.02334", "details": {"username": "someone"}},
         id="Comment Likes",
     ),
     pytest.param(
@@ -1014,10 +1028,10 @@ def test_partial_refunds_the_undelivered_part_exactly_once(customer):
     assert customer.balance == Decimal("99.72181")
 
     apply_status(order_id=order_id, status=OrderStatus.PARTIAL, start_count=3572, remains=157)
-    # 0.27819 × 157 / 1000 = 0.04367583 → 0.04368
-    assert refunds(order_id) == [Decimal("0.04368")]
-    assert customer.balance == Decimal("99.76549")
-    assert customer("balance") == {"balance": "99.76549", "currency": "USD"}
+    # 0.27819 × 157 / 1000 = 0.04367583 → 0.04367: a refund rounds down.
+    assert refunds(order_id) == [Decimal("0.04367")]
+    assert customer.balance == Decimal("99.76548")
+    assert customer("balance") == {"balance": "99.76548", "currency": "USD"}
     assert customer("status", order=order_id) == {
         "charge": "0.27819",
         "start_count": "3572",
@@ -1030,8 +1044,8 @@ def test_partial_refunds_the_undelivered_part_exactly_once(customer):
     apply_status(order_id=order_id, status=OrderStatus.PARTIAL, remains=157)
     with pytest.raises(OrderError):
         apply_status(order_id=order_id, status=OrderStatus.CANCELED)
-    assert refunds(order_id) == [Decimal("0.04368")]
-    assert customer.balance == Decimal("99.76549") == ledger_total(customer.account)
+    assert refunds(order_id) == [Decimal("0.04367")]
+    assert customer.balance == Decimal("99.76548") == ledger_total(customer.account)
     assert customer("status", order=order_id)["status"] == "Partial"
 
 

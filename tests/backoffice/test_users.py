@@ -85,8 +85,8 @@ def test_discount_lowers_the_charge_of_the_next_order(admin_op):
     order = place_order(
         account=account, service=service, params={"link": "https://x.com/v", "quantity": "1000"}
     )
-    # 0.00333 × 0.875 = 0.00291375, rounded once: 0.00291.
-    assert order.charge == Decimal("0.00291")
+    # 0.00333 × 0.875 = 0.00291375, rounded (up) once: 0.00292.
+    assert order.charge == Decimal("0.00292")
     assert AuditEntry.objects.get().after == {"rate_discount": "12.50"}
 
 

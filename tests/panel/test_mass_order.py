@@ -98,3 +98,16 @@ def test_all_or_nothing_keeps_every_line_when_nothing_was_placed(browser, custom
     response = post(browser, text, "all")
     assert response.context["text"] == text
     assert not Order.objects.exists()
+
+
+def test_lines_at_a_tiny_rate_each_cost_the_smallest_amount(browser, customer):
+    # 0.001 per 1000 × 1: 0.000001, rounded up (not to a free order).
+    service = make_service(rate=Decimal("0.001"), min_quantity=1)
+    text = f"{service.pk} | https://x.com/a | 1\n{service.pk} | https://x.com/b | 4"
+    response = post(browser, text, "all")
+    assert [line.order.charge for line in response.context["results"]] == [
+        Decimal("0.00001"),
+        Decimal("0.00001"),
+    ]
+    customer.refresh_from_db()
+    assert customer.balance == Decimal("99.99998") == ledger_total(customer)

@@ -349,3 +349,11 @@ def test_the_expiry_is_a_date_picker_and_reaches_the_order_as_the_protocol_write
     assert Order.objects.get().details["expiry"] == picked.strftime("%d/%m/%Y")
     data["expiry"] = (today - timezone.timedelta(days=1)).isoformat()
     assert browser.post("/", data).context["form"].errors["expiry"]
+
+
+def test_an_order_at_a_tiny_rate_is_not_free_on_the_form(browser, customer):
+    service = make_service(rate=Decimal("0.001"), min_quantity=1)
+    params = {"link": "https://instagram.com/alice", "quantity": "3"}
+    browser.post("/", {"service": service.pk, **params})
+    assert Order.objects.get(account=customer).charge == Decimal("0.00001")
+    assert balance(customer) == Decimal("99.99999")
