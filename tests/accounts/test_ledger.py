@@ -116,3 +116,63 @@ def test_ledger_total_is_exact_whatever_the_database_sums_in():
     ledger.adjust(account=account, amount=Decimal("-0.18819"), reason="correction")
     assert ledger.ledger_total(account) == Decimal("8.12693")
     assert str(ledger.ledger_total(account)) == "8.12693"
+
+
+@pytest.mark.parametrize("amount", ["0", "0.00000", "-0", "0.000001"])
+def test_an_adjustment_of_nothing_is_refused_and_writes_nothing(amount):
+    account, _ = make_account("5")
+    with pytest.raises(AccountError) as refused:
+        ledger.adjust(account=account, amount=Decimal(amount), reason="correction")
+    assert refused.value.code == AccountErrorCode.INVALID_AMOUNT
+    assert account.ledger.count() == 1
+    account.refresh_from_db()
+    assert account.balance == Decimal("5")
+
+
+@pytest.mark.parametrize("reason", ["", " ", "\t\n", "\u3000"])
+def test_an_adjustment_without_a_reason_is_refused_and_writes_nothing(reason):
+    account, _ = make_account("5")
+    with pytest.raises(AccountError) as refused:
+        ledger.adjust(account=account, amount=Decimal("1"), reason=reason)
+    assert refused.value.code == AccountErrorCode.INVALID_AMOUNT
+    assert account.ledger.count() == 1
+    account.refresh_from_db()
+    assert account.balance == Decimal("5")
+
+
+def test_a_reason_longer_than_its_column_is_stored_cut_to_it():
+    # PostgreSQL refuses a value over varchar(255); SQLite would keep it whole.
+    account, _ = make_account("5")
+    reason = "Ärger über die Rechnung " * 20  # 480 characters, some of two bytes
+    adjusted = ledger.adjust(account=account, amount=Decimal("1"), reason=reason)
+    deposited = ledger.deposit(account=account, amount=Decimal("1"), reason=reason)
+    for entry in (adjusted, deposited):
+        assert entry.reason == reason[:255]
+        assert LedgerEntry.objects.get(pk=entry.pk).reason == reason[:255]
+    account.refresh_from_db()
+    assert account.balance == Decimal("7") == ledger.ledger_total(account)
+
+
+def test_a_second_refund_of_an_order_is_refused_by_the_database_and_changes_nothing():
+    """The constraint behind `refund`'s "at most once" (orders/status checks first, so only a
+    caller that does not, or a race, reaches it); the caller's transaction goes on."""
+    from smmpanel.orders.placement import place_order
+    from tests.factories import make_service
+
+    account, _ = make_account("5")
+    service = make_service(rate=Decimal("1"), min_quantity=1)
+    order = place_order(
+        account=account, service=service, params={"link": "https://x.com/a", "quantity": "1000"}
+    )
+    first = ledger.refund(account_id=account.pk, amount=Decimal("0.4"), order_id=order.pk)
+    assert first is not None and first.amount == Decimal("0.4")
+    again = ledger.refund(account_id=account.pk, amount=Decimal("0.6"), order_id=order.pk)
+    assert again is None
+    # The transaction is still usable (a savepoint undid the failed insert alone).
+    account.refresh_from_db()
+    assert account.balance == Decimal("4.4") == ledger.ledger_total(account)
+    assert list(LedgerEntry.objects.filter(order=order).values_list("kind", "amount")) == [
+        ("charge", Decimal("-1")),
+        ("refund", Decimal("0.4")),
+    ]
+    assert ledger.audit() == []
