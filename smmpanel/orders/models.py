@@ -47,6 +47,10 @@ FINAL_STATUSES = frozenset(
 )
 
 
+# The longest link an order keeps: its column's length, and what orders.validation accepts.
+LINK_MAX_LENGTH = 2000
+
+
 class Order(models.Model):
     """A customer's order of a service. Its status only changes through `orders.status`."""
 
@@ -58,7 +62,7 @@ class Order(models.Model):
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="orders", db_index=False
     )
-    link = models.CharField(max_length=2000, blank=True)
+    link = models.CharField(max_length=LINK_MAX_LENGTH, blank=True)
     # Units per run; the whole order is quantity × runs.
     quantity = models.PositiveBigIntegerField()
     runs = models.PositiveIntegerField(null=True, blank=True)

@@ -26,8 +26,8 @@ from smmpanel.catalog.order_types import (
 )
 from smmpanel.money import ZERO, order_charge, quantize
 from smmpanel.orders.errors import OrderError, OrderErrorCode
+from smmpanel.orders.models import LINK_MAX_LENGTH
 
-LINK_MAX_LENGTH = 2000
 MAX_RUNS = 1000
 MAX_INTERVAL = 60 * 24 * 30
 # Whole numbers, optionally written with a zero fraction ("100.0"); no exponents, no separators.
