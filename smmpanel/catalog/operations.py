@@ -9,7 +9,7 @@ from django.db import transaction
 
 from smmpanel.catalog.models import Category, Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
-from smmpanel.money import ZERO, quantize
+from smmpanel.money import QUANTUM, ZERO, quantize
 
 
 class CatalogErrorCode(StrEnum):
@@ -204,13 +204,15 @@ def change_rates_by_percent(
 ) -> list[tuple[int, Decimal, Decimal]]:
     """Raise (or lower, with a negative percent) the rates of services; return (id, old, new).
 
-    Each new rate is rounded half up to the money scale and is never negative.
+    Each new rate is rounded half up to the money scale and is never negative; a rate that stays
+    above 0 (any percent above -100) is at least 0.00001, so that no rounding makes a service free.
     """
     _check_percent(percent)
     changed = []
     with transaction.atomic():
         for service in Service.objects.select_for_update().filter(pk__in=service_ids):
-            new_rate = max(quantize(service.rate * (100 + percent) / 100), ZERO)
+            exact = service.rate * (100 + percent) / 100
+            new_rate = max(quantize(exact), QUANTUM) if exact > 0 else ZERO
             if new_rate != service.rate:
                 changed.append((service.pk, service.rate, new_rate))
                 service.rate = new_rate

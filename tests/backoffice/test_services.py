@@ -161,3 +161,18 @@ def test_create_a_category_and_switch_all_its_services(admin_op):
     assert not Service.objects.filter(active=False).exists()
     actions = list(AuditEntry.objects.values_list("action", flat=True))
     assert actions.count("service.disable") == 2 and "category.create" in actions
+
+
+def test_a_price_cut_never_rounds_a_paid_service_down_to_free():
+    tiny = make_service(rate=Decimal("0.00001"))
+    small = make_service(rate=Decimal("0.00004"))
+    # 0.00001 × 0.4 = 0.000004 and 0.00004 × 0.1 = 0.000004: both would round to 0.
+    change_rates_by_percent(service_ids=[tiny.pk], percent=Decimal("-60"))
+    change_rates_by_percent(service_ids=[small.pk], percent=Decimal("-90"))
+    tiny.refresh_from_db()
+    small.refresh_from_db()
+    assert (tiny.rate, small.rate) == (Decimal("0.00001"), Decimal("0.00001"))
+    change_rates_by_percent(service_ids=[tiny.pk, small.pk], percent=Decimal("-100"))
+    tiny.refresh_from_db()
+    small.refresh_from_db()
+    assert (tiny.rate, small.rate) == (0, 0)  # free only when asked for
