@@ -3,8 +3,8 @@
 Random sequences of deposits, orders of every type (drip-feed included), status reports with any
 remains (negative and over the quantity included), cancels, refills, retries with idempotency keys,
 product orders and manual adjustments. After every step: each balance equals the sum of its
-ledger and is never below zero; no order is charged or refunded more than once, and no refund
-exceeds its charge.
+ledger and is never below zero; no order is charged or refunded more than once, no refund
+exceeds its charge, and no order at a positive rate is free.
 """
 
 import contextlib
@@ -101,7 +101,8 @@ class MoneyRules(RuleBasedStateMachine):
         self.services = {
             order_type: make_service(
                 type=order_type,
-                rate=Decimal("3.7"),
+                # Default's rate prices 2-9 units below 0.00001: charged the smallest amount.
+                rate=Decimal("0.001") if order_type == OrderType.DEFAULT else Decimal("3.7"),
                 min_quantity=1 if order_type in PACKAGE_TYPES else 2,
                 max_quantity=1 if order_type in PACKAGE_TYPES else 400,
                 refill=True,
@@ -140,7 +141,8 @@ class MoneyRules(RuleBasedStateMachine):
         target=orders,
         who=st.integers(0, 1),
         order_type=st.sampled_from(sorted(TYPE_PARAMS)),
-        quantity=st.integers(2, 400),
+        # Small quantities half the time: the ones whose charge is below the smallest amount.
+        quantity=st.integers(2, 9) | st.integers(2, 400),
         runs=st.none() | st.integers(2, 5),
         posts=st.none() | st.integers(1, 4),
         key=st.none() | st.sampled_from(["k1", "k2", "k3"]),
@@ -279,6 +281,15 @@ class MoneyRules(RuleBasedStateMachine):
                 assert charged == order.charge
                 assert entries.filter(kind="refund").count() <= 1
                 assert 0 <= refunded <= charged
+
+    @invariant()
+    def no_order_at_a_positive_rate_is_free(self):
+        # An unlimited subscription (no posts) is the one order charged nothing when placed.
+        for order in Order.objects.filter(service__rate__gt=0).select_related("service"):
+            unlimited = order.service.type == OrderType.SUBSCRIPTIONS and not order.details.get(
+                "posts"
+            )
+            assert unlimited or order.charge > 0, (order.pk, order.quantity, order.charge)
 
 
 @pytest.mark.django_db
