@@ -2,10 +2,14 @@
 
 Accepted: GET with a query string; POST with a form, multipart or JSON object body (query-string
 parameters merged in under the body's); the key as `key` or `Authorization: Bearer`; the
-`Idempotency-Key` header as the `idempotency_key` parameter.
+`Idempotency-Key` header as the `idempotency_key` parameter. Lists as comma-separated text, JSON
+arrays or bracketed names (`orders[]=1&orders[0]=1`); `undefined`, `null`, `None` and empty
+values as not given; `order` or `refill` holding a list as `orders` or `refills`.
 """
 
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import parse_qsl
@@ -15,9 +19,26 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
+from smmpanel.catalog.order_types import SPECS, FieldKind
+
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 MAX_VALUE_LENGTH = 200_000
+
+# What clients send for an argument they did not set: JavaScript's String(undefined) and
+# String(null), Python's str(None), and nothing at all.
+ABSENT = frozenset({"", "undefined", "null", "None"})
+_ABSENT_LENGTH = max(map(len, ABSENT))
+# A list's items are lines where the parameter is a list of lines (a comment may hold a comma).
+LINES = frozenset(
+    field.name for spec in SPECS.values() for field in spec.fields if field.kind == FieldKind.LINES
+)
+# A single-id parameter that holds a list is read as the list parameter (`order=1,2`).
+PLURALS = {"order": "orders", "refill": "refills"}
+# `orders[]` and `orders[7]` (PHP's http_build_query, JavaScript's qs) are items of `orders`;
+# any other bracketed index (`orders[a]`, `orders[0][id]`) is an object.
+_BRACKETED = re.compile(r"(?P<name>[^\[\]]+)\[(?P<index>[^\[\]]*)\](?P<rest>.*)", re.DOTALL)
+_ITEM_INDEX = re.compile(r"[0-9]*")
 
 
 class DialectError(ValueError):
@@ -31,8 +52,60 @@ class ApiRequest:
     params: dict[str, str]
 
 
+def is_absent(value: str) -> bool:
+    """Whether a (stripped) value means the argument was not given."""
+    return len(value) <= _ABSENT_LENGTH and value in ABSENT
+
+
+def _joined(name: str, items: Iterable[str | None]) -> str:
+    """A list's items as the list parameter reads them: comma-separated, or one per line for a
+    list of lines; absent items left out."""
+    kept = [item for item in items if item is not None and not is_absent(item)]
+    return ("\n" if name in LINES else ",").join(kept)
+
+
+def _as_plurals(params: dict[str, str], lists: Iterable[str]) -> None:
+    """A single-id parameter given as a list becomes its list parameter, unless that is given."""
+    for name in lists:
+        plural = PLURALS.get(name)
+        if plural is not None and is_absent(params.get(plural, "")):
+            params[plural] = params.pop(name)
+
+
+def _folded(fields: Iterable[tuple[str, list[str]]]) -> dict[str, str]:
+    """Parameters from each name's values, in order, with bracketed lists joined: the plain
+    value first (the last of repeated names, as for any name), then the bracketed items in
+    order, so `orders=1,2&orders[]=3` reads as `orders=1,2,3`. Values are stripped."""
+    params: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for name, values in fields:
+        bracketed = _BRACKETED.fullmatch(name) if "[" in name else None
+        if bracketed is None:
+            params[name] = values[-1].strip()
+            continue
+        if bracketed["rest"] or not _ITEM_INDEX.fullmatch(bracketed["index"]):
+            raise DialectError("a parameter is an object")
+        lists.setdefault(bracketed["name"], []).extend(value.strip() for value in values)
+    for name, items in lists.items():
+        params[name] = _joined(name, [params.get(name), *items])
+    _as_plurals(params, list(lists))
+    return params
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return list(grouped.items())
+
+
+def _has_brackets(text: str) -> bool:
+    """Whether URL-encoded text may hold a bracketed name (escaped as PHP and qs do, or not)."""
+    return "[" in text or "%5B" in text or "%5b" in text
+
+
 def _text(value: object) -> str | None:
-    """A parameter as the domain sees it: a stripped string (None for JSON null)."""
+    """A JSON value as the domain sees it: a stripped string (None for null)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -41,10 +114,6 @@ def _text(value: object) -> str | None:
         return str(value)
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, list):
-        # JSON clients send id lists as arrays: "orders": [1, 2, 3].
-        parts = [_text(item) for item in value if not isinstance(item, (list, dict))]
-        return ",".join(part for part in parts if part is not None)
     if isinstance(value, str):
         return value.strip()
     raise DialectError("nested objects are not parameters")
@@ -63,10 +132,18 @@ def _json_body(body: bytes) -> dict[str, str]:
     if not isinstance(data, dict):
         raise DialectError("the JSON body must be an object")
     params = {}
+    lists = []
     for name, value in data.items():
+        if isinstance(value, list):
+            # JSON clients send lists as arrays: "orders": [1, 2, 3], "comments": ["a", "b"].
+            items = (_text(item) for item in value if not isinstance(item, (list, dict)))
+            params[name] = _joined(name, items)
+            lists.append(name)
+            continue
         text = _text(value)
         if text is not None:
-            params[str(name)] = text
+            params[name] = text
+    _as_plurals(params, lists)
     return params
 
 
@@ -104,6 +181,8 @@ def _form(data: bytes, encoding: str | None) -> dict[str, str]:
         )
     except ValueError:
         raise TooManyFieldsSent("too many fields") from None
+    if _has_brackets(text):
+        return _folded(_grouped(pairs))
     return {name: value.strip() for name, value in pairs}
 
 
@@ -113,6 +192,8 @@ def _body_params(request: HttpRequest) -> dict[str, str]:
         # `request.body` keeps Django's limit on the body's size.
         return _form(request.body, request.encoding)
     if content_type == MULTIPART:
+        if any("[" in name for name in request.POST):
+            return _folded((name, list(map(str, values))) for name, values in request.POST.lists())
         return {name: str(value).strip() for name, value in request.POST.items()}
     body = request.body
     if not body.strip():
@@ -121,9 +202,22 @@ def _body_params(request: HttpRequest) -> dict[str, str]:
         return _json_body(body)
     # A form body sent without its content type, as some scripts do.
     try:
-        return {k: v.strip() for k, v in parse_qsl(body.decode(), keep_blank_values=True)}
+        text = body.decode()
     except UnicodeDecodeError:
         raise DialectError("the body is not UTF-8") from None
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if _has_brackets(text):
+        return _folded(_grouped(pairs))
+    return {name: value.strip() for name, value in pairs}
+
+
+def _query_params(request: HttpRequest) -> dict[str, str]:
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return {}
+    if _has_brackets(query):
+        return _folded((name, list(values)) for name, values in request.GET.lists())
+    return {name: str(value).strip() for name, value in request.GET.items()}
 
 
 def _bearer(request: HttpRequest) -> str | None:
@@ -141,15 +235,24 @@ def parse(request: HttpRequest) -> ApiRequest:
     # Django raises these out of the view as an HTML 400 page: too many fields (in the query
     # string too), a body too large, a multipart body without a boundary.
     try:
-        query = request.META.get("QUERY_STRING", "")
-        params = {name: str(value).strip() for name, value in request.GET.items()} if query else {}
+        params = _query_params(request)
         if request.method == "POST":
             params.update(_body_params(request))
     except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
         raise DialectError("the request is too large or malformed") from None
-    # NUL can't be stored in a PostgreSQL text column and has no place in any parameter.
-    if any(len(value) > MAX_VALUE_LENGTH or "\x00" in value for value in params.values()):
-        raise DialectError("a parameter is too long or holds a NUL")
+    absent = False
+    for value in params.values():
+        # NUL can't be stored in a PostgreSQL text column and has no place in any parameter.
+        if len(value) > MAX_VALUE_LENGTH or "\x00" in value:
+            raise DialectError("a parameter is too long or holds a NUL")
+        # is_absent, inline: this runs for every parameter of every request.
+        absent = absent or (len(value) <= _ABSENT_LENGTH and value in ABSENT)
+    if absent:
+        params = {name: value for name, value in params.items() if not is_absent(value)}
+    # `order=1,2` asks what `orders=1,2` asks (a list of one included: `order=1,`).
+    for name in PLURALS:
+        if "," in params.get(name, ""):
+            _as_plurals(params, [name])
     key = params.pop("key", "") or _bearer(request)
     action = params.pop("action", "").lower()
     # Safe retries: the `Idempotency-Key` header, unless the parameter is given.
