@@ -47,3 +47,44 @@ def test_a_form_body_reads_as_django_reads_it(fields, quote_via, lower_case):
 def test_escaped_commas_read_as_django_reads_them(body):
     assert _form(body.encode(), None) == queried(body)
     assert _form(body.encode(), "iso-8859-1") == queried(body, "iso-8859-1")
+
+
+# Values that send the body down the bracketed-list branch without a bracketed name.
+BRACKETS = st.text(alphabet=st.sampled_from(list("ab1,, %&=+;#?/ é✓[]")), max_size=30)
+
+
+@given(fields=st.lists(st.tuples(TEXT, BRACKETS), max_size=6), escaped=st.booleans())
+def test_brackets_in_values_read_as_django_reads_them(fields, escaped):
+    body = urlencode(fields, quote_via=quote, safe="" if escaped else "[]")
+    assert _form(body.encode(), None) == queried(body)
+
+
+# List items: no comma, none of them an absent value but the empty one.
+ITEM = st.text(alphabet=st.sampled_from(list("ab1 %&=+;#?/ é✓")), max_size=10)
+
+
+def bracketed(name: str, items: list[str], indexed: bool, escaped: bool) -> str:
+    pairs = [
+        (f"{name}[{index}]" if indexed else f"{name}[]", item) for index, item in enumerate(items)
+    ]
+    return urlencode(pairs, quote_via=quote, safe="" if escaped else "[]")
+
+
+@given(items=st.lists(ITEM, max_size=8), indexed=st.booleans(), escaped=st.booleans())
+def test_a_bracketed_list_reads_as_its_comma_separated_text(items, indexed, escaped):
+    def ids(params: dict[str, str]) -> list[str]:
+        return [item.strip() for item in params.get("orders", "").split(",") if item.strip()]
+
+    body = bracketed("orders", items, indexed, escaped)
+    assert ids(_form(body.encode(), None)) == ids(queried(urlencode({"orders": ",".join(items)})))
+
+
+@given(
+    items=st.lists(TEXT, min_size=1, max_size=8),
+    indexed=st.booleans(),
+    escaped=st.booleans(),
+)
+def test_a_bracketed_list_of_comments_is_one_per_line_commas_kept(items, indexed, escaped):
+    body = bracketed("comments", items, indexed, escaped)
+    lines = _form(body.encode(), None)["comments"].split("\n")
+    assert [line for line in lines if line] == [item.strip() for item in items if item.strip()]
