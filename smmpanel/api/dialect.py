@@ -39,6 +39,7 @@ PLURALS = {"order": "orders", "refill": "refills"}
 # any other bracketed index (`orders[a]`, `orders[0][id]`) is an object.
 _BRACKETED = re.compile(r"(?P<name>[^\[\]]+)\[(?P<index>[^\[\]]*)\](?P<rest>.*)", re.DOTALL)
 _ITEM_INDEX = re.compile(r"[0-9]*")
+_ESCAPED_BRACKET = re.compile(r"%5[Bb]")
 
 
 class DialectError(ValueError):
@@ -100,8 +101,9 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
 
 
 def _has_brackets(text: str) -> bool:
-    """Whether URL-encoded text may hold a bracketed name (escaped as PHP and qs do, or not)."""
-    return "[" in text or "%5B" in text or "%5b" in text
+    """Whether URL-encoded text may hold a bracketed name (escaped as PHP and qs do, or not).
+    One-character searches first: a body whose only escapes were commas has no "%" left."""
+    return "[" in text or ("%" in text and _ESCAPED_BRACKET.search(text) is not None)
 
 
 def _text(value: object) -> str | None:
@@ -172,9 +174,10 @@ def _form(data: bytes, encoding: str | None) -> dict[str, str]:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         text = data.decode("iso-8859-1")
+    text = _commas_decoded(text, encoding)
     try:
         pairs = parse_qsl(
-            _commas_decoded(text, encoding),
+            text,
             keep_blank_values=True,
             encoding=encoding,
             max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
