@@ -17,11 +17,11 @@ from referencing.jsonschema import DRAFT4
 
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import set_status
-from smmpanel.api import openapi, views
+from smmpanel.api import dialect, openapi, views
 from smmpanel.api.actions import ACTIONS
 from smmpanel.catalog.models import Product
 from smmpanel.catalog.order_types import SPECS, OrderType
-from smmpanel.orders.models import OrderStatus, RefillStatus
+from smmpanel.orders.models import Order, OrderStatus, RefillStatus
 from smmpanel.orders.product_orders import apply_product_status
 from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_product, make_service
@@ -105,12 +105,19 @@ def post_json(server, key: str, **params: Any) -> httpx.Response:
     return httpx.post(server.api, json=body, timeout=10)
 
 
+# The documented query parameters by name (`orders[]` is documented as `orders_bracketed`).
+QUERY_PARAMETERS = {
+    parameter["name"]: component
+    for component, parameter in DOCUMENT["components"]["parameters"].items()
+    if parameter["in"] == "query"
+}
+
+
 def get(server, key: str, **params: Any) -> httpx.Response:
     """A GET with a query string, each parameter checked against the documented one first."""
     for name, value in params.items():
-        parameter = _at(f"/components/parameters/{name}")
-        assert parameter["in"] == "query"
-        schema = validator(f"/components/parameters/{name}/schema")
+        parameter = _at(f"/components/parameters/{QUERY_PARAMETERS[name]}")
+        schema = validator(f"/components/parameters/{QUERY_PARAMETERS[name]}/schema")
         if parameter.get("style") == "form" and parameter.get("explode") is False:
             schema.validate(str(value).split(","))
         else:
@@ -207,6 +214,26 @@ def test_documented_examples_match_their_schemas():
     ].values():
         REQUEST.validate(example["value"])
     component("MultiStatus").validate(SCHEMAS["MultiStatus"]["example"])
+
+
+def test_not_given_lists_what_the_server_reads_as_not_given():
+    assert set(SCHEMAS["NotGiven"]["enum"]) == {*dialect.ABSENT, None}
+
+
+@pytest.mark.parametrize("value", ["undefined", "null", "None", "", None])
+def test_every_optional_parameter_may_be_not_given(value):
+    requests = [name for name in SCHEMAS if name.endswith("Request") and name != "ApiRequest"]
+    for name in requests:
+        schema = SCHEMAS[name]
+        for field in set(schema["properties"]) - {"action", *schema["required"]}:
+            assert validator(f"/components/schemas/{name}/properties/{field}").is_valid(value), (
+                name,
+                field,
+            )
+    for component, parameter in DOCUMENT["components"]["parameters"].items():
+        if parameter["in"] == "query" and parameter["schema"].get("type") != "array":
+            schema = validator(f"/components/parameters/{component}/schema")
+            assert schema.is_valid(value) == (component != "action"), component
 
 
 @pytest.mark.parametrize(
@@ -818,6 +845,122 @@ def test_get_with_a_query_string_conforms(panel_server):
         get(panel_server, key, action="refill", order=order),
         ("Refill is not available for this service"),
     )
+
+
+# --- dialects in the wild: arguments not given, bracketed lists, several ids in `order` ---------
+@e2e
+@pytest.mark.parametrize("absent", ["undefined", "null", "None", ""])
+def test_arguments_not_given_conform(panel_server, absent):
+    _, key = make_account("10")
+    service = make_service()
+    reply = post(
+        panel_server,
+        key,
+        action="add",
+        service=service.pk,
+        link=LINK,
+        quantity=100,
+        runs=absent,
+        interval=absent,
+        idempotency_key=absent,
+    )
+    order = check(reply, "OrderCreated")["order"]
+    assert Order.objects.values_list("runs", "idempotency_key").get(pk=order) == (None, None)
+    status = post(panel_server, key, action="status", orders=absent, order=order)
+    assert check(status, "OrderStatus")["status"] == "Pending"
+    status = get(panel_server, key, action="status", order=order, refill=absent, orders=absent)
+    assert check(status, "OrderStatus")["status"] == "Pending"
+
+
+@e2e
+def test_null_arguments_in_json_conform(panel_server):
+    _, key = make_account("10")
+    service = make_service()
+    reply = post_json(
+        panel_server,
+        key,
+        action="add",
+        service=service.pk,
+        link=LINK,
+        quantity=100,
+        runs=None,
+        interval=None,
+    )
+    assert check(reply, "OrderCreated")["order"] == Order.objects.get(runs=None).pk
+
+
+@e2e
+def test_bracketed_lists_conform(panel_server):
+    _, key = make_account("10")
+    service = make_service(cancel=True)
+    first, second = (
+        check(
+            post(panel_server, key, action="add", service=service.pk, link=LINK, quantity=100),
+            "OrderCreated",
+        )["order"]
+        for _ in range(2)
+    )
+    statuses = check(
+        get(
+            panel_server, key, action="status", **{"orders[]": [str(first), str(second), "999999"]}
+        ),
+        "MultiStatus",
+    )
+    assert list(statuses) == [str(first), str(second), "999999"]
+    assert statuses["999999"] == {"error": "Incorrect order ID"}
+    too_many = {"orders[]": [str(pk) for pk in range(1, 102)]}
+    assert not validator(f"/components/parameters/{QUERY_PARAMETERS['orders[]']}/schema").is_valid(
+        too_many["orders[]"]
+    )
+    assert_error(
+        httpx.get(panel_server.api, params={"key": key, "action": "status", **too_many}),
+        "Too many IDs: maximum is 100",
+    )
+    cancels = check(
+        get(panel_server, key, action="cancel", **{"orders[]": [str(second)]}), "CancelList"
+    )
+    assert cancels == [{"order": second, "cancel": 1}]
+    assert_error(
+        httpx.get(panel_server.api, params={"key": key, "action": "status", "orders[a]": first}),
+        "Incorrect request",
+    )
+
+
+@e2e
+def test_several_ids_in_order_conform(panel_server):
+    _, key = make_account("10")
+    service = make_service(refill=True)
+    first, second = (
+        check(
+            post(panel_server, key, action="add", service=service.pk, link=LINK, quantity=100),
+            "OrderCreated",
+        )["order"]
+        for _ in range(2)
+    )
+    for reply in (
+        post(panel_server, key, action="status", order=f"{first},{second}"),
+        post_json(panel_server, key, action="status", order=[first, second]),
+        get(panel_server, key, action="status", order=f"{first},{second}"),
+        get(panel_server, key, action="status", **{"order[]": [str(first), str(second)]}),
+    ):
+        assert list(check(reply, "MultiStatus")) == [str(first), str(second)]
+    single = check(post(panel_server, key, action="status", order=first), "OrderStatus")
+    assert check(post(panel_server, key, action="status", order=f"{first},"), "MultiStatus") == {
+        str(first): single
+    }
+    apply_status(order_id=first, status=OrderStatus.COMPLETED, start_count=1, remains=0)
+    refills = check(
+        post(panel_server, key, action="refill", order=f"{first},{second}"), "RefillList"
+    )
+    assert refills[1] == {
+        "order": second,
+        "refill": {"error": "Refill is available for completed orders only"},
+    }
+    statuses = check(
+        post(panel_server, key, action="refill_status", refill=f"{refills[0]['refill']},999999"),
+        "RefillStatusList",
+    )
+    assert statuses[1] == {"refill": 999999, "status": {"error": "Refill not found"}}
 
 
 @e2e
