@@ -1,8 +1,5 @@
 """Forms of the customer's own account: sign-up and profile."""
 
-import zoneinfo
-from functools import cache
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,11 +7,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.models import Account
-
-
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+from smmpanel.accounts.time_zones import zone_choices
 
 
 class SignupForm(UserCreationForm):
@@ -39,7 +32,8 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
-        self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
+        # The curated list, plus the account's own zone if it predates the list.
+        self.fields["timezone"].choices = zone_choices(account.timezone)  # type: ignore[attr-defined]
         self.fields["language"].choices = [  # type: ignore[attr-defined]
             ("", _("As my browser")),
             *settings.LANGUAGES,
