@@ -55,7 +55,7 @@ def start_demo(data_dir: str, port: int) -> tuple[subprocess.Popen, str, str]:
         if "Ctrl-C" in line:
             break
     password = re.search(r"log in as demo, password (\S+)", banner)
-    key = re.search(r"demo API key: (\w+)", banner)
+    key = re.search(r"demo API key:\s+(\w+)", banner)
     assert password and key, banner
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
