@@ -23,7 +23,9 @@ def _entries(account: Account):
 
 @customer_required
 def transactions(request: HttpRequest, account: Account) -> HttpResponse:
-    page = Paginator(_entries(account), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A deposit's payment and its method: the page names them in the customer's language.
+    entries = _entries(account).select_related("payment__method")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "panel/transactions.html", {"page": page})
 
 

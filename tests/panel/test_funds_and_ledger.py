@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from smmpanel.accounts import ledger
 from smmpanel.payments.models import Payment, PaymentStatus
-from smmpanel.payments.operations import approve_payment
+from smmpanel.payments.operations import approve_payment, create_payment
 from tests.factories import make_service
 
 
@@ -86,3 +86,11 @@ def test_too_many_waiting_payments_is_said_above_the_form(browser, customer, ban
         "You have too many payments waiting for approval; wait until they are checked"
     ]
     assert Payment.objects.count() == 5
+
+
+def test_the_ledger_names_a_payment_in_the_customers_language(browser, customer, bank):
+    payment = create_payment(account=customer, method=bank, amount=Decimal("20"), reference="T1")
+    approve_payment(payment_id=payment.pk)
+    page = browser.get("/transactions/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"Thanh toán {payment.pk}: Bank transfer" in page
+    assert f"Payment {payment.pk}:" not in page  # the stored English reason is not shown
