@@ -2,11 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.generic import RedirectView
 
 from smmpanel.api import openapi
 from smmpanel.api.views import endpoint, json_response
+from smmpanel.inputs import IdConverter
+
+# `<id:pk>` in the apps' URLs: registered here, before their modules are imported by include().
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links: the panel's icon is an SVG.

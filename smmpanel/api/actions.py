@@ -14,6 +14,7 @@ from smmpanel.api import replies
 from smmpanel.catalog.listing import active_services, listing_stamp
 from smmpanel.catalog.models import Product
 from smmpanel.configuration.current import current
+from smmpanel.inputs import parse_id, parse_ids
 from smmpanel.orders import product_orders
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder, Refill
@@ -21,8 +22,6 @@ from smmpanel.orders.placement import place_order, replayed_order, service_for_o
 from smmpanel.orders.requests import (
     owned_order,
     owned_refill,
-    parse_id,
-    parse_ids,
     request_cancel,
     request_refill,
 )

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from smmpanel.catalog.models import Fulfilment, Product
+from smmpanel.inputs import parse_id
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import (
     CancelRequest,
@@ -31,7 +32,7 @@ from smmpanel.orders.models import (
     RefillStatus,
 )
 from smmpanel.orders.product_orders import apply_product_status, delivered_items
-from smmpanel.orders.requests import parse_id, reject_cancel, set_refill_status
+from smmpanel.orders.requests import reject_cancel, set_refill_status
 from smmpanel.orders.status import apply_status
 
 

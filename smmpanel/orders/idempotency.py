@@ -13,8 +13,8 @@ import orjson
 from django.db.models import Model
 
 from smmpanel.accounts.models import Account
+from smmpanel.inputs import parse_id
 from smmpanel.orders.errors import OrderError, OrderErrorCode
-from smmpanel.orders.requests import parse_id
 
 MAX_KEY_LENGTH = 255
 # Parameters that are not part of what is ordered.

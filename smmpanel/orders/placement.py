@@ -12,11 +12,11 @@ from smmpanel.accounts.models import Account
 from smmpanel.catalog import cache as catalog_cache
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.configuration.current import current
+from smmpanel.inputs import parse_id
 from smmpanel.money import MAX_AMOUNT
 from smmpanel.orders import idempotency, link_guard
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
-from smmpanel.orders.requests import parse_id
 from smmpanel.orders.validation import validate_order
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Product, ProductItem
+from smmpanel.inputs import parse_id, parse_whole
 from smmpanel.money import ZERO, order_charge, proportional_part
 from smmpanel.orders import idempotency
 from smmpanel.orders.errors import OrderError, OrderErrorCode
@@ -16,8 +17,6 @@ from smmpanel.orders.models import (
     OrderStatus,
     ProductOrder,
 )
-from smmpanel.orders.requests import parse_id
-from smmpanel.orders.validation import parse_whole
 
 REQUIRE_MAX_LENGTH = 5000
 

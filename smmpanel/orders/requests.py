@@ -7,6 +7,10 @@ from django.utils import timezone
 
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment
+
+# parse_id and parse_ids are imported from here by callers written before smmpanel.inputs.
+from smmpanel.inputs import parse_id as parse_id
+from smmpanel.inputs import parse_ids as parse_ids
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import (
     FINAL_STATUSES,
@@ -17,28 +21,6 @@ from smmpanel.orders.models import (
     Refill,
     RefillStatus,
 )
-from smmpanel.orders.validation import parse_whole
-
-
-def parse_id(raw: str | int | None) -> int | None:
-    """A positive database id, or None."""
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    # The common case, plain digits, without the regular expression (status parses 100 ids).
-    number = int(text) if text.isascii() and text.isdigit() else parse_whole(text)
-    return number if number is not None and 0 < number < 2**63 else None
-
-
-def parse_ids(raws: list[str]) -> dict[str, int | None]:
-    """`parse_id` of each, by its text: plain digits (what clients send) without a call each, as
-    `status` reads a hundred at a time (fewer than 19 digits are always below 2**63)."""
-    return {
-        raw: (int(raw) or None)
-        if raw.isascii() and raw.isdigit() and len(raw) < 19
-        else parse_id(raw)
-        for raw in raws
-    }
 
 
 def owned_order(account: Account, raw_id: str | int | None) -> Order:

@@ -24,14 +24,13 @@ from smmpanel.catalog.order_types import (
     TypeField,
     spec_for,
 )
+from smmpanel.inputs import MAX_INTEGER, parse_whole
 from smmpanel.money import ZERO, order_charge, quantize
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import LINK_MAX_LENGTH
 
 MAX_RUNS = 1000
 MAX_INTERVAL = 60 * 24 * 30
-# Whole numbers, optionally written with a zero fraction ("100.0"); no exponents, no separators.
-WHOLE_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.0*)?", re.ASCII)
 # What an order's quantity × runs may reach: the largest 64-bit integer column value.
 MAX_TOTAL_QUANTITY = 2**63 - 1
 HANDLE = re.compile(r"@?[\w.\-]{1,100}")
@@ -64,13 +63,6 @@ class OrderDraft:
     @property
     def total_quantity(self) -> int:
         return self.quantity * (self.runs or 1)
-
-
-def parse_whole(value: str | None) -> int | None:
-    """A whole number, or None when the text is not one."""
-    if value is None or not WHOLE_NUMBER.fullmatch(value):
-        return None
-    return int(value.split(".")[0])
 
 
 def is_url(value: str) -> bool:
@@ -125,7 +117,7 @@ def _check_field(type_field: TypeField, raw: str) -> object:
         raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
     if type_field.kind in (FieldKind.INTEGER, FieldKind.CHOICE):
         number = parse_whole(raw)
-        if number is None or number < 0 or number >= 2**31:
+        if number is None or number < 0 or number > MAX_INTEGER:
             raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)
         if type_field.choices and number not in type_field.choices:
             raise OrderError(OrderErrorCode.INVALID_FIELD, field=type_field.name)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Category
+from smmpanel.inputs import clean_text, parse_id
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import CancelRequest, CancelStatus, Order, OrderStatus, Refill
 from smmpanel.orders.requests import owned_order, request_cancel, request_refill
@@ -37,7 +38,7 @@ def _page_of(request: HttpRequest, rows, size: int = PAGE_SIZE):
 @customer_required
 def orders(request: HttpRequest, account: Account) -> HttpResponse:
     status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()[:200]
+    query = clean_text(request.GET.get("q"))
     rows = (
         Order.objects.filter(account=account)
         .select_related("service")
@@ -63,8 +64,8 @@ def orders(request: HttpRequest, account: Account) -> HttpResponse:
         rows = rows.filter(status=status)
     if query:
         match = Q(link__icontains=query)
-        if query.isdigit() and len(query) < 19:
-            match |= Q(pk=int(query))
+        if pk := parse_id(query):
+            match |= Q(pk=pk)
         rows = rows.filter(match)
     return render(
         request,

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Category, Service
+from smmpanel.inputs import clean_text, parse_id
 from smmpanel.money import shown
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order
 from smmpanel.orders.placement import place_order, service_for_order
-from smmpanel.orders.requests import parse_id
 from smmpanel.panel.customer import customer_required
 from smmpanel.panel.mass_order import MAX_LINES, MassOrderError, place_mass_order, total_charge
 from smmpanel.panel.order_forms import OrderForm
@@ -36,11 +36,11 @@ def search_services(category: str | None, query: str) -> QuerySet[Service]:
     category_id = parse_id(category)
     if category_id:
         services = services.filter(category_id=category_id)
-    query = query.strip()[:SEARCH_MAX]
+    query = clean_text(query, SEARCH_MAX)
     if query:
         match = Q(name__icontains=query)
-        if query.isdigit():
-            match |= Q(pk=int(query))
+        if pk := parse_id(query):
+            match |= Q(pk=pk)
         services = services.filter(match)
     return services
 

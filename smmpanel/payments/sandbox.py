@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel import publicurl
+from smmpanel.inputs import parse_id
 from smmpanel.money import format_amount
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import Gateway, Notification, gateway_of
@@ -52,13 +53,14 @@ class SandboxGateway(Gateway):
         data = request.POST
         raw_id, amount = data.get("payment", ""), data.get("amount", "")
         outcome, signature = data.get("outcome", ""), data.get("signature", "")
-        if not raw_id.isdigit() or outcome not in (PAID, DECLINED):
+        payment_id = parse_id(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
+        if payment_id is None or outcome not in (PAID, DECLINED):
             raise PaymentError(PaymentErrorCode.BAD_SIGNATURE)
-        expected = sign(int(raw_id), amount, outcome)
+        expected = sign(payment_id, amount, outcome)
         if not hmac.compare_digest(expected, signature):
             raise PaymentError(PaymentErrorCode.BAD_SIGNATURE)
         return Notification(
-            payment_id=int(raw_id),
+            payment_id=payment_id,
             paid=outcome == PAID,
             amount=amount,
             reference=f"sandbox-{raw_id}",

@@ -5,5 +5,5 @@ from smmpanel.payments import sandbox, views
 app_name = "payments"
 urlpatterns = [
     path("payments/callback/<slug:gateway>/", views.callback, name="callback"),
-    path("payments/sandbox/<int:pk>/", sandbox.checkout, name="sandbox_checkout"),
+    path("payments/sandbox/<id:pk>/", sandbox.checkout, name="sandbox_checkout"),
 ]

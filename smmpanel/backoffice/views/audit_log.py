@@ -7,6 +7,7 @@ from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.audit import described
 from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import render_page
+from smmpanel.inputs import clean_text
 
 PAGE_SIZE = 50
 
@@ -15,10 +16,10 @@ PAGE_SIZE = 50
 def audit_list(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.order_by("-id")
     filters = {
-        "actor": request.GET.get("actor", "").strip(),
-        "action": request.GET.get("action", "").strip(),
-        "object_type": request.GET.get("object_type", "").strip(),
-        "object_id": request.GET.get("object_id", "").strip(),
+        "actor": clean_text(request.GET.get("actor")),
+        "action": clean_text(request.GET.get("action")),
+        "object_type": clean_text(request.GET.get("object_type")),
+        "object_id": clean_text(request.GET.get("object_id")),
     }
     if filters["actor"]:
         entries = entries.filter(actor_name=filters["actor"])

@@ -20,8 +20,8 @@ from smmpanel.backoffice.bulk_orders import BulkAction, apply_bulk
 from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog.models import Fulfilment, Service
+from smmpanel.inputs import MAX_BIGINT, IdField, parse_id, required_id
 from smmpanel.orders.models import Order, OrderStatus
-from smmpanel.orders.requests import parse_id
 from smmpanel.providers.models import Provider
 
 PAGE_SIZE = 50
@@ -34,7 +34,7 @@ class OrderFilter(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Any"))] + list(OrderStatus.choices),
     )
-    service = forms.IntegerField(label=gettext_lazy("Service id"), required=False, min_value=1)
+    service = IdField(label=gettext_lazy("Service id"), required=False)
     user = forms.CharField(label=gettext_lazy("Username"), required=False, max_length=150)
     fulfilment = forms.ChoiceField(
         label=gettext_lazy("Fulfilment"),
@@ -81,7 +81,7 @@ class OrderFilter(forms.Form):
 
 
 class BulkForm(forms.Form):
-    order = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    order = forms.TypedMultipleChoiceField(coerce=required_id, choices=())
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         choices=[
@@ -96,7 +96,9 @@ class BulkForm(forms.Form):
         required=False,
         choices=[("", "—")] + list(OrderStatus.choices),
     )
-    remains = forms.IntegerField(label=gettext_lazy("Remains"), required=False, min_value=0)
+    remains = forms.IntegerField(
+        label=gettext_lazy("Remains"), required=False, min_value=0, max_value=MAX_BIGINT
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

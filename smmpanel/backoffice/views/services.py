@@ -19,6 +19,7 @@ from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog import operations
 from smmpanel.catalog.models import Category, Fulfilment, Service
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.inputs import MAX_BIGINT, MAX_INTEGER, clean_text, known_ids, required_id
 from smmpanel.money import MAX_DIGITS, SCALE
 from smmpanel.providers.pricing import cost, resale_rate
 
@@ -35,8 +36,12 @@ class ServiceForm(forms.Form):
         max_digits=MAX_DIGITS,
         decimal_places=SCALE,
     )
-    min_quantity = forms.IntegerField(label=gettext_lazy("Minimum"), min_value=1)
-    max_quantity = forms.IntegerField(label=gettext_lazy("Maximum"), min_value=1)
+    min_quantity = forms.IntegerField(
+        label=gettext_lazy("Minimum"), min_value=1, max_value=MAX_BIGINT
+    )
+    max_quantity = forms.IntegerField(
+        label=gettext_lazy("Maximum"), min_value=1, max_value=MAX_BIGINT
+    )
     fulfilment = forms.ChoiceField(
         label=gettext_lazy("Fulfilment"),
         choices=[
@@ -46,7 +51,7 @@ class ServiceForm(forms.Form):
     )
     refill = forms.BooleanField(label=gettext_lazy("Refill"), required=False)
     refill_days = forms.IntegerField(
-        label=gettext_lazy("Refill window (days)"), min_value=0, initial=30
+        label=gettext_lazy("Refill window (days)"), min_value=0, max_value=MAX_INTEGER, initial=30
     )
     cancel = forms.BooleanField(label=gettext_lazy("Cancel"), required=False)
     dripfeed = forms.BooleanField(label=gettext_lazy("Drip-feed"), required=False)
@@ -63,7 +68,7 @@ class ServiceForm(forms.Form):
 
 
 class PercentForm(forms.Form):
-    service = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    service = forms.TypedMultipleChoiceField(coerce=required_id, choices=())
     percent = forms.DecimalField(
         label=gettext_lazy("Change rates by percent"), max_digits=8, decimal_places=2
     )
@@ -75,7 +80,7 @@ class PercentForm(forms.Form):
 
 @staff_required("catalog.view_service")
 def service_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = clean_text(request.GET.get("q"))
     services = Service.objects.select_related("category").order_by(
         "category__sort_order", "category_id", "sort_order", "pk"
     )
@@ -206,7 +211,7 @@ def service_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
 def service_bulk(request: HttpRequest) -> HttpResponse:
     """Bulk price change by percent, or enable/disable the selected services."""
     action = request.POST.get("action")
-    ids = [int(value) for value in request.POST.getlist("service") if value.isdigit()]
+    ids = known_ids(request.POST.getlist("service"))
     if not ids:
         messages.error(request, _("Select at least one service."))
         return redirect("backoffice:services")

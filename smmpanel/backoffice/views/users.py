@@ -19,6 +19,7 @@ from smmpanel.accounts.registration import set_rate_discount, set_status
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import render_page
+from smmpanel.inputs import clean_text
 from smmpanel.money import MAX_DIGITS, SCALE
 
 CHANGE = ("accounts.view_account", "accounts.change_account")
@@ -46,7 +47,7 @@ class DiscountForm(forms.Form):
 
 @staff_required("accounts.view_account")
 def user_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = clean_text(request.GET.get("q"))
     accounts = Account.objects.select_related("user").order_by("-id")
     if query:
         accounts = accounts.filter(
