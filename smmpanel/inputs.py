@@ -12,7 +12,8 @@ import re
 from django import forms
 
 # Every model's id is a BigAutoField (settings.DEFAULT_AUTO_FIELD), and so is every foreign key to
-# one: PostgreSQL's bigint. Ids start at 1.
+# one: PostgreSQL's bigint. Ids start at 1. (Django's own User keeps an integer id; no page reads
+# one from a request: accounts are looked up by their own id.)
 MAX_ID = 2**63 - 1
 # Columns of PostgreSQL's bigint (PositiveBigIntegerField, BigIntegerField: quantities, counts).
 MAX_BIGINT = 2**63 - 1
