@@ -18,8 +18,9 @@ from django.conf import settings
 RUNNING_LOCK = "smmpanel.running"
 # Tables that make a database a smmpanel one.
 REQUIRED_TABLES = ("django_migrations", "accounts_account", "accounts_ledgerentry", "orders_order")
-# The catalog's version number (catalog.cache); absent from backups older than catalog/0004.
-CATALOG_VERSION = "catalog_catalogversion"
+# The versions of what processes cache (versions.cache); the catalog's alone in backups between
+# catalog/0004 and catalog/0006, none before.
+VERSION_TABLES = ("versions_version", "catalog_catalogversion")
 
 
 class BackupError(Exception):
@@ -114,10 +115,11 @@ def restore(*, source: Path, force: bool = False) -> Path:
         live.execute("PRAGMA busy_timeout = 30000")
         backup_copy.backup(live)
         live.execute("PRAGMA journal_mode=WAL")
-        if CATALOG_VERSION in tables:
-            # Running processes keep services by catalog version (catalog.cache): the restored
-            # catalog gets a number none of them can have seen with another catalog.
-            live.execute(f"UPDATE {CATALOG_VERSION} SET number = random() & 4611686018427387903")
+        for table in VERSION_TABLES:
+            if table in tables:
+                # Running processes keep what they read by version (versions.cache): the
+                # restored data get numbers none of them can have seen with other data.
+                live.execute(f"UPDATE {table} SET number = random() & 4611686018427387903")
     return target
 
 

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "smmpanel.catalog",
     "smmpanel.orders",
     "smmpanel.configuration",
+    "smmpanel.versions",
     "smmpanel.backoffice",
     "smmpanel.providers",
 ]

@@ -145,16 +145,11 @@ def panel_server(smmpanel_env, django_db_blocker) -> Iterator[PanelServer]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_panel_settings() -> Iterator[None]:
-    """Each test reads the panel settings of its own database, not a row cached by another."""
-    from smmpanel.catalog import cache as catalog_cache
-    from smmpanel.configuration.current import invalidate
-    from smmpanel.orders import link_guard
+def _fresh_caches() -> Iterator[None]:
+    """Each test starts with nothing kept by the process caches (`versions.cache`): test
+    databases reuse ids, and rolled-back tests the versions' numbers."""
+    from smmpanel.versions import cache as versions
 
-    invalidate()
-    # Test databases reuse service ids: no service is kept from another test.
-    catalog_cache.forget()
-    # Rolled-back tests hand out the same order ids again: the rule's catch-up starts afresh.
-    link_guard.forget()
+    versions.forget()
     yield
-    invalidate()
+    versions.forget()

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
-from smmpanel.catalog.listing import active_services, listing_stamp
+from smmpanel.catalog.listing import active_services
 from smmpanel.catalog.models import Product
 from smmpanel.configuration.current import current
 from smmpanel.inputs import parse_id, parse_ids
@@ -26,6 +26,7 @@ from smmpanel.orders.requests import (
     request_refill,
 )
 from smmpanel.orders.status_reads import status_rows
+from smmpanel.versions import cache as versions
 
 MAX_IDS = 100
 Reply = dict | list | bytes
@@ -51,19 +52,14 @@ def _as_reply_id(raw: str) -> int | str:
 
 
 # --- services -------------------------------------------------------------------------------
-_services_cache: dict[str, tuple[tuple, bytes]] = {}
-
-
 def services(account: Account, params: dict[str, str]) -> Reply:
-    """The active catalog, serialized once per catalog change and served as bytes after that."""
-    # The currency decides how rates are written, so a change of it is a change of the reply.
-    stamp = (*listing_stamp(), current().currency)
-    cached = _services_cache.get("services")
-    if cached and cached[0] == stamp:
-        return cached[1]
-    body = orjson.dumps([replies.service(row) for row in active_services()])
-    _services_cache["services"] = (stamp, body)
-    return body
+    """The active catalog, serialized once per change of the catalog or the settings (the
+    currency decides how rates are written) and served as bytes after that."""
+    return versions.cached(("catalog", "settings"), "api.services", _services_body)
+
+
+def _services_body() -> bytes:
+    return orjson.dumps([replies.service(row) for row in active_services()])
 
 
 # --- orders ---------------------------------------------------------------------------------

@@ -73,18 +73,6 @@ class Service(models.Model):
         return f"{self.pk} {self.name}"
 
 
-class CatalogVersion(models.Model):
-    """One row whose number grows with every committed change of a service or a category, kept
-    by database triggers (migration catalog/0004), whatever makes the change: a process keeps
-    catalog rows while the number stays the same (`catalog.cache`)."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True)
-    number = models.BigIntegerField()
-
-    def __str__(self) -> str:
-        return f"catalog version {self.number}"
-
-
 class Product(models.Model):
     """A digital good (the protocol's `products` extension): delivered from stock or by hand."""
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from smmpanel.catalog.models import Category, Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
@@ -186,10 +187,8 @@ def set_services_active(*, service_ids: list[int], active: bool) -> list[int]:
             .exclude(active=active)
             .values_list("pk", flat=True)
         )
-        Service.objects.filter(pk__in=changing).update(active=active)
-        # update() skips auto_now; the API's services cache keys on updated_at.
-        for service in Service.objects.filter(pk__in=changing):
-            service.save(update_fields=["updated_at"])
+        # update() skips auto_now.
+        Service.objects.filter(pk__in=changing).update(active=active, updated_at=timezone.now())
     return changing
 
 

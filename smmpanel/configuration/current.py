@@ -1,12 +1,11 @@
 """The panel's settings as they apply now: the operator's overrides over the environment.
 
-Environment variables are the defaults (design rule 6); the operator's overrides live in one row,
-read at most once per `TTL_SECONDS` per process, so that the API's hot path makes no extra query.
-A change made in this process is seen at once; other processes see it within the TTL.
+Environment variables are the defaults (design rule 9); the operator's overrides live in one row,
+read again by each process only after it changed (`versions`: database triggers raise the
+settings' version with every committed change of the row), so that the API's hot path makes no
+extra query and every process sees a change at once.
 """
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,12 +13,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from smmpanel.configuration.models import PanelSettings
-
-TTL_SECONDS = 5.0
-
-_lock = threading.Lock()
-# The settings in force and when they were read; one object per TTL, shared by every request.
-_cached: "tuple[float, Current] | None" = None
+from smmpanel.versions import cache as versions
 
 
 @dataclass(frozen=True)
@@ -31,17 +25,10 @@ class Current:
     api_requests_per_minute: int
 
 
-def invalidate() -> None:
-    """Forget the settings read (after a change, and between tests)."""
-    global _cached
-    with _lock:
-        _cached = None
-
-
 @receiver(setting_changed)
 def _environment_changed(**kwargs: object) -> None:
     # The environment's defaults are part of what is cached (tests override them).
-    invalidate()
+    versions.forget()
 
 
 def available_languages() -> tuple[str, ...]:
@@ -51,19 +38,14 @@ def available_languages() -> tuple[str, ...]:
 def current() -> Current:
     """The settings in force: each override when set, the environment's default otherwise.
 
-    Read from the database at most once per `TTL_SECONDS` per process; the API calls this several
-    times per request.
+    Read from the database once per change of the settings per process; the API calls this
+    several times per request.
     """
-    global _cached
-    now = time.monotonic()
-    cached = _cached
-    if cached is not None and now - cached[0] < TTL_SECONDS:
-        return cached[1]
-    row = PanelSettings.objects.filter(pk=1).first() or PanelSettings(pk=1)
-    settings_now = _in_force(row)
-    with _lock:
-        _cached = (now, settings_now)
-    return settings_now
+    return versions.cached(("settings",), "configuration.current", _read)
+
+
+def _read() -> Current:
+    return _in_force(PanelSettings.objects.filter(pk=1).first() or PanelSettings(pk=1))
 
 
 def _in_force(row: PanelSettings) -> Current:

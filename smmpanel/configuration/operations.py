@@ -62,6 +62,4 @@ def update_settings(**values: object) -> tuple[dict, dict]:
             setattr(row, name, value)
         row.save()
         after = {name: getattr(row, name) for name in OVERRIDES}
-        transaction.on_commit(current.invalidate)
-    current.invalidate()
     return before, after

@@ -81,8 +81,6 @@ def place_order(
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
     settings_now = current()
-    if not settings_now.refuse_duplicate_link:
-        link_guard.forget()
     guarded = settings_now.refuse_duplicate_link and bool(draft.link)
     now = timezone.now()
     order = Order(
@@ -103,7 +101,7 @@ def place_order(
     # Converted before the transaction: on SQLite it holds the panel's one write lock.
     values = rows.insert_params(order)
     if guarded:
-        link_guard.catch_up(settings_now)
+        link_guard.catch_up()
     try:
         with transaction.atomic():
             if guarded:

@@ -259,6 +259,6 @@ def _unlist_missing(provider: Provider, seen: set[str], report: ImportReport) ->
         .distinct()
     )
     disabled = list(orphaned.values_list("pk", flat=True))
-    # update() skips auto_now, and the API's services listing is cached on updated_at.
+    # update() skips auto_now.
     Service.objects.filter(pk__in=disabled).update(active=False, updated_at=timezone.now())
     report.disabled.extend(disabled)

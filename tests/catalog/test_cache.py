@@ -1,7 +1,6 @@
 """catalog.cache: a process keeps the services orders read until the catalog changes, however it
 changes, and keeps nothing it could not vouch for."""
 
-import importlib
 import logging
 from decimal import Decimal
 
@@ -11,13 +10,16 @@ from django.test.utils import CaptureQueriesContext
 
 from smmpanel import rows
 from smmpanel.catalog import cache
-from smmpanel.catalog.models import CatalogVersion, Category, Service
+from smmpanel.catalog.models import Category, Service
+from smmpanel.versions import cache as versions
+from smmpanel.versions import triggers
+from smmpanel.versions.models import Version
 from tests.factories import make_service
 
 # The cache keeps only what was committed: these tests commit.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-triggers = importlib.import_module("smmpanel.catalog.migrations.0004_catalog_version")
+TABLES = triggers.WATCHED["catalog"]
 
 
 def read(pk: int) -> tuple[Service | None, int]:
@@ -73,7 +75,7 @@ def test_a_disabled_or_deleted_service_is_read_at_once():
 
 def test_every_change_of_the_catalog_raises_the_version():
     def version() -> int:
-        return CatalogVersion.objects.get(pk=1).number
+        return Version.objects.get(name="catalog").number
 
     service = make_service()
     seen = [version()]
@@ -89,12 +91,12 @@ def test_every_change_of_the_catalog_raises_the_version():
 def test_a_version_row_created_again_starts_at_a_number_not_seen_before():
     service = make_service(rate=Decimal("0.9"))
     assert read(service.pk)[0].rate == Decimal("0.9")
-    seen = CatalogVersion.objects.get(pk=1).number
+    seen = Version.objects.get(name="catalog").number
     # A flushed database (or a restored one) starts without the row.
-    CatalogVersion.objects.all().delete()
+    Version.objects.all().delete()
     assert read(service.pk)[0].rate == Decimal("0.9")
     Service.objects.filter(pk=service.pk).update(rate=Decimal("3"))
-    assert CatalogVersion.objects.get(pk=1).number not in (seen, seen + 1)
+    assert Version.objects.get(name="catalog").number not in (seen, seen + 1)
     assert read(service.pk)[0].rate == Decimal("3")
 
 
@@ -111,17 +113,16 @@ def test_nothing_is_kept_inside_a_transaction():
 
 def _drop_one_trigger() -> None:
     if connection.vendor == "sqlite":
-        rows.execute("DROP TRIGGER catalog_version_service_update", [])
+        rows.execute("DROP TRIGGER version_catalog_catalog_service_update", [])
     else:
-        rows.execute("ALTER TABLE catalog_service DISABLE TRIGGER catalog_version_service", [])
+        rows.execute(
+            "ALTER TABLE catalog_service DISABLE TRIGGER version_catalog_catalog_service", []
+        )
 
 
 def _restore_triggers() -> None:
-    if connection.vendor == "sqlite":
-        statement = triggers.SQLITE_TRIGGER.format(table="service", event="UPDATE", name="update")
-        rows.execute(statement, [])
-    else:
-        rows.execute("ALTER TABLE catalog_service ENABLE TRIGGER catalog_version_service", [])
+    with connection.schema_editor() as editor:
+        triggers.create(editor, "catalog", TABLES)
 
 
 def test_without_its_triggers_the_cache_keeps_nothing(caplog):
@@ -130,15 +131,15 @@ def test_without_its_triggers_the_cache_keeps_nothing(caplog):
     service = make_service(rate=Decimal("0.9"))
     _drop_one_trigger()
     try:
-        cache.forget()
-        with caplog.at_level(logging.WARNING, logger="smmpanel.catalog.cache"):
+        versions.forget()
+        with caplog.at_level(logging.WARNING, logger="smmpanel.versions.cache"):
             assert read(service.pk)[0].rate == Decimal("0.9")
         assert "triggers missing" in caplog.text
         Service.objects.filter(pk=service.pk).update(rate=Decimal("5"))
         assert read(service.pk)[0].rate == Decimal("5")
     finally:
         _restore_triggers()
-        cache.forget()
+        versions.forget()
     Service.objects.filter(pk=service.pk).update(rate=Decimal("6"))
     assert read(service.pk)[0].rate == Decimal("6")
     assert read(service.pk)[1] == 1

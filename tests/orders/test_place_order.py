@@ -5,7 +5,7 @@ import pytest
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.catalog.order_types import OrderType
-from smmpanel.configuration.current import invalidate
+from smmpanel.configuration.operations import update_settings
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.placement import place_order, service_for_order
@@ -274,24 +274,23 @@ def test_duplicate_link_rule_covers_the_orders_placed_while_it_was_off(settings)
     assert not finished.link_guarded
 
 
-def test_duplicate_link_rule_covers_orders_placed_by_a_process_that_had_not_seen_it(
-    settings, django_capture_on_commit_callbacks
-):
-    settings.REFUSE_DUPLICATE_LINK = True
+@pytest.mark.django_db(transaction=True)
+def test_duplicate_link_rule_covers_orders_placed_before_the_operator_turned_it_on():
     account, _ = make_account("100")
     service = make_service()
-    # Committed: the next catch-up looks only at the orders placed after this one.
-    with django_capture_on_commit_callbacks(execute=True):
-        place_order(account=account, service=service, params={"link": LINK, "quantity": "100"})
-    # Another server process, still on its earlier reading of the settings (rule off), places
-    # an order for another link after this process last looked.
+    place_order(account=account, service=service, params={"link": LINK, "quantity": "100"})
+    # Another server process, still on its reading of the settings (rule off), places an order
+    # for another link; then the operator turns the rule on.
     late = Order.objects.create(
         account=account, service=service, link=LINK + "/late", quantity=100, charge=Decimal(0)
     )
     assert not late.link_guarded
-    # This process reads the settings again (they are re-read every few seconds).
-    invalidate()
+    update_settings(refuse_duplicate_link=True)
     code = _refused(account, service, {"link": LINK + "/late", "quantity": "100"})
     assert code == OrderErrorCode.DUPLICATE_LINK
     late.refresh_from_db()
     assert late.link_guarded
+    # The order placed by this process before the change is covered too.
+    assert _refused(account, service, {"link": LINK, "quantity": "100"}) == (
+        OrderErrorCode.DUPLICATE_LINK
+    )

@@ -1,0 +1,142 @@
+"""Process caches kept exact: what a process read is kept with the version it was read at.
+
+Each cached thing (`triggers.WATCHED`: the catalog, the panel's settings) has a version that
+database triggers raise with every committed change of its tables, whoever makes it (another
+process or machine, the back-office, an import, a queryset update, raw SQL). `cached` returns
+what it kept while the versions it was read at are still the versions now, and reads it again
+otherwise: nothing is stale, and nobody has to remember to invalidate anything.
+
+All versions are read in one statement: within a `scope` (an API request, a page shown), once,
+or with the API key's own lookup (`note`); outside one, on each use. A value is loaded after the
+versions were read, so it is never older than they are.
+
+Nothing is kept or served inside a transaction (it may have changed a watched table, whose
+version PostgreSQL raises only at the commit, or roll back), nor for a thing whose triggers are
+not all in place (checked once per process, with a warning). Kept values are shared by every
+request of the process: callers read them and never change them.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from smmpanel import rows
+from smmpanel.versions import triggers
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Numbers = dict[str, int | None]
+
+NAMES = tuple(triggers.WATCHED)
+# One column per thing, so that the statement returns one row whatever rows exist; another
+# statement (the API key's lookup) may carry these columns too.
+COLUMNS = ", ".join(
+    f"(SELECT number FROM {triggers.TABLE} WHERE name = '{name}')" for name in NAMES
+)
+_READ = f"SELECT {COLUMNS}"
+
+# What is kept, by key: the versions it was read at, and the value.
+_kept: dict[Hashable, tuple[tuple[int, ...], Any]] = {}
+# The things whose triggers are all in place in this process's database (checked once).
+_watched: frozenset[str] | None = None
+# The versions of the scope open in this thread ({} until read), None outside a scope.
+_scope = threading.local()
+
+
+def forget() -> None:
+    """Drop everything kept and the triggers' check (tests: each test's database is new)."""
+    global _watched
+    _watched = None
+    _kept.clear()
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """Read the versions at most once until the block ends (a request that changes no watched
+    table; nested scopes are the outer one)."""
+    if getattr(_scope, "numbers", None) is not None:
+        yield
+        return
+    _scope.numbers = {}
+    try:
+        yield
+    finally:
+        _scope.numbers = None
+
+
+def note(values: tuple | list) -> None:
+    """The versions read by another statement with `COLUMNS`, in their order: the open scope's
+    versions, when it has none yet."""
+    numbers = getattr(_scope, "numbers", None)
+    if numbers is not None and not numbers:
+        numbers.update(zip(NAMES, values, strict=True))
+
+
+def _read() -> Numbers:
+    numbers = dict(zip(NAMES, rows.fetchone(_READ, []) or (), strict=True))
+    missing = [name for name, number in numbers.items() if number is None]
+    if missing:
+        # Flushed or restored without them: each starts at a random number (triggers.START).
+        start = triggers.START[connections[DEFAULT_DB_ALIAS].vendor]
+        for name in missing:
+            rows.execute(
+                f"INSERT INTO {triggers.TABLE} (name, number) VALUES (%s, {start}) "
+                "ON CONFLICT (name) DO NOTHING",
+                [name],
+            )
+        numbers = dict(zip(NAMES, rows.fetchone(_READ, []) or (), strict=True))
+    return numbers
+
+
+def _numbers(names: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The versions of `names` now (None when one cannot be read)."""
+    numbers = getattr(_scope, "numbers", None)
+    if numbers is None:
+        numbers = _read()
+    elif not numbers or any(numbers.get(name) is None for name in names):
+        numbers.update(_read())
+    found = tuple(numbers.get(name) for name in names)
+    return None if None in found else found  # type: ignore[return-value]
+
+
+def _check_triggers(vendor: str) -> frozenset[str]:
+    global _watched
+    if _watched is None:
+        sql = triggers.in_place_sql(vendor)
+        found = {row[0] for row in rows.fetchall(sql, [])} if sql else set()
+        _watched = frozenset(
+            name
+            for name, tables in triggers.WATCHED.items()
+            if triggers.names(vendor, name, tables) <= found
+        )
+        for name in NAMES:
+            if name not in _watched:
+                logger.warning("version triggers missing for %s: it is read on every use", name)
+    return _watched
+
+
+def cached(names: tuple[str, ...], key: Hashable, load: Callable[[], T]) -> T:
+    """`load()`, or what it returned earlier while the versions of `names` have not changed."""
+    return updated(names, key, lambda _before: load())
+
+
+def updated(names: tuple[str, ...], key: Hashable, update: Callable[[T | None], T]) -> T:
+    """Like `cached`; `update` is given what it returned at the versions before (None the first
+    time, inside a transaction, or when the triggers are missing)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.in_atomic_block or not set(names) <= _check_triggers(db.vendor):
+        return update(None)
+    numbers = _numbers(names)
+    if numbers is None:
+        return update(None)
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == numbers:
+        return kept[1]
+    value = update(kept[1] if kept is not None else None)
+    _kept[key] = (numbers, value)
+    return value
