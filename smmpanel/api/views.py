@@ -18,9 +18,11 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from smmpanel import ratelimit
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import authenticate_key
+from smmpanel.accounts.models import Account
 from smmpanel.api import dialect
 from smmpanel.api.actions import ACTIONS, MAX_IDS, TooManyIds
 from smmpanel.orders.errors import OrderError
+from smmpanel.versions import cache as versions
 
 logger = logging.getLogger(__name__)
 
@@ -59,14 +61,30 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     except dialect.DialectError:
         _drain(request)
         return error_response(INCORRECT_REQUEST)
-    if api_request.key and not ratelimit.allow_api_key(api_request.key):
-        return too_many_requests()
     # The protocol's wordings are English whatever language the panel pages use. English is left
     # active in this thread: every page request activates its own language (PanelLocaleMiddleware),
     # and activating costs less than overriding and restoring.
     translation.activate("en")
+    # The key's lookup reads the versions of the cached things too, for the whole request; the
+    # key's rate limit (from the settings) is checked after it, and before its verdict.
+    with versions.scope():
+        refused: AccountError | None = None
+        try:
+            account = authenticate_key(api_request.key)
+        except AccountError as error:
+            refused = error
+        except Exception:
+            return _failed(api_request)
+        if api_request.key and not ratelimit.allow_api_key(api_request.key):
+            return too_many_requests()
+        if refused is not None:
+            return error_response(refused.message)
+        return _answer(account, api_request)
+
+
+@sensitive_variables("api_request")
+def _answer(account: Account, api_request: dialect.ApiRequest) -> HttpResponse:
     try:
-        account = authenticate_key(api_request.key)
         action = ACTIONS.get(api_request.action)
         if action is None:
             return error_response(INCORRECT_REQUEST)
@@ -76,8 +94,13 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     except TooManyIds:
         return error_response(TOO_MANY_IDS)
     except Exception:
-        logger.exception("API action %r failed", api_request.action)
-        return error_response("Internal error, please try again later", status=500)
+        return _failed(api_request)
+
+
+@sensitive_variables("api_request")
+def _failed(api_request: dialect.ApiRequest) -> HttpResponse:
+    logger.exception("API action %r failed", api_request.action)
+    return error_response("Internal error, please try again later", status=500)
 
 
 def _drain(request: HttpRequest) -> None:

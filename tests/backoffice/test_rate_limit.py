@@ -47,11 +47,14 @@ def test_requests_over_the_limit_get_the_protocols_error_per_key():
     assert "balance" in balance(client, key)
 
 
+# Committed: processes keep nothing read inside a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_settings_cost_the_api_no_query_once_cached(django_assert_num_queries):
     _, key = make_account("5")
     client = Client()
     update_settings(api_requests_per_minute=100, currency="EUR")
     assert balance(client, key) == {"balance": "5.00", "currency": "EUR"}
-    # The key's account is the one query; the settings row and the limit come from caches.
+    # The key's account (with the versions of what is cached) is the one query; the settings
+    # row and the limit come from caches.
     with django_assert_num_queries(1):
         assert balance(client, key)["currency"] == "EUR"

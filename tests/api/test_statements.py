@@ -1,0 +1,53 @@
+"""The API's hot path: how many statements each action costs once the process caches are warm.
+The key's lookup also reads the versions of every cached thing (`versions`), so nothing cached
+costs a statement of its own. Before the one cache scheme (SQLite): add 7, status 2, services 2,
+balance 1; PostgreSQL's add one more (its BEGIN).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from smmpanel.configuration.operations import update_settings
+from tests.factories import make_account, make_service
+
+# Committed: processes keep nothing read inside a transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LINK = "https://instagram.com/natgeo"
+
+
+def statements(client: Client, key: str, action: str, **params: str) -> tuple[dict, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        reply = client.post("/api/v2", {"key": key, "action": action, **params}).json()
+    return reply, [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("refuse_duplicate_link", [False, True])
+def test_each_action_costs_no_statement_for_what_is_cached(refuse_duplicate_link):
+    update_settings(currency="EUR", refuse_duplicate_link=refuse_duplicate_link)
+    _, key = make_account("100")
+    service = make_service(rate=Decimal("1"))
+    client = Client()
+    order = {"service": str(service.pk), "link": LINK, "quantity": "100"}
+    placed = client.post("/api/v2", {"key": key, "action": "add", **order, "link": LINK + "/0"})
+    actions = {
+        "services": ({}, 1),
+        "balance": ({}, 1),
+        # The order, the account's balance read and written, the ledger entry, the commit (with
+        # the duplicate-link rule: the service's lock and the active orders of the link too;
+        # PostgreSQL: its BEGIN).
+        "add": (order, 6 + 2 * refuse_duplicate_link + (connection.vendor == "postgresql")),
+        "status": ({"order": str(placed.json()["order"])}, 2),
+    }
+    for action, (params, expected) in actions.items():
+        for link in ("/warm", "/again"):  # the first request of a process fills the caches
+            warm = {**params, "link": LINK + link} if action == "add" else params
+            statements(client, key, action, **warm)
+        reply, sqls = statements(client, key, action, **params)
+        assert "error" not in reply, reply
+        assert len(sqls) == expected, (action, sqls)
+        assert "version" in sqls[0]  # the key's lookup reads the versions with the account
