@@ -126,3 +126,11 @@ def test_without_its_triggers_a_thing_is_read_on_every_use(caplog):
         versions.forget()
     _update("VND")
     assert current().currency == "VND"
+
+
+def test_a_page_reads_the_versions_once_however_often_it_reads_the_settings(client):
+    _save("EUR")
+    client.get("/accounts/login/")  # fills the caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/login/").status_code == 200
+    assert [query["sql"] for query in queries if triggers.TABLE in query["sql"]] == [versions._READ]
