@@ -7,10 +7,12 @@ balance 1; PostgreSQL's add one more (its BEGIN).
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from smmpanel import ratelimit
 from smmpanel.configuration.operations import update_settings
 from tests.factories import make_account, make_service
 
@@ -18,6 +20,13 @@ from tests.factories import make_account, make_service
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LINK = "https://instagram.com/natgeo"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch):
+    # The test client's address has made many requests in this minute by other tests.
+    monkeypatch.setattr(ratelimit, "_limiters", {})
+    cache.clear()
 
 
 def statements(client: Client, key: str, action: str, **params: str) -> tuple[dict, list[str]]:
