@@ -19,7 +19,7 @@ RUNNING_LOCK = "smmpanel.running"
 # Tables that make a database a smmpanel one.
 REQUIRED_TABLES = ("django_migrations", "accounts_account", "accounts_ledgerentry", "orders_order")
 # The versions of what processes cache (versions.cache); the catalog's alone in backups between
-# catalog/0004 and catalog/0006, none before.
+# catalog/0004 and catalog/0007, none before.
 VERSION_TABLES = ("versions_version", "catalog_catalogversion")
 
 

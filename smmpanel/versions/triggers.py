@@ -9,7 +9,7 @@ the commit, so the number changes when the change becomes visible, and its row i
 while committing; SQLite has one writer at a time, and its triggers run with each statement.
 
 SQLite drops a table's triggers when Django's schema editor remakes the table (most ALTERs do):
-a migration that alters a watched table must call `create` again for it (see catalog/0006).
+a migration that alters a watched table must call `create` again for it (see catalog/0007).
 `versions.cache` checks at start-up that every trigger is in place, and caches nothing for a
 thing whose triggers are not, with a warning.
 """

@@ -34,7 +34,7 @@ def catalog_version_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0005_translated_order_types"),
+        ("catalog", "0006_translated_service_field_names"),
         ("versions", "0001_initial"),
     ]
 
