@@ -51,10 +51,17 @@ def check_service(
         )
 
 
-def category_named(name: str) -> Category:
+def category_name(name: str) -> str:
+    """The name stripped; CatalogError when it can't be a category's."""
     name = name.strip()
-    if not name or len(name) > 255:
+    # A NUL is no character of a name, and PostgreSQL refuses it in text.
+    if not name or len(name) > 255 or "\x00" in name:
         raise CatalogError(CatalogErrorCode.INVALID_NAME, "A category name of 1 to 255 characters")
+    return name
+
+
+def category_named(name: str) -> Category:
+    name = category_name(name)
     category, _ = Category.objects.get_or_create(name=name)
     return category
 
@@ -255,9 +262,7 @@ def move_category(*, category_id: int, step: int) -> bool:
 
 def rename_category(*, category_id: int, name: str) -> tuple[str, str]:
     """Rename a category; return (old, new). CatalogError when the name is taken or empty."""
-    name = name.strip()
-    if not name or len(name) > 255:
-        raise CatalogError(CatalogErrorCode.INVALID_NAME, "A category name of 1 to 255 characters")
+    name = category_name(name)
     with transaction.atomic():
         category = Category.objects.select_for_update().get(pk=category_id)
         if Category.objects.filter(name=name).exclude(pk=category_id).exists():

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from smmpanel.catalog.models import Service
+from smmpanel.catalog.models import Category, Service
 from smmpanel.orders.models import Order, OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,17 @@ def test_sandbox_callback_refuses_a_payment_id_that_is_not_a_number(settings):
         data = {"payment": raw, "amount": "10", "outcome": "paid", "signature": "x"}
         assert post(Client(), url, data) == 403
     assert not Order.objects.exists()
+
+
+def test_a_category_name_with_a_nul_is_refused(admin_op, shop):
+    """PostgreSQL refuses NUL in text: the name is invalid, as an empty one is."""
+    category = shop["manual"].category
+    urls = [
+        reverse("backoffice:category_rename", args=[category.pk]),
+        reverse("backoffice:category_create"),
+    ]
+    for url in urls:
+        assert post(admin_op, url, {"name": "Tik\x00Tok"}) == 302
+    category.refresh_from_db()
+    assert category.name == "Instagram"
+    assert not Category.objects.filter(name__startswith="Tik").exists()

@@ -51,10 +51,10 @@ def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required(*CHANGE)
 def category_create(request: HttpRequest) -> HttpResponse:
-    name = request.POST.get("name", "")
     try:
+        name = operations.category_name(request.POST.get("name", ""))
         with transaction.atomic():
-            existed = Category.objects.filter(name=name.strip()).exists()
+            existed = Category.objects.filter(name=name).exists()
             category = operations.category_named(name)
             if not existed:
                 record(
