@@ -147,6 +147,12 @@ class Panel:
             return {"error": "Incorrect link"}
         if service.type == "Custom Comments":
             quantity = len([line for line in params.get("comments", "").splitlines() if line])
+        elif service.type == "Subscriptions":
+            # No quantity (the protocol): its posts at their largest size, one when unlimited.
+            try:
+                quantity = int(params.get("max", "")) * int(params.get("posts") or 1)
+            except ValueError:
+                return {"error": "Incorrect request"}
         else:
             try:
                 quantity = int(params.get("quantity", ""))
