@@ -27,7 +27,8 @@ _SET_BALANCE = f"UPDATE {Account._meta.db_table} SET balance = %s WHERE id = %s"
 # The entry's values go through the backend's own adapters, as the ORM's would.
 _NEW_ENTRY = (
     f"INSERT INTO {LedgerEntry._meta.db_table} (account_id, kind, amount, balance_after, "
-    "order_id, product_order_id, reason, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "order_id, product_order_id, post, reason, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "RETURNING id"
 )
 
@@ -47,6 +48,7 @@ def _move(
     reason: str = "",
     order_id: int | None = None,
     product_order_id: int | None = None,
+    post: int | None = None,
     savepoint: bool = True,
     returning: bool = True,
 ) -> LedgerEntry | None:
@@ -73,6 +75,7 @@ def _move(
                     ops.adapt_decimalfield_value(balance),
                     order_id,
                     product_order_id,
+                    post,
                     reason,
                     rows.datetime_param(db, created_at),
                 ],
@@ -88,6 +91,7 @@ def _move(
                 reason=reason,
                 order_id=order_id,
                 product_order_id=product_order_id,
+                post=post,
                 created_at=created_at,
             )
             entry._state.adding = False
@@ -148,6 +152,38 @@ def charge(
         # Inside the order's transaction, which holds the write lock: build nothing not needed.
         returning=False,
     )
+
+
+def charge_post(
+    *, account_id: int, order_id: int, post: int, amount: Decimal, reason: str = ""
+) -> Decimal | None:
+    """Debit a served post of an unlimited subscription: all of `amount`, or the whole balance
+    when it holds less (never below zero). At most once per post of an order (a database
+    constraint): None when the post was charged already, else the amount taken (0 when the
+    balance is empty, and then nothing is written).
+    """
+    # A savepoint: a second charge of the post fails its INSERT and must leave the caller's
+    # transaction usable.
+    try:
+        with transaction.atomic():
+            db = connections[DEFAULT_DB_ALIAS]
+            # Locks the row first, so that the balance read is the one the move writes over.
+            balance = from_db_text(rows.fetchone(_locked_balance(db.vendor), [account_id])[0])  # type: ignore[index]
+            taken = min(quantize(amount), balance)
+            if taken > 0:
+                _move(
+                    account_id=account_id,
+                    amount=-taken,
+                    kind=Kind.CHARGE,
+                    reason=reason,
+                    order_id=order_id,
+                    post=post,
+                    savepoint=False,
+                    returning=False,
+                )
+    except IntegrityError:
+        return None
+    return max(taken, ZERO)
 
 
 def refund(

@@ -87,6 +87,9 @@ class LedgerEntry(models.Model):
         related_name="ledger",
         db_index=False,
     )
+    # The post of an unlimited subscription this charge pays for (1, 2, …): such a subscription
+    # is charged as its posts are served, each post once.
+    post = models.PositiveIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,6 +112,12 @@ class LedgerEntry(models.Model):
                 fields=["product_order"],
                 condition=Q(kind="refund"),
                 name="one_refund_per_product_order",
+            ),
+            # A served post is charged once, whatever retries and concurrent workers do.
+            models.UniqueConstraint(
+                fields=["order", "post"],
+                condition=Q(kind="charge", post__isnull=False),
+                name="one_charge_per_post",
             ),
             models.CheckConstraint(condition=Q(balance_after__gte=0), name="ledger_balance_after"),
         ]

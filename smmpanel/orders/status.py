@@ -1,8 +1,9 @@
 """The one path by which an order's status changes.
 
 Provider sync, simulated fulfilment, an operator's action and a cancel confirmation all call
-`apply_status`. It locks the order, ignores a repeated report, and refunds what a final status
-leaves undelivered: exactly once, guarded by a database constraint on the ledger.
+`apply_status`. It locks the order, ignores a repeated report, charges the posts an unlimited
+subscription has served (`orders.post_charges`) and refunds what a final status leaves
+undelivered: each exactly once, guarded by database constraints on the ledger.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from smmpanel.orders.models import (
     Order,
     OrderStatus,
 )
+from smmpanel.orders.post_charges import charge_served_posts
 
 
 def refund_due(order: Order) -> Decimal:
@@ -115,6 +117,7 @@ def apply_status(
             Order.objects.select_for_update(of=("self",)).select_related("service").get(pk=order_id)
         )
         if _change(order, report):
+            charge_served_posts(order)
             order.save(update_fields=_FIELDS)
             if order.is_final:
                 _settle(order)
@@ -140,6 +143,8 @@ def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]
                 results[report.order_id] = error
                 continue
             results[report.order_id] = order
+            if changed:
+                charge_served_posts(order)
             if changed and order.is_final:
                 order.save(update_fields=_FIELDS)
                 _settle(order)

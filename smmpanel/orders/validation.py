@@ -187,6 +187,9 @@ def _subscription_draft(service: Service, details: dict, rate: Decimal) -> Order
     # what was not served; an unlimited one is charged as posts are served.
     quantity = high * posts if posts else high
     charge = order_charge(rate, quantity) if posts else quantize(Decimal(0))
+    if not posts:
+        # The price of a post is the one quoted now, whatever the rate when it is served.
+        details["post_charge"] = str(order_charge(rate, high))
     return OrderDraft(link=details["username"], quantity=quantity, charge=charge, details=details)
 
 

@@ -21,6 +21,7 @@ from smmpanel.catalog.models import Service, ServiceRoute
 from smmpanel.catalog.order_types import Quantity, spec_for
 from smmpanel.client import Client, ClientError, ProviderFault, ProviderRefused
 from smmpanel.orders.models import Order, Run
+from smmpanel.orders.post_charges import POST_CHARGE, UNPAID_POST
 from smmpanel.providers import connection
 from smmpanel.providers.models import ProviderService, UpstreamOrder, UpstreamState
 from smmpanel.providers.pricing import cost
@@ -29,7 +30,7 @@ from smmpanel.providers.sync import KEEPALIVE_SECONDS
 logger = logging.getLogger(__name__)
 MAX_PARALLEL_CALLS = 8
 # Order details that are the panel's own bookkeeping, not parameters for the provider.
-PANEL_DETAILS = frozenset({"posts_served", "error"})
+PANEL_DETAILS = frozenset({"posts_served", "error", POST_CHARGE, UNPAID_POST})
 
 
 @dataclass

@@ -127,8 +127,10 @@ def test_absent_optional_fields_of_an_order_type_are_not_given(api, absent):
         ],
     )
     unlimited = Order.objects.get(pk=reply["order"])
+    # The panel's own bookkeeping beside the fields given: posts served, the price of a post.
     assert unlimited.details == {"username": "alice", "min": 50, "max": 100, "delay": 0} | {
-        "posts_served": 0
+        "posts_served": 0,
+        "post_charge": "0.09000",
     }
     reply = api.call(
         "form-escaped",
