@@ -51,7 +51,12 @@ def order_statuses(found: tuple[list[StatusRow], set[int]], currency: str) -> di
     replies = {}
     for pk, service_id, status, charge, start_count, remains, runs, interval, details in rows:
         if details is not None and service_id in subscription_services:
-            replies[pk] = _subscription_status(status, subscription_details(details))
+            replies[pk] = {
+                **_subscription_status(status, subscription_details(details)),
+                # What was charged so far: the price up front, or the posts served (unlimited).
+                "charge": charge_shown(charge),
+                "currency": currency,
+            }
             continue
         reply = {
             "charge": charge_shown(charge),

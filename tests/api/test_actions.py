@@ -422,6 +422,8 @@ def test_add_subscription_pays_its_posts_at_their_largest_size_up_front(customer
         "status": "Active",
         "expiry": expiry,
         "posts": "0",
+        "charge": "1.00",
+        "currency": "USD",
     }
 
 
@@ -434,6 +436,22 @@ def test_add_unlimited_subscription_charges_nothing_up_front(customer):
     assert customer.balance == Decimal("100")
     assert not LedgerEntry.objects.filter(order=order).exists()
     assert customer("status", order=order.pk)["status"] == "Active"
+
+
+def test_status_of_an_unlimited_subscription_shows_what_its_served_posts_cost(customer):
+    service = subscription_service()
+    order = customer("add", service=service.pk, username="natgeo", min="100", max="200")["order"]
+    apply_status(order_id=order, status="Active", details={"posts_served": 3})
+
+    # Three posts of up to 200 at 0.50 per 1000: 0.10 each.
+    assert customer("status", order=order) == {
+        "status": "Active",
+        "expiry": None,
+        "posts": "3",
+        "charge": "0.30",
+        "currency": "USD",
+    }
+    assert customer.balance == Decimal("99.7")
 
 
 def test_add_accepts_a_whole_quantity_however_written(customer):
@@ -964,7 +982,13 @@ def test_status_of_many_orders_shapes_each_by_its_type(customer):
 
     reply = customer("status", orders=f"{plain},{comments},{subscription}")
 
-    assert reply[str(subscription)] == {"status": "Active", "expiry": expiry, "posts": "0"}
+    assert reply[str(subscription)] == {
+        "status": "Active",
+        "expiry": expiry,
+        "posts": "0",
+        "charge": "0.00",
+        "currency": "USD",
+    }
     assert reply[str(comments)] == {
         "charge": "0.002",
         "start_count": "0",
