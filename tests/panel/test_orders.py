@@ -111,6 +111,20 @@ def test_progress_of_dripfeed_and_subscription(browser, customer):
     assert "0 of 10 posts" in page and f"until {expiry}" in page
 
 
+def test_the_list_shows_what_an_unlimited_subscription_has_been_charged(browser, customer):
+    subscription = make_service(type="Subscriptions", rate=Decimal("1"), min_quantity=1)
+    order = place_order(
+        account=customer,
+        service=subscription,
+        params={"username": "alice", "min": "1", "max": "200"},
+    )
+    apply_status(order_id=order.pk, status="Active", details={"posts_served": 3})
+    page = browser.get("/orders/")
+    # Three posts of up to 200 at 1.00 per 1000.
+    assert [o.charge for o in page.context["page"].object_list] == [Decimal("0.6")]
+    assert "0.60" in page.content.decode()
+
+
 def test_no_refill_button_once_the_refill_window_has_passed(browser, customer):
     service = make_service(refill=True, refill_days=30)
     order = order_of(customer, service)
