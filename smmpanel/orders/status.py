@@ -34,6 +34,8 @@ def refund_due(order: Order) -> Decimal:
     the whole charge.
     """
     is_subscription = order.service.type == OrderType.SUBSCRIPTIONS
+    if is_subscription and not order.details.get("posts"):
+        return ZERO  # unlimited: it paid only for posts served (orders.post_charges)
     if order.status == OrderStatus.CANCELED and not is_subscription:
         return order.charge
     if order.status in (OrderStatus.PARTIAL, OrderStatus.EXPIRED, OrderStatus.CANCELED):

@@ -148,3 +148,14 @@ def test_a_limited_subscription_still_pays_up_front_and_gets_back_unserved_posts
     ]
     assert order.charge == Decimal("0.1")
     assert ledger.audit() == []
+
+
+def test_a_final_report_with_remains_refunds_no_served_post():
+    account, order = _subscription(fulfilment=Fulfilment.MANUAL)
+    apply_status(order_id=order.pk, status="Active", remains=0, details={"posts_served": 2})
+    # A cancel reported without posts keeps the remains of the placement (its max).
+    apply_status(order_id=order.pk, status="Canceled", remains=100)
+    order.refresh_from_db()
+    assert (order.status, order.charge) == ("Canceled", 2 * POST)
+    assert not order.ledger.filter(kind="refund").exists()
+    assert _balance(account) == Decimal("100") - 2 * POST
