@@ -159,3 +159,13 @@ def test_a_final_report_with_remains_refunds_no_served_post():
     assert (order.status, order.charge) == ("Canceled", 2 * POST)
     assert not order.ledger.filter(kind="refund").exists()
     assert _balance(account) == Decimal("100") - 2 * POST
+
+
+def test_a_subscription_placed_before_posts_were_charged_pays_todays_discounted_rate():
+    account, order = _subscription(fulfilment=Fulfilment.MANUAL)
+    details = {k: v for k, v in order.details.items() if k != "post_charge"}
+    Order.objects.filter(pk=order.pk).update(details=details)
+    Account.objects.filter(pk=account.pk).update(rate_discount=Decimal("10"))
+    apply_status(order_id=order.pk, status="Active", details={"posts_served": 1})
+    # 100 at 0.33333 less 10 % per 1000 is 0.0299997, rounded up.
+    assert _post_charges(order) == [(1, -Decimal("0.03"))]
