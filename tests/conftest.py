@@ -153,3 +153,14 @@ def _fresh_caches() -> Iterator[None]:
     versions.forget()
     yield
     versions.forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request handled in a test leaves its language active in the thread (LocaleMiddleware
+    does not deactivate it): each test starts, and leaves, in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
