@@ -2,12 +2,19 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from smmpanel.errors import DomainError
+
 
 class AccountErrorCode(StrEnum):
     INVALID_KEY = "invalid_key"
     SUSPENDED = "suspended"
     NOT_ENOUGH_FUNDS = "not_enough_funds"
     INVALID_AMOUNT = "invalid_amount"
+    BALANCE_TOO_LARGE = "balance_too_large"
+    ADJUSTMENT_ZERO = "adjustment_zero"
+    REASON_REQUIRED = "reason_required"
+    INVALID_DISCOUNT = "invalid_discount"
+    INVALID_USERNAME = "invalid_username"
     USERNAME_TAKEN = "username_taken"
     NO_SUCH_USER = "no_such_user"
 
@@ -16,16 +23,19 @@ MESSAGES = {
     AccountErrorCode.INVALID_KEY: _("Invalid API key"),
     AccountErrorCode.SUSPENDED: _("Your account is suspended"),
     AccountErrorCode.NOT_ENOUGH_FUNDS: _("Not enough funds on balance"),
-    AccountErrorCode.INVALID_AMOUNT: _("Invalid amount"),
+    AccountErrorCode.INVALID_AMOUNT: _("The amount must be positive"),
+    AccountErrorCode.BALANCE_TOO_LARGE: _("A balance must stay below {max}"),
+    AccountErrorCode.ADJUSTMENT_ZERO: _("The adjustment must not be zero"),
+    AccountErrorCode.REASON_REQUIRED: _("An adjustment needs a reason"),
+    AccountErrorCode.INVALID_DISCOUNT: _("A discount from 0 to 99.99 percent"),
+    AccountErrorCode.INVALID_USERNAME: _("A username of 1 to 150 characters"),
     AccountErrorCode.USERNAME_TAKEN: _("This username is taken"),
-    AccountErrorCode.NO_SUCH_USER: _("No such user"),
+    AccountErrorCode.NO_SUCH_USER: _("No such user: {username}"),
 }
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account operation; nothing was written."""
 
-    def __init__(self, code: AccountErrorCode, message: str | None = None):
-        self.code = code
-        self.message = message or str(MESSAGES[code])
-        super().__init__(self.message)
+    messages = MESSAGES
+    code: AccountErrorCode

@@ -99,15 +99,13 @@ def _move(
     # Raised once the block has ended cleanly: nothing was written, the caller's transaction
     # goes on.
     if balance >= MAX_AMOUNT:
-        raise AccountError(
-            AccountErrorCode.INVALID_AMOUNT, f"A balance must stay below {MAX_AMOUNT:,}"
-        )
+        raise AccountError(AccountErrorCode.BALANCE_TOO_LARGE, max=f"{MAX_AMOUNT:,}")
     raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
 
 
 def _positive(amount: Decimal) -> Decimal:
     if not amount.is_finite() or quantize(amount) <= 0:
-        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "The amount must be positive")
+        raise AccountError(AccountErrorCode.INVALID_AMOUNT)
     return amount
 
 
@@ -121,9 +119,9 @@ def deposit(*, account: Account, amount: Decimal, reason: str = "") -> LedgerEnt
 def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
     """A signed manual correction by the operator; it can not take the balance below zero."""
     if not amount.is_finite() or quantize(amount) == 0:
-        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "The adjustment must not be zero")
+        raise AccountError(AccountErrorCode.ADJUSTMENT_ZERO)
     if not reason.strip():
-        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "An adjustment needs a reason")
+        raise AccountError(AccountErrorCode.REASON_REQUIRED)
     entry = _move(account_id=account.pk, amount=amount, kind=Kind.ADJUSTMENT, reason=reason)
     assert entry is not None
     return entry

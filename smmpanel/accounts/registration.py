@@ -22,7 +22,7 @@ def create_account(
     """
     username = username.strip()
     if not username or len(username) > USERNAME_MAX_LENGTH:
-        raise AccountError(AccountErrorCode.NO_SUCH_USER, "A username of 1 to 150 characters")
+        raise AccountError(AccountErrorCode.INVALID_USERNAME)
     User = get_user_model()
     try:
         with transaction.atomic():
@@ -41,7 +41,7 @@ def account_for_username(username: str) -> Account:
     try:
         return Account.objects.select_related("user").get(user__username=username)
     except Account.DoesNotExist:
-        raise AccountError(AccountErrorCode.NO_SUCH_USER, f"No such user: {username}") from None
+        raise AccountError(AccountErrorCode.NO_SUCH_USER, username=username) from None
 
 
 def set_status(*, account: Account, status: Account.Status) -> None:
@@ -52,7 +52,7 @@ def set_status(*, account: Account, status: Account.Status) -> None:
 def set_rate_discount(*, account: Account, percent: Decimal) -> None:
     """Give the customer `percent` off every service's rate (0 to below 100, two decimals)."""
     if not percent.is_finite() or not 0 <= percent < 100 or percent != round(percent, 2):
-        raise AccountError(AccountErrorCode.INVALID_AMOUNT, "A discount from 0 to 99.99 percent")
+        raise AccountError(AccountErrorCode.INVALID_DISCOUNT)
     percent = percent.quantize(Decimal("0.01"))
     Account.objects.filter(pk=account.pk).update(rate_discount=percent)
     account.rate_discount = percent

@@ -2,6 +2,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from smmpanel.errors import DomainError
+
 
 class OrderErrorCode(StrEnum):
     INCORRECT_SERVICE = "incorrect_service"
@@ -70,15 +72,9 @@ MESSAGES = {
 }
 
 
-class OrderError(Exception):
+class OrderError(DomainError):
     """A refused order operation, with a code for the API and a translatable message; nothing
     was written."""
 
-    def __init__(self, code: OrderErrorCode, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code]).format(**self.params)
+    messages = MESSAGES
+    code: OrderErrorCode

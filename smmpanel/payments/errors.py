@@ -2,6 +2,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from smmpanel.errors import DomainError
+
 
 class PaymentErrorCode(StrEnum):
     METHOD_UNAVAILABLE = "method_unavailable"
@@ -36,14 +38,8 @@ MESSAGES = {
 }
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """A refused payment operation, with a code and a translatable message; nothing was written."""
 
-    def __init__(self, code: PaymentErrorCode, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code]).format(**self.params)
+    messages = MESSAGES
+    code: PaymentErrorCode

@@ -95,7 +95,7 @@ def test_the_largest_balance_is_kept_to_the_last_digit_and_one_beyond_it_is_refu
     assert authenticate_key_balance(account) == Decimal("9999999999.99999")
     with pytest.raises(AccountError) as refused:
         ledger.deposit(account=account, amount=Decimal("0.00001"))
-    assert refused.value.code == AccountErrorCode.INVALID_AMOUNT
+    assert refused.value.code == AccountErrorCode.BALANCE_TOO_LARGE
     account.refresh_from_db()
     assert account.balance == Decimal("9999999999.99999")
     assert account.ledger.count() == 2
@@ -123,7 +123,7 @@ def test_an_adjustment_of_nothing_is_refused_and_writes_nothing(amount):
     account, _ = make_account("5")
     with pytest.raises(AccountError) as refused:
         ledger.adjust(account=account, amount=Decimal(amount), reason="correction")
-    assert refused.value.code == AccountErrorCode.INVALID_AMOUNT
+    assert refused.value.code == AccountErrorCode.ADJUSTMENT_ZERO
     assert account.ledger.count() == 1
     account.refresh_from_db()
     assert account.balance == Decimal("5")
@@ -134,7 +134,7 @@ def test_an_adjustment_without_a_reason_is_refused_and_writes_nothing(reason):
     account, _ = make_account("5")
     with pytest.raises(AccountError) as refused:
         ledger.adjust(account=account, amount=Decimal("1"), reason=reason)
-    assert refused.value.code == AccountErrorCode.INVALID_AMOUNT
+    assert refused.value.code == AccountErrorCode.REASON_REQUIRED
     assert account.ledger.count() == 1
     account.refresh_from_db()
     assert account.balance == Decimal("5")
