@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "smmpanel.orders",
     "smmpanel.configuration",
     "smmpanel.versions",
+    "smmpanel.audit",
     "smmpanel.backoffice",
     "smmpanel.providers",
 ]

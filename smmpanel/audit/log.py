@@ -1,6 +1,8 @@
 """The audit log: one `record` call per operator action, inside the action's transaction."""
 
+import getpass
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -10,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 
 
 def _plain(value: Any) -> Any:
@@ -101,11 +103,46 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who takes a decision: a signed-in user (staff in the back-office or the Admin API), or a
+    named non-person — the CLI (with the operating-system user who ran it) or the system
+    (the worker, a scheduled job). Every domain action takes one as `acting_user`."""
+
+    user: AbstractBaseUser | None = None
+    name: str = ""
+    ip: str | None = None
+
+    @classmethod
+    def of_request(cls, request: HttpRequest) -> "Actor":
+        """The request's signed-in user and address."""
+        return cls.of_user(request.user, ip=client_ip(request))
+
+    @classmethod
+    def of_user(cls, user: AbstractBaseUser | AnonymousUser, *, ip: str | None = None) -> "Actor":
+        if not user.is_authenticated:
+            return cls(name="anonymous", ip=ip)
+        return cls(user=user, name=user.get_username(), ip=ip)  # type: ignore[arg-type]
+
+    @classmethod
+    def cli(cls) -> "Actor":
+        """The `smmpanel` command, named after the operating-system user who ran it."""
+        try:
+            who = getpass.getuser()
+        except (KeyError, OSError):  # no name for this uid (e.g. a bare container)
+            who = "?"
+        return cls(name=f"cli:{who}")
+
+    @classmethod
+    def system(cls) -> "Actor":
+        """The panel itself: the worker and scheduled jobs."""
+        return cls(name="system")
+
+
 def record(
-    *,
-    request: HttpRequest | None = None,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    acting_user: Actor,
     action: str,
+    *,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: object = "",
@@ -114,22 +151,19 @@ def record(
     after: dict | None = None,
 ) -> AuditEntry:
     """Write one audit entry; call it inside the transaction of the action it describes."""
-    if actor is None and request is not None:
-        actor = request.user
-    user = actor if actor is not None and actor.is_authenticated else None
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     return AuditEntry.objects.create(
-        actor=user,  # type: ignore[misc]
-        actor_name=user.get_username() if user is not None else "",
+        actor=acting_user.user,  # type: ignore[misc]
+        actor_name=acting_user.name[:150],
         action=action[:64],
         object_type=object_type[:64],
         object_id=str(object_id)[:64],
         summary=summary[:500],
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
-        ip=client_ip(request) if request is not None else None,
+        ip=acting_user.ip,
     )
 
 

@@ -9,7 +9,8 @@ class BackofficeConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.admin.models import LogEntry
 
-        from smmpanel.backoffice import audit, roles
+        from smmpanel.audit import log as audit
+        from smmpanel.backoffice import roles
 
         post_migrate.connect(roles.ensure_groups)
         post_save.connect(audit.record_admin_log_entry, sender=LogEntry)

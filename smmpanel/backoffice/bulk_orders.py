@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from smmpanel.accounts.models import LedgerEntry
-from smmpanel.backoffice.audit import record, snapshot
+from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.money import shown
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, OrderStatus
@@ -66,8 +66,8 @@ def _apply_one(
                 changed = apply_status(order_id=order.pk, status=status, remains=remains)
             after = {**snapshot(changed, ORDER_FIELDS), "refund": _refunded(order.pk)}
             record(
-                request=request,
-                action=f"order.{action}",
+                Actor.of_request(request),
+                f"order.{action}",
                 obj=changed,
                 summary=f"{action} {status}".strip(),
                 before=before,

@@ -13,7 +13,7 @@ from django.db import connections, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from smmpanel.backoffice.audit import client_ip, record
+from smmpanel.audit.log import Actor, client_ip, record
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.providers.catalog_import import import_catalog
 from smmpanel.providers.errors import ProviderError
@@ -98,14 +98,10 @@ def run_import(job_id: int) -> None:
         CatalogImport.objects.filter(pk=job_id).update(
             state=CatalogImport.State.DONE, report=summary
         )
-        actor = job.started_by or AnonymousUser()
-        entry = record(
-            actor=actor,
-            action="provider.import",
+        record(
+            Actor.of_user(job.started_by or AnonymousUser(), ip=job.ip),
+            "provider.import",
             obj=job.provider,
             summary=f"markup {job.markup}%" if job.markup is not None else "",
             after=summary,
         )
-        if job.ip:
-            entry.ip = job.ip
-            entry.save(update_fields=["ip"])

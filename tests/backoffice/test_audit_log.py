@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from smmpanel.backoffice.audit import Change, changes, record
+from smmpanel.audit.log import Actor, Change, changes, record
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,16 @@ def test_only_the_fields_that_changed_are_listed():
 def test_the_page_shows_field_before_and_after_not_raw_dicts(admin_op):
     operator = get_user_model().objects.get(username="alice")
     record(
-        actor=operator,
-        action="service.edit",
+        Actor.of_user(operator),
+        "service.edit",
         object_type="catalog.service",
         object_id=7,
         before={"name": "Likes", "rate": "0.90000"},
         after={"name": "Likes", "rate": "1.20000"},
     )
     record(
-        actor=operator,
-        action="order.status",
+        Actor.of_user(operator),
+        "order.status",
         object_type="orders.order",
         object_id=8,
         before={"status": "Pending"},

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import LedgerEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.backoffice import bulk_orders
-from smmpanel.backoffice.models import AuditEntry
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.status import apply_status
 

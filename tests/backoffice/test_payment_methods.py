@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.payments.models import PaymentMethod
 from tests.backoffice.pages import changelist_url
 from tests.factories import make_account

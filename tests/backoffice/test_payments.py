@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import LedgerEntry
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.payments.models import PaymentMethod, PaymentStatus
 from smmpanel.payments.operations import create_payment
 from tests.factories import make_account

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import LedgerEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.backoffice import imports
-from smmpanel.backoffice.models import AuditEntry, CatalogImport
+from smmpanel.backoffice.models import CatalogImport
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.orders.models import OrderStatus
 from smmpanel.providers.models import Provider, UpstreamState

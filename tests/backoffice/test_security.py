@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.orders.models import OrderStatus
 from tests.backoffice.pages import run_action
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.catalog.models import Category, Service
 from smmpanel.catalog.operations import CatalogError, change_rates_by_percent
 from tests.factories import make_service

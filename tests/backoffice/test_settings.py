@@ -4,7 +4,7 @@ path honours the duplicate-link rule at once."""
 import pytest
 from django.urls import reverse
 
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.configuration import current
 from smmpanel.configuration.operations import SettingsError, update_settings
 from smmpanel.orders.errors import OrderError, OrderErrorCode

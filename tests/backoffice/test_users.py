@@ -10,7 +10,7 @@ from smmpanel.accounts import ledger
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import authenticate_key
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.backoffice.models import AuditEntry
+from smmpanel.audit.models import AuditEntry
 from smmpanel.orders.placement import place_order
 from tests.factories import make_account, make_service
 

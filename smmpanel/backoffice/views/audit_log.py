@@ -3,16 +3,16 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
+from smmpanel.audit.log import described
+from smmpanel.audit.models import AuditEntry
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import described
-from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import render_page
 from smmpanel.inputs import clean_text
 
 PAGE_SIZE = 50
 
 
-@staff_required("backoffice.view_auditentry")
+@staff_required("audit.view_auditentry")
 def audit_list(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.order_by("-id")
     filters = {

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.views.services import CHANGE, move_recorded, services_url, step_of
 from smmpanel.catalog import operations
 from smmpanel.catalog.models import Category
@@ -37,8 +37,8 @@ def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
             old, new = operations.rename_category(category_id=pk, name=request.POST.get("name", ""))
             if old != new:
                 record(
-                    request=request,
-                    action="category.rename",
+                    Actor.of_request(request),
+                    "category.rename",
                     obj=category,
                     before={"name": old},
                     after={"name": new},
@@ -58,8 +58,8 @@ def category_create(request: HttpRequest) -> HttpResponse:
             category = operations.category_named(name)
             if not existed:
                 record(
-                    request=request,
-                    action="category.create",
+                    Actor.of_request(request),
+                    "category.create",
                     obj=category,
                     after={"name": category.name},
                 )
@@ -80,8 +80,8 @@ def category_services_active(request: HttpRequest, pk: int, state: str) -> HttpR
         changed = operations.set_services_active(service_ids=ids, active=active)
         for service_id in changed:
             record(
-                request=request,
-                action="service.enable" if active else "service.disable",
+                Actor.of_request(request),
+                "service.enable" if active else "service.disable",
                 object_type="catalog.service",
                 object_id=service_id,
                 summary=f"category {category.pk}",

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.models import AuditEntry
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.bulk_orders import BulkAction, apply_bulk
-from smmpanel.backoffice.models import AuditEntry
 from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.inputs import MAX_BIGINT, IdField, parse_id, required_id

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import render_page
 from smmpanel.configuration.operations import SettingsError, overrides, update_settings
 
@@ -73,8 +73,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 before, after = update_settings(**data)
                 if before != after:
                     record(
-                        request=request,
-                        action="settings.update",
+                        Actor.of_request(request),
+                        "settings.update",
                         object_type="configuration.panelsettings",
                         object_id=1,
                         before=before,

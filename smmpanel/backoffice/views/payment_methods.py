@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import render_page
 from smmpanel.backoffice.views.services import step_of
 from smmpanel.money import MAX_DIGITS, SCALE
@@ -83,8 +83,8 @@ def _save(request: HttpRequest, form: PaymentMethodForm, method: PaymentMethod |
             )
             if before != after:
                 record(
-                    request=request,
-                    action="payment_method.create" if method is None else "payment_method.edit",
+                    Actor.of_request(request),
+                    "payment_method.create" if method is None else "payment_method.edit",
                     obj=saved,
                     before=before,
                     after=after,
@@ -123,8 +123,8 @@ def method_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         if methods.set_method_active(method_id=pk, active=active):
             record(
-                request=request,
-                action="payment_method.enable" if active else "payment_method.disable",
+                Actor.of_request(request),
+                "payment_method.enable" if active else "payment_method.disable",
                 obj=method,
                 before={"active": not active},
                 after={"active": active},
@@ -142,8 +142,8 @@ def method_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
         if methods.move_method(method_id=pk, step=step):
             method.refresh_from_db()
             record(
-                request=request,
-                action="payment_method.move",
+                Actor.of_request(request),
+                "payment_method.move",
                 obj=method,
                 before={"sort_order": before},
                 after={"sort_order": method.sort_order},

@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record, snapshot
 from smmpanel.backoffice.pages import render_page
 from smmpanel.payments.errors import PaymentError
 from smmpanel.payments.models import Payment, PaymentStatus
@@ -61,8 +61,8 @@ def payment_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     message=message,
                 )
             record(
-                request=request,
-                action="payment.approve" if approve else "payment.reject",
+                Actor.of_request(request),
+                "payment.approve" if approve else "payment.reject",
                 obj=payment,
                 summary=note,
                 before=snapshot(before, FIELDS) if before else None,

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.imports import start_import
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.backoffice.pages import is_htmx, render_page
@@ -91,8 +91,8 @@ def provider_add(request: HttpRequest) -> HttpResponse:
         else:
             with transaction.atomic():
                 record(
-                    request=request,
-                    action="provider.add",
+                    Actor.of_request(request),
+                    "provider.add",
                     obj=provider,
                     after={
                         "name": provider.name,
@@ -129,8 +129,8 @@ def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         with transaction.atomic():
             record(
-                request=request,
-                action="provider.check",
+                Actor.of_request(request),
+                "provider.check",
                 obj=provider,
                 before={"balance": before},
                 after={"balance": provider.balance},

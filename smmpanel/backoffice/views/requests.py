@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import render_page
 from smmpanel.catalog.models import Fulfilment
 from smmpanel.orders.errors import OrderError
@@ -72,8 +72,8 @@ def refill_set(request: HttpRequest, pk: int) -> HttpResponse:
         refill = set_refill_status(refill_id=pk, status=status)
         if refill.status != before:
             record(
-                request=request,
-                action="refill.status",
+                Actor.of_request(request),
+                "refill.status",
                 obj=refill,
                 before={"status": before},
                 after={"status": refill.status},
@@ -110,8 +110,8 @@ def cancel_decide(request: HttpRequest, pk: int) -> HttpResponse:
             cancel.refresh_from_db()
             cancel.order.refresh_from_db()
             record(
-                request=request,
-                action="cancel.accept" if accept else "cancel.reject",
+                Actor.of_request(request),
+                "cancel.accept" if accept else "cancel.reject",
                 obj=cancel,
                 before=before,
                 after={"status": cancel.status, "order_status": cancel.order.status},
@@ -149,8 +149,8 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, _("Choose what to do with the order."))
                 return redirect("backoffice:requests")
             record(
-                request=request,
-                action=f"review.{decision}",
+                Actor.of_request(request),
+                f"review.{decision}",
                 obj=changed,
                 summary=request.POST.get("upstream_id", "")[:64],
                 before=before,

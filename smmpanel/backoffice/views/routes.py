@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.catalog.models import ServiceRoute
 from smmpanel.providers.errors import ProviderError
 from smmpanel.providers.routes import move_route, set_route_markup
@@ -30,7 +30,7 @@ def route_markup(request: HttpRequest, pk: int) -> HttpResponse:
         markup = Decimal(request.POST.get("markup", "").strip().removesuffix("%"))
         with transaction.atomic():
             before, after = set_route_markup(route_id=pk, markup=markup)
-            record(request=request, action="route.markup", obj=route, before=before, after=after)
+            record(Actor.of_request(request), "route.markup", obj=route, before=before, after=after)
     except (InvalidOperation, ProviderError):
         messages.error(request, _("The markup is a percentage from 0."))
     else:
@@ -45,5 +45,7 @@ def route_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     with transaction.atomic():
         moved = move_route(route_id=pk, step=-1 if direction == "up" else 1)
         if moved is not None:
-            record(request=request, action="route.move", obj=route, before=moved[0], after=moved[1])
+            record(
+                Actor.of_request(request), "route.move", obj=route, before=moved[0], after=moved[1]
+            )
     return _back(route)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog import operations
 from smmpanel.catalog.models import Category, Fulfilment, Service
@@ -137,7 +137,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                 if not active:
                     operations.set_services_active(service_ids=[service.pk], active=False)
                 after = operations.service_values(Service.objects.get(pk=service.pk))
-                record(request=request, action="service.create", obj=service, after=after)
+                record(Actor.of_request(request), "service.create", obj=service, after=after)
         except operations.CatalogError as error:
             form.add_error(None, error.message)
         else:
@@ -161,8 +161,8 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 before, after = operations.update_service(service_id=pk, **form.cleaned_data)
                 if before != after:
                     record(
-                        request=request,
-                        action="service.edit",
+                        Actor.of_request(request),
+                        "service.edit",
                         obj=service,
                         before=before,
                         after=after,
@@ -183,8 +183,8 @@ def service_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         if operations.set_services_active(service_ids=[pk], active=active):
             record(
-                request=request,
-                action="service.enable" if active else "service.disable",
+                Actor.of_request(request),
+                "service.enable" if active else "service.disable",
                 obj=service,
                 before={"active": not active},
                 after={"active": active},
@@ -220,8 +220,8 @@ def service_bulk(request: HttpRequest) -> HttpResponse:
             changed = operations.set_services_active(service_ids=ids, active=action == "enable")
             for pk in changed:
                 record(
-                    request=request,
-                    action=f"service.{action}",
+                    Actor.of_request(request),
+                    f"service.{action}",
                     object_type="catalog.service",
                     object_id=pk,
                     before={"active": action != "enable"},
@@ -239,8 +239,8 @@ def service_bulk(request: HttpRequest) -> HttpResponse:
             changes = operations.change_rates_by_percent(service_ids=ids, percent=percent)
             for pk, old, new in changes:
                 record(
-                    request=request,
-                    action="service.rate_percent",
+                    Actor.of_request(request),
+                    "service.rate_percent",
                     object_type="catalog.service",
                     object_id=pk,
                     summary=f"{percent:+}%",
@@ -276,8 +276,8 @@ def move_recorded(
         if move():
             obj.refresh_from_db()
             record(
-                request=request,
-                action=action,
+                Actor.of_request(request),
+                action,
                 obj=obj,
                 before={"sort_order": before},
                 after={"sort_order": obj.sort_order},

@@ -16,8 +16,8 @@ from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import issue_api_key
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import set_rate_discount, set_status
+from smmpanel.audit.log import Actor, record
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.audit import record
 from smmpanel.backoffice.pages import render_page
 from smmpanel.inputs import clean_text
 from smmpanel.money import MAX_DIGITS, SCALE
@@ -109,8 +109,8 @@ def user_adjust(request: HttpRequest, pk: int) -> HttpResponse:
                 # The balance the ledger found under its lock, before this entry.
                 before = entry.balance_after - entry.amount
                 record(
-                    request=request,
-                    action="account.adjust",
+                    Actor.of_request(request),
+                    "account.adjust",
                     obj=account,
                     summary=reason,
                     before={"balance": before},
@@ -134,10 +134,8 @@ def user_status(request: HttpRequest, pk: int) -> HttpResponse:
             before = account.status
             set_status(account=account, status=status)
             record(
-                request=request,
-                action="account.suspend"
-                if status == Account.Status.SUSPENDED
-                else "account.reactivate",
+                Actor.of_request(request),
+                "account.suspend" if status == Account.Status.SUSPENDED else "account.reactivate",
                 obj=account,
                 before={"status": before},
                 after={"status": status},
@@ -154,8 +152,8 @@ def user_reset_key(request: HttpRequest, pk: int) -> HttpResponse:
         before = account.api_key_hint
         key = issue_api_key(account=account)
         record(
-            request=request,
-            action="account.reset_key",
+            Actor.of_request(request),
+            "account.reset_key",
             obj=account,
             before={"api_key_hint": before},
             after={"api_key_hint": account.api_key_hint},
@@ -178,8 +176,8 @@ def user_discount(request: HttpRequest, pk: int) -> HttpResponse:
         set_rate_discount(account=account, percent=form.cleaned_data["rate_discount"])
         if before != account.rate_discount:
             record(
-                request=request,
-                action="account.discount",
+                Actor.of_request(request),
+                "account.discount",
                 obj=account,
                 before={"rate_discount": before},
                 after={"rate_discount": account.rate_discount},
