@@ -14,7 +14,7 @@ from smmpanel.accounts import ledger
 from smmpanel.accounts.keys import hash_key
 from smmpanel.accounts.models import Account
 from smmpanel.catalog.models import Fulfilment, Product, ProductItem, Service
-from smmpanel.catalog.operations import category_named, create_service
+from smmpanel.catalog.operations import category_named, new_service
 from smmpanel.catalog.order_types import OrderType
 
 ADMIN = "admin"
@@ -97,7 +97,7 @@ def seed() -> dict:
 
 def _seed_catalog() -> None:
     for category, name, type_, rate, low, high, refill, cancel, dripfeed in SERVICES:
-        create_service(
+        new_service(
             name=name,
             category=category,
             type=type_,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
 from smmpanel.catalog.models import Fulfilment, Product, ProductItem, Service
-from smmpanel.catalog.operations import category_named, create_service
+from smmpanel.catalog.operations import category_named, new_service
 from smmpanel.catalog.order_types import OrderType
 
 _counter = itertools.count(1)
@@ -30,7 +30,7 @@ def make_service(**overrides) -> Service:
         "fulfilment": Fulfilment.MANUAL,
     }
     values.update(overrides)
-    return create_service(**values)
+    return new_service(**values)
 
 
 def make_product(stock: int = 0, **overrides) -> Product:

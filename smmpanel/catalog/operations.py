@@ -1,54 +1,45 @@
-"""Changing the catalog."""
+"""Changing the catalog: the operator's decisions on services and categories.
+
+Each decision is one action: it takes `acting_user`, locks and re-reads what it changes, returns
+without writing when nothing changes, and records its audit entry in its own transaction.
+`new_service` is the one way a service row comes to be; it records nothing itself, so that the
+action calling it (`create_service`, a provider's catalog import) records what it decided.
+"""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from smmpanel.audit.log import Actor, record
+from smmpanel.catalog.errors import CatalogError, CatalogErrorCode
 from smmpanel.catalog.models import Category, Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
 from smmpanel.money import QUANTUM, ZERO, quantize
 
-
-class CatalogErrorCode(StrEnum):
-    INVALID_TYPE = "invalid_type"
-    INVALID_RANGE = "invalid_range"
-    INVALID_RATE = "invalid_rate"
-    INVALID_NAME = "invalid_name"
-    INVALID_FULFILMENT = "invalid_fulfilment"
-
-
-class CatalogError(Exception):
-    def __init__(self, code: CatalogErrorCode, message: str):
-        self.code = code
-        self.message = message
-        super().__init__(message)
+__all__ = ["CatalogError", "CatalogErrorCode"]  # raised here; defined in catalog.errors
 
 
 def check_service(
     *, name: str, type: str, rate: Decimal, min_quantity: int, max_quantity: int, fulfilment: str
 ) -> None:
     if not name.strip() or len(name) > 500:
-        raise CatalogError(CatalogErrorCode.INVALID_NAME, "A name of 1 to 500 characters")
+        raise CatalogError(CatalogErrorCode.INVALID_NAME)
     if type not in OrderType.values:
         raise CatalogError(
-            CatalogErrorCode.INVALID_TYPE,
-            f"Unknown type {type!r}; one of: {', '.join(OrderType.values)}",
+            CatalogErrorCode.INVALID_TYPE, type=type, types=", ".join(OrderType.values)
         )
     if rate < 0:
-        raise CatalogError(CatalogErrorCode.INVALID_RATE, "The rate can't be negative")
+        raise CatalogError(CatalogErrorCode.INVALID_RATE)
     if not 1 <= min_quantity <= max_quantity < 2**63:
-        raise CatalogError(CatalogErrorCode.INVALID_RANGE, "Need 1 <= min <= max")
+        raise CatalogError(CatalogErrorCode.INVALID_RANGE)
     if type in PACKAGE_TYPES and max_quantity != 1:
-        raise CatalogError(CatalogErrorCode.INVALID_RANGE, "A package type has min = max = 1")
+        raise CatalogError(CatalogErrorCode.INVALID_PACKAGE_RANGE)
     if fulfilment not in Fulfilment.values:
-        raise CatalogError(
-            CatalogErrorCode.INVALID_FULFILMENT,
-            "Fulfilment is 'manual', 'simulated' or 'provider'",
-        )
+        raise CatalogError(CatalogErrorCode.INVALID_FULFILMENT)
 
 
 def category_name(name: str) -> str:
@@ -56,17 +47,28 @@ def category_name(name: str) -> str:
     name = name.strip()
     # A NUL is no character of a name, and PostgreSQL refuses it in text.
     if not name or len(name) > 255 or "\x00" in name:
-        raise CatalogError(CatalogErrorCode.INVALID_NAME, "A category name of 1 to 255 characters")
+        raise CatalogError(CatalogErrorCode.INVALID_CATEGORY_NAME)
     return name
 
 
 def category_named(name: str) -> Category:
+    """The category of that name, created when new (no audit entry: see `create_category`)."""
     name = category_name(name)
     category, _ = Category.objects.get_or_create(name=name)
     return category
 
 
-def create_service(
+@dataclass(frozen=True)
+class NewRoute:
+    """A provider service that fulfils a new service, with the markup and the provider's name
+    of it that an import keeps."""
+
+    provider_service: Any
+    markup: Decimal = ZERO
+    imported_name: str = ""
+
+
+def new_service(
     *,
     name: str,
     category: str,
@@ -80,17 +82,18 @@ def create_service(
     dripfeed: bool = False,
     fulfilment: str = Fulfilment.MANUAL,
     description: str = "",
+    active: bool = True,
     routes: Sequence[Any] = (),
 ) -> Service:
-    """Create a service in the named category (created when new); CatalogError on bad values.
+    """The one way a service comes to be: checked, in the named category (created when new),
+    with its `routes` (provider services or `NewRoute`s, first choice first; a service fulfilled
+    by a provider needs one). CatalogError before anything is written.
 
-    `routes` are the provider services that fulfil it, first choice first; a service fulfilled
-    by a provider needs at least one.
+    Records no audit entry: call it inside the transaction of an action that records one.
     """
-    if fulfilment == Fulfilment.PROVIDER and not routes:
-        raise CatalogError(
-            CatalogErrorCode.INVALID_FULFILMENT, "A provider service needs a provider route"
-        )
+    chosen = [route if isinstance(route, NewRoute) else NewRoute(route) for route in routes]
+    if fulfilment == Fulfilment.PROVIDER and not chosen:
+        raise CatalogError(CatalogErrorCode.NO_PROVIDER_ROUTE)
     check_service(
         name=name,
         type=type,
@@ -99,26 +102,40 @@ def create_service(
         max_quantity=max_quantity,
         fulfilment=fulfilment,
     )
-    with transaction.atomic():
-        service = Service.objects.create(
-            name=name.strip(),
-            category=category_named(category),
-            type=type,
-            rate=rate,
-            min_quantity=min_quantity,
-            max_quantity=max_quantity,
-            refill=refill,
-            refill_days=refill_days,
-            cancel=cancel,
-            dripfeed=dripfeed,
-            fulfilment=fulfilment,
-            description=description,
+    service = Service.objects.create(
+        name=name.strip(),
+        category=category_named(category),
+        type=type,
+        rate=rate,
+        min_quantity=min_quantity,
+        max_quantity=max_quantity,
+        refill=refill,
+        refill_days=refill_days,
+        cancel=cancel,
+        dripfeed=dripfeed,
+        fulfilment=fulfilment,
+        description=description,
+        active=active,
+    )
+    for priority, route in enumerate(chosen, start=1):
+        ServiceRoute.objects.create(
+            service=service,
+            provider_service=route.provider_service,
+            priority=priority,
+            markup=route.markup,
+            imported_name=route.imported_name,
         )
-        for priority, provider_service in enumerate(routes, start=1):
-            ServiceRoute.objects.create(
-                service=service, provider_service=provider_service, priority=priority
-            )
-        return service
+    return service
+
+
+def create_service(*, acting_user: Actor, **values: Any) -> Service:
+    """Create a service (`new_service`'s values) and record `service.create` with its values.
+    CatalogError on bad values; nothing is written then."""
+    with transaction.atomic():
+        service = new_service(**values)
+        service.refresh_from_db()  # the values as stored (rates at the money scale)
+        record(acting_user, "service.create", obj=service, after=service_values(service))
+    return service
 
 
 # Fields an operator edits on a service page.
@@ -148,8 +165,9 @@ def service_values(service: Service) -> dict:
     return values
 
 
-def update_service(*, service_id: int, **values: object) -> tuple[dict, dict]:
-    """Change a service's editable values, checked like a new service; return (before, after).
+def edit_service(*, acting_user: Actor, service_id: int, **values: object) -> Service:
+    """Change a service's editable values, checked like a new service, and record
+    `service.edit` (before -> after). Values equal to the stored ones change nothing.
 
     The row is locked while it changes; unknown field names are refused with TypeError.
     """
@@ -162,9 +180,7 @@ def update_service(*, service_id: int, **values: object) -> tuple[dict, dict]:
         merged = {**before, **values}
         fulfilment = str(merged["fulfilment"])
         if fulfilment == Fulfilment.PROVIDER and not service.routes.exists():
-            raise CatalogError(
-                CatalogErrorCode.INVALID_FULFILMENT, "A provider service needs a provider route"
-            )
+            raise CatalogError(CatalogErrorCode.NO_PROVIDER_ROUTE)
         check_service(
             name=str(merged["name"]),
             type=str(merged["type"]),
@@ -173,42 +189,71 @@ def update_service(*, service_id: int, **values: object) -> tuple[dict, dict]:
             max_quantity=int(str(merged["max_quantity"])),
             fulfilment=fulfilment,
         )
+        merged["name"] = str(merged["name"]).strip()
+        merged["category"] = category_name(str(merged["category"]))
+        if merged == before:
+            return service
         for name, value in merged.items():
             if name == "category":
-                service.category = category_named(str(value))
-            elif name == "name":
-                service.name = str(value).strip()
+                if value != service.category.name:
+                    service.category = category_named(str(value))
             else:
                 setattr(service, name, value)
         service.save()
         service.refresh_from_db()
-        return before, service_values(service)
-
-
-def set_services_active(*, service_ids: list[int], active: bool) -> list[int]:
-    """Enable or disable services; return the ids that changed."""
-    with transaction.atomic():
-        changing = list(
-            Service.objects.select_for_update()
-            .filter(pk__in=service_ids)
-            .exclude(active=active)
-            .values_list("pk", flat=True)
+        record(
+            acting_user, "service.edit", obj=service, before=before, after=service_values(service)
         )
-        # update() skips auto_now.
-        Service.objects.filter(pk__in=changing).update(active=active, updated_at=timezone.now())
+    return service
+
+
+def _set_active(acting_user: Actor, services: Any, active: bool, summary: str = "") -> list[int]:
+    changing = list(
+        services.select_for_update().exclude(active=active).values_list("pk", flat=True)
+    )
+    # update() skips auto_now.
+    Service.objects.filter(pk__in=changing).update(active=active, updated_at=timezone.now())
+    for pk in changing:
+        record(
+            acting_user,
+            "service.enable" if active else "service.disable",
+            object_type="catalog.service",
+            object_id=pk,
+            summary=summary,
+            before={"active": not active},
+            after={"active": active},
+        )
     return changing
+
+
+def set_services_active(
+    *, acting_user: Actor, service_ids: Sequence[int], active: bool
+) -> list[int]:
+    """Enable or disable services, recording `service.enable`/`service.disable` for each that
+    changed; return their ids (those already so are left alone)."""
+    with transaction.atomic():
+        return _set_active(acting_user, Service.objects.filter(pk__in=service_ids), active)
+
+
+def set_category_active(*, acting_user: Actor, category_id: int, active: bool) -> list[int]:
+    """Enable or disable every service of a category, as `set_services_active` does."""
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category_id)
+        services = Service.objects.filter(category=category)
+        return _set_active(acting_user, services, active, summary=f"category {category.pk}")
 
 
 def _check_percent(percent: Decimal) -> Decimal:
     if not percent.is_finite() or percent < MIN_PERCENT or percent > 10000:
-        raise CatalogError(CatalogErrorCode.INVALID_RATE, "A percentage from -100 (free) to 10000")
+        raise CatalogError(CatalogErrorCode.INVALID_PERCENT)
     return percent
 
 
 def change_rates_by_percent(
-    *, service_ids: list[int], percent: Decimal
+    *, acting_user: Actor, service_ids: Sequence[int], percent: Decimal
 ) -> list[tuple[int, Decimal, Decimal]]:
-    """Raise (or lower, with a negative percent) the rates of services; return (id, old, new).
+    """Raise (or lower, with a negative percent) the rates of services; return (id, old, new)
+    of those that changed, each recorded as `service.rate_percent`.
 
     Each new rate is rounded half up to the money scale and is never negative; a rate that stays
     above 0 (any percent above -100) is at least 0.00001, so that no rounding makes a service free.
@@ -219,10 +264,19 @@ def change_rates_by_percent(
         for service in Service.objects.select_for_update().filter(pk__in=service_ids):
             exact = service.rate * (100 + percent) / 100
             new_rate = max(quantize(exact), QUANTUM) if exact > 0 else ZERO
-            if new_rate != service.rate:
-                changed.append((service.pk, service.rate, new_rate))
-                service.rate = new_rate
-                service.save(update_fields=["rate", "updated_at"])
+            if new_rate == service.rate:
+                continue
+            changed.append((service.pk, service.rate, new_rate))
+            record(
+                acting_user,
+                "service.rate_percent",
+                obj=service,
+                summary=f"{percent:+}%",
+                before={"rate": service.rate},
+                after={"rate": new_rate},
+            )
+            service.rate = new_rate
+            service.save(update_fields=["rate", "updated_at"])
     return changed
 
 
@@ -239,8 +293,25 @@ def _swap_with_neighbour(rows: list, index: int, step: int) -> bool:
     return True
 
 
-def move_service(*, service_id: int, step: int) -> bool:
-    """Move a service one place up (step -1) or down (+1) within its category."""
+def _move(acting_user: Actor, action: str, rows: list, pk: int, step: int) -> bool:
+    index = [row.pk for row in rows].index(pk)
+    moving = rows[index]
+    before = moving.sort_order
+    if not _swap_with_neighbour(rows, index, 1 if step > 0 else -1):
+        return False
+    record(
+        acting_user,
+        action,
+        obj=moving,
+        before={"sort_order": before},
+        after={"sort_order": moving.sort_order},
+    )
+    return True
+
+
+def move_service(*, acting_user: Actor, service_id: int, step: int) -> bool:
+    """Move a service one place up (step -1) or down (+1) within its category and record
+    `service.move`; False (and nothing written) when it is already at that end."""
     with transaction.atomic():
         service = Service.objects.select_for_update().get(pk=service_id)
         rows = list(
@@ -248,26 +319,40 @@ def move_service(*, service_id: int, step: int) -> bool:
             .filter(category_id=service.category_id)
             .order_by("sort_order", "pk")
         )
-        index = [row.pk for row in rows].index(service.pk)
-        return _swap_with_neighbour(rows, index, 1 if step > 0 else -1)
+        return _move(acting_user, "service.move", rows, service.pk, step)
 
 
-def move_category(*, category_id: int, step: int) -> bool:
-    """Move a category one place up (step -1) or down (+1)."""
+def move_category(*, acting_user: Actor, category_id: int, step: int) -> bool:
+    """Move a category one place up (step -1) or down (+1) and record `category.move`; False
+    (and nothing written) when it is already at that end."""
     with transaction.atomic():
         rows = list(Category.objects.select_for_update().order_by("sort_order", "pk"))
-        index = [row.pk for row in rows].index(category_id)
-        return _swap_with_neighbour(rows, index, 1 if step > 0 else -1)
+        return _move(acting_user, "category.move", rows, category_id, step)
 
 
-def rename_category(*, category_id: int, name: str) -> tuple[str, str]:
-    """Rename a category; return (old, new). CatalogError when the name is taken or empty."""
+def create_category(*, acting_user: Actor, name: str) -> Category:
+    """The category of that name; created (and `category.create` recorded) when new.
+    CatalogError when the name can't be a category's."""
+    name = category_name(name)
+    with transaction.atomic():
+        category, created = Category.objects.get_or_create(name=name)
+        if created:
+            record(acting_user, "category.create", obj=category, after={"name": category.name})
+    return category
+
+
+def rename_category(*, acting_user: Actor, category_id: int, name: str) -> Category:
+    """Rename a category and record `category.rename`; the same name changes nothing.
+    CatalogError when the name is taken or empty."""
     name = category_name(name)
     with transaction.atomic():
         category = Category.objects.select_for_update().get(pk=category_id)
+        if category.name == name:
+            return category
         if Category.objects.filter(name=name).exclude(pk=category_id).exists():
-            raise CatalogError(CatalogErrorCode.INVALID_NAME, "Another category has this name")
-        old = category.name
+            raise CatalogError(CatalogErrorCode.CATEGORY_NAME_TAKEN)
+        before = {"name": category.name}
         category.name = name
         category.save(update_fields=["name", "updated_at"])
-    return old, name
+        record(acting_user, "category.rename", obj=category, before=before, after={"name": name})
+    return category

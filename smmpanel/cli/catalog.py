@@ -6,6 +6,7 @@ from smmpanel.cli.output import parse_money, show
 
 
 def cmd_service_create(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
     from smmpanel.catalog.operations import create_service
 
     routes = []
@@ -14,6 +15,7 @@ def cmd_service_create(args: argparse.Namespace) -> None:
 
         routes = [route_for(spec) for spec in args.route]
     service = create_service(
+        acting_user=Actor.cli(),
         name=args.name,
         category=args.category,
         type=args.type,

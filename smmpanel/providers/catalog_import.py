@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from smmpanel.catalog.errors import CatalogError
 from smmpanel.catalog.models import Fulfilment, Service, ServiceRoute
-from smmpanel.catalog.operations import CatalogError, category_named, check_service
+from smmpanel.catalog.operations import NewRoute, new_service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.client import ClientError, ServiceInfo
 from smmpanel.money import MAX_AMOUNT
@@ -141,50 +142,37 @@ def _create_service(
 ) -> None:
     name = info.name.strip()[:500] or f"{provider_service.provider.name} #{info.service}"
     rate = resale_rate(provider_service, markup)
-    reason = _unfit(info, name, rate)
-    if reason:
-        report.skipped.append(f"{info.service} {info.name[:80]}: {reason}")
-        return
-    service = Service.objects.create(
-        name=name,
-        category=category_named(category_map.get(info.category, info.category) or "Other"),
-        type=info.type,
-        rate=rate,
-        min_quantity=info.min,
-        max_quantity=info.max,
-        refill=info.refill,
-        cancel=info.cancel,
-        dripfeed=info.dripfeed,
-        description=info.description,
-        fulfilment=Fulfilment.PROVIDER,
-    )
-    ServiceRoute.objects.create(
-        service=service,
-        provider_service=provider_service,
-        priority=1,
-        markup=markup,
-        imported_name=info.name[:500],
-    )
-    report.created.append(service.pk)
+    reason = _unfit(info, rate)
+    if reason is None:
+        try:
+            service = new_service(
+                name=name,
+                category=category_map.get(info.category, info.category) or "Other",
+                type=info.type,
+                rate=rate,
+                min_quantity=info.min,
+                max_quantity=info.max,
+                refill=info.refill,
+                cancel=info.cancel,
+                dripfeed=info.dripfeed,
+                description=info.description,
+                fulfilment=Fulfilment.PROVIDER,
+                routes=[NewRoute(provider_service, markup, imported_name=info.name[:500])],
+            )
+        except CatalogError as error:  # raised before anything of the service is written
+            reason = error.message
+        else:
+            report.created.append(service.pk)
+            return
+    report.skipped.append(f"{info.service} {info.name[:80]}: {reason}")
 
 
-def _unfit(info: ServiceInfo, name: str, rate: Decimal) -> str | None:
-    """Why the panel can't sell this upstream service as it is, or None."""
+def _unfit(info: ServiceInfo, rate: Decimal) -> str | None:
+    """Why the panel can't sell this upstream service, before the catalog's own checks."""
     if info.type not in OrderType.values:
         return f"unknown type {info.type[:40]!r}"
     if rate >= MAX_AMOUNT:
         return "rate too large"
-    try:
-        check_service(
-            name=name,
-            type=info.type,
-            rate=rate,
-            min_quantity=info.min,
-            max_quantity=info.max,
-            fulfilment=Fulfilment.PROVIDER,
-        )
-    except CatalogError as error:
-        return error.message
     return None
 
 

@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from smmpanel.audit.log import Actor
 from smmpanel.audit.models import AuditEntry
+from smmpanel.catalog.errors import CatalogError
 from smmpanel.catalog.models import Category, Service
-from smmpanel.catalog.operations import CatalogError, change_rates_by_percent
+from smmpanel.catalog.operations import change_rates_by_percent
 from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +88,9 @@ def test_bulk_price_change_rounds_to_the_money_scale_and_never_goes_negative(adm
     normal.refresh_from_db()
     assert normal.rate == 0
     with pytest.raises(CatalogError):
-        change_rates_by_percent(service_ids=[cheap.pk], percent=Decimal("-100.01"))
+        change_rates_by_percent(
+            acting_user=Actor.cli(), service_ids=[cheap.pk], percent=Decimal("-100.01")
+        )
     response = admin_op.post(
         reverse("backoffice:service_bulk"),
         {"action": "percent", "percent": "-150", "service": [cheap.pk]},
@@ -167,12 +171,14 @@ def test_a_price_cut_never_rounds_a_paid_service_down_to_free():
     tiny = make_service(rate=Decimal("0.00001"))
     small = make_service(rate=Decimal("0.00004"))
     # 0.00001 × 0.4 = 0.000004 and 0.00004 × 0.1 = 0.000004: both would round to 0.
-    change_rates_by_percent(service_ids=[tiny.pk], percent=Decimal("-60"))
-    change_rates_by_percent(service_ids=[small.pk], percent=Decimal("-90"))
+    change_rates_by_percent(acting_user=Actor.cli(), service_ids=[tiny.pk], percent=Decimal("-60"))
+    change_rates_by_percent(acting_user=Actor.cli(), service_ids=[small.pk], percent=Decimal("-90"))
     tiny.refresh_from_db()
     small.refresh_from_db()
     assert (tiny.rate, small.rate) == (Decimal("0.00001"), Decimal("0.00001"))
-    change_rates_by_percent(service_ids=[tiny.pk, small.pk], percent=Decimal("-100"))
+    change_rates_by_percent(
+        acting_user=Actor.cli(), service_ids=[tiny.pk, small.pk], percent=Decimal("-100")
+    )
     tiny.refresh_from_db()
     small.refresh_from_db()
     assert (tiny.rate, small.rate) == (0, 0)  # free only when asked for

@@ -1,16 +1,16 @@
 """Categories: create, rename, reorder, and switch all their services on or off."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
-from smmpanel.backoffice.views.services import CHANGE, move_recorded, services_url, step_of
+from smmpanel.backoffice.views.services import CHANGE, services_url, step_of
 from smmpanel.catalog import operations
+from smmpanel.catalog.errors import CatalogError
 from smmpanel.catalog.models import Category
 
 
@@ -18,12 +18,8 @@ from smmpanel.catalog.models import Category
 @staff_required(*CHANGE)
 def category_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     category = get_object_or_404(Category, pk=pk)
-    step = step_of(direction)
-    move_recorded(
-        request,
-        category,
-        "category.move",
-        lambda: operations.move_category(category_id=pk, step=step),
+    operations.move_category(
+        acting_user=Actor.of_request(request), category_id=category.pk, step=step_of(direction)
     )
     return redirect(f"{services_url()}#category-{pk}")
 
@@ -33,17 +29,12 @@ def category_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse
 def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
     category = get_object_or_404(Category, pk=pk)
     try:
-        with transaction.atomic():
-            old, new = operations.rename_category(category_id=pk, name=request.POST.get("name", ""))
-            if old != new:
-                record(
-                    Actor.of_request(request),
-                    "category.rename",
-                    obj=category,
-                    before={"name": old},
-                    after={"name": new},
-                )
-    except operations.CatalogError as error:
+        operations.rename_category(
+            acting_user=Actor.of_request(request),
+            category_id=category.pk,
+            name=request.POST.get("name", ""),
+        )
+    except CatalogError as error:
         messages.error(request, error.message)
     return redirect(f"{services_url()}#category-{pk}")
 
@@ -52,18 +43,10 @@ def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def category_create(request: HttpRequest) -> HttpResponse:
     try:
-        name = operations.category_name(request.POST.get("name", ""))
-        with transaction.atomic():
-            existed = Category.objects.filter(name=name).exists()
-            category = operations.category_named(name)
-            if not existed:
-                record(
-                    Actor.of_request(request),
-                    "category.create",
-                    obj=category,
-                    after={"name": category.name},
-                )
-    except operations.CatalogError as error:
+        category = operations.create_category(
+            acting_user=Actor.of_request(request), name=request.POST.get("name", "")
+        )
+    except CatalogError as error:
         messages.error(request, error.message)
         return redirect("backoffice:services")
     return redirect(f"{services_url()}#category-{category.pk}")
@@ -74,19 +57,8 @@ def category_create(request: HttpRequest) -> HttpResponse:
 def category_services_active(request: HttpRequest, pk: int, state: str) -> HttpResponse:
     """Enable or disable every service of a category at once."""
     category = get_object_or_404(Category, pk=pk)
-    active = state == "on"
-    ids = list(category.services.values_list("pk", flat=True))
-    with transaction.atomic():
-        changed = operations.set_services_active(service_ids=ids, active=active)
-        for service_id in changed:
-            record(
-                Actor.of_request(request),
-                "service.enable" if active else "service.disable",
-                object_type="catalog.service",
-                object_id=service_id,
-                summary=f"category {category.pk}",
-                before={"active": not active},
-                after={"active": active},
-            )
+    changed = operations.set_category_active(
+        acting_user=Actor.of_request(request), category_id=category.pk, active=state == "on"
+    )
     messages.success(request, _("%(count)s service(s) changed.") % {"count": len(changed)})
     return redirect(f"{services_url()}#category-{pk}")

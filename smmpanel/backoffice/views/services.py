@@ -1,11 +1,9 @@
 """Services: create, edit, enable/disable, reorder, bulk price change by percent."""
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.catalog import operations
+from smmpanel.catalog.errors import CatalogError
 from smmpanel.catalog.models import Category, Fulfilment, Service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.inputs import MAX_BIGINT, MAX_INTEGER, clean_text, known_ids, required_id
@@ -129,16 +128,11 @@ def _service_form_page(
 def service_create(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        active = data.pop("active")
         try:
-            with transaction.atomic():
-                service = operations.create_service(**data)
-                if not active:
-                    operations.set_services_active(service_ids=[service.pk], active=False)
-                after = operations.service_values(Service.objects.get(pk=service.pk))
-                record(Actor.of_request(request), "service.create", obj=service, after=after)
-        except operations.CatalogError as error:
+            service = operations.create_service(
+                acting_user=Actor.of_request(request), **form.cleaned_data
+            )
+        except CatalogError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Service %s created.") % service.pk)
@@ -157,17 +151,10 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ServiceForm(request.POST, fulfilment=service.fulfilment)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                before, after = operations.update_service(service_id=pk, **form.cleaned_data)
-                if before != after:
-                    record(
-                        Actor.of_request(request),
-                        "service.edit",
-                        obj=service,
-                        before=before,
-                        after=after,
-                    )
-        except operations.CatalogError as error:
+            operations.edit_service(
+                acting_user=Actor.of_request(request), service_id=pk, **form.cleaned_data
+            )
+        except CatalogError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Service %s saved.") % pk)
@@ -179,16 +166,9 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def service_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service, pk=pk)
-    active = not service.active
-    with transaction.atomic():
-        if operations.set_services_active(service_ids=[pk], active=active):
-            record(
-                Actor.of_request(request),
-                "service.enable" if active else "service.disable",
-                obj=service,
-                before={"active": not active},
-                after={"active": active},
-            )
+    operations.set_services_active(
+        acting_user=Actor.of_request(request), service_ids=[pk], active=not service.active
+    )
     service.refresh_from_db()
     if is_htmx(request):
         return render_page(request, "backoffice/service_toggle.html", "services", service=service)
@@ -199,9 +179,8 @@ def service_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def service_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     service = get_object_or_404(Service, pk=pk)
-    step = step_of(direction)
-    move_recorded(
-        request, service, "service.move", lambda: operations.move_service(service_id=pk, step=step)
+    operations.move_service(
+        acting_user=Actor.of_request(request), service_id=service.pk, step=step_of(direction)
     )
     return redirect(f"{services_url()}#service-{pk}")
 
@@ -216,17 +195,9 @@ def service_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Select at least one service."))
         return redirect("backoffice:services")
     if action in ("enable", "disable"):
-        with transaction.atomic():
-            changed = operations.set_services_active(service_ids=ids, active=action == "enable")
-            for pk in changed:
-                record(
-                    Actor.of_request(request),
-                    f"service.{action}",
-                    object_type="catalog.service",
-                    object_id=pk,
-                    before={"active": action != "enable"},
-                    after={"active": action == "enable"},
-                )
+        changed = operations.set_services_active(
+            acting_user=Actor.of_request(request), service_ids=ids, active=action == "enable"
+        )
         messages.success(request, _("%(count)s service(s) changed.") % {"count": len(changed)})
         return redirect("backoffice:services")
     form = PercentForm(request.POST)
@@ -235,19 +206,10 @@ def service_bulk(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:services")
     percent: Decimal = form.cleaned_data["percent"]
     try:
-        with transaction.atomic():
-            changes = operations.change_rates_by_percent(service_ids=ids, percent=percent)
-            for pk, old, new in changes:
-                record(
-                    Actor.of_request(request),
-                    "service.rate_percent",
-                    object_type="catalog.service",
-                    object_id=pk,
-                    summary=f"{percent:+}%",
-                    before={"rate": old},
-                    after={"rate": new},
-                )
-    except operations.CatalogError as error:
+        changes = operations.change_rates_by_percent(
+            acting_user=Actor.of_request(request), service_ids=ids, percent=percent
+        )
+    except CatalogError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -264,21 +226,3 @@ def services_url() -> str:
 
 def step_of(direction: str) -> int:
     return -1 if direction == "up" else 1
-
-
-def move_recorded(
-    request: HttpRequest, obj: Service | Category, action: str, move: Callable[[], bool]
-) -> None:
-    """Run `move` (a service's or a category's move in its list) and audit the change of
-    `obj`'s place, if it moved."""
-    with transaction.atomic():
-        before = obj.sort_order
-        if move():
-            obj.refresh_from_db()
-            record(
-                Actor.of_request(request),
-                action,
-                obj=obj,
-                before={"sort_order": before},
-                after={"sort_order": obj.sort_order},
-            )
