@@ -32,6 +32,7 @@ from django.utils.translation import trans_real
 
 import smmpanel
 from smmpanel.accounts.models import Account
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.catalog.models import Fulfilment
@@ -244,8 +245,8 @@ def shop(db) -> dict:
         create_payment(account=account, method=bank, amount=Decimal(n), reference=f"T{n}")
         for n in (10, 20, 30)
     ]
-    approve_payment(payment_id=payments[1].pk, decided_by=admin, note="checked")
-    reject_payment(payment_id=payments[2].pk, decided_by=admin, note="no transfer")
+    approve_payment(payment_id=payments[1].pk, acting_user=Actor.of_user(admin), note="checked")
+    reject_payment(payment_id=payments[2].pk, acting_user=Actor.of_user(admin), note="no transfer")
     provider = Provider.objects.create(
         name="up",
         url="http://127.0.0.1:9/api/v2",  # nothing listens: the check fails at once

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from smmpanel.accounts import ledger
+from smmpanel.accounts.actions import reactivate_account, suspend_account
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import issue_api_key
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.accounts.registration import set_status
+from smmpanel.audit.log import Actor
 from smmpanel.money import MoneyFormatError, format_amount, parse_amount
 
 
@@ -148,8 +149,9 @@ class AccountAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[Account], status: Account.Status
     ) -> None:
         accounts = list(queryset.select_related("user"))
+        change = suspend_account if status == Account.Status.SUSPENDED else reactivate_account
         for account in accounts:
-            set_status(account=account, status=status)
+            change(account_id=account.pk, acting_user=Actor.of_request(request))
             self.log_change(request, account, f"Status set to {status.label}")
         self.message_user(
             request, f"{len(accounts)} account(s) now {status.label.lower()}.", messages.SUCCESS

@@ -1,4 +1,5 @@
-"""Creating customer accounts and changing their standing."""
+"""Creating customer accounts (a sign-up, or `accounts.actions.create_customer` for the operator)
+and finding them by username. The operator's decisions about an account are `accounts.actions`."""
 
 from decimal import Decimal
 
@@ -42,17 +43,3 @@ def account_for_username(username: str) -> Account:
         return Account.objects.select_related("user").get(user__username=username)
     except Account.DoesNotExist:
         raise AccountError(AccountErrorCode.NO_SUCH_USER, username=username) from None
-
-
-def set_status(*, account: Account, status: Account.Status) -> None:
-    Account.objects.filter(pk=account.pk).update(status=status)
-    account.status = status
-
-
-def set_rate_discount(*, account: Account, percent: Decimal) -> None:
-    """Give the customer `percent` off every service's rate (0 to below 100, two decimals)."""
-    if not percent.is_finite() or not 0 <= percent < 100 or percent != round(percent, 2):
-        raise AccountError(AccountErrorCode.INVALID_DISCOUNT)
-    percent = percent.quantize(Decimal("0.01"))
-    Account.objects.filter(pk=account.pk).update(rate_discount=percent)
-    account.rate_discount = percent

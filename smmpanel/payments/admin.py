@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from smmpanel.audit.log import Actor
 from smmpanel.money import format_amount
 from smmpanel.payments import methods
 from smmpanel.payments.errors import PaymentError
@@ -51,8 +52,10 @@ class PaymentMethodAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: PaymentMethod, form, change: bool) -> None:
         """Saved through payments.methods, as the back-office page saves (the admin's own log,
         mirrored into the audit log, records it); the list's order column is set as typed."""
-        saved, _before, _after = methods.save_method(
-            method_id=obj.pk if change else None, values=methods.method_values(obj)
+        saved = methods.save_method(
+            method_id=obj.pk if change else None,
+            values=methods.method_values(obj),
+            acting_user=Actor.of_request(request),
         )
         obj.pk = saved.pk
         if "sort_order" in form.changed_data:
@@ -104,7 +107,7 @@ class PaymentAdmin(admin.ModelAdmin):
         done = 0
         for pk in queryset.values_list("pk", flat=True):
             try:
-                payment = operation(payment_id=pk, decided_by=request.user)
+                payment = operation(payment_id=pk, acting_user=Actor.of_request(request))
             except PaymentError as error:
                 self.message_user(request, f"Payment {pk}: {error.message}", messages.ERROR)
                 continue

@@ -1,12 +1,14 @@
 """The operator's payment methods: create, edit, enable or disable, reorder. The back-office page
 and the Django admin both call these, so the rules (a known plug-in, limits that make sense) live
-here once. Each returns what changed, (before, after), for the caller's audit entry."""
+here once. Each takes the `acting_user`, locks what it changes and writes its audit entry in
+its own transaction, and none when nothing changes."""
 
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.money import quantize
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import gateways
@@ -36,10 +38,12 @@ def check_method(
 
 
 def save_method(
-    *, method_id: int | None, values: dict[str, Any]
-) -> tuple[PaymentMethod, dict[str, Any] | None, dict[str, Any]]:
-    """Create a method (`method_id` None; placed last) or change one, after `check_method`.
-    Returns (method, before, after); before is None for a new method."""
+    *, method_id: int | None, values: dict[str, Any], acting_user: Actor
+) -> PaymentMethod:
+    """Create a method (`method_id` None; placed last) or change one, after `check_method`
+    (PaymentError, and nothing written, when the values break a rule). Audited as
+    "payment_method.create" or ".edit" with the editable values before and after; an edit that
+    changes nothing writes nothing."""
     values = {name: values[name] for name in EDITABLE if name in values}
     values["name"] = values["name"].strip()
     values["min_amount"] = quantize(values["min_amount"])
@@ -52,41 +56,67 @@ def save_method(
             method = PaymentMethod.objects.create(
                 **values, sort_order=(last.sort_order + 10) if last else 10
             )
-            return method, None, method_values(method)
+            record(acting_user, "payment_method.create", obj=method, after=method_values(method))
+            return method
         method = PaymentMethod.objects.select_for_update().get(pk=method_id)
         before = method_values(method)
         for name, value in values.items():
             setattr(method, name, value)
-        if method_values(method) != before:
-            method.save(update_fields=list(values))
-        return method, before, method_values(method)
-
-
-def set_method_active(*, method_id: int, active: bool) -> bool:
-    """Offer a method to customers or stop offering it; False when it already was so. Payments
-    already made with it keep their course."""
-    with transaction.atomic():
-        changed = (
-            PaymentMethod.objects.select_for_update()
-            .filter(pk=method_id)
-            .exclude(active=active)
-            .update(active=active)
+        if method_values(method) == before:
+            return method
+        method.save(update_fields=list(values))
+        record(
+            acting_user,
+            "payment_method.edit",
+            obj=method,
+            before=before,
+            after=method_values(method),
         )
-    return bool(changed)
+    return method
 
 
-def move_method(*, method_id: int, step: int) -> bool:
+def set_method_active(*, method_id: int, active: bool, acting_user: Actor) -> bool:
+    """Offer a method to customers or stop offering it, audited as "payment_method.enable" or
+    ".disable"; False, and nothing written, when it already was so. Payments already made with
+    it keep their course."""
+    with transaction.atomic():
+        method = PaymentMethod.objects.select_for_update().get(pk=method_id)
+        if method.active == active:
+            return False
+        method.active = active
+        method.save(update_fields=["active"])
+        record(
+            acting_user,
+            "payment_method.enable" if active else "payment_method.disable",
+            obj=method,
+            before={"active": not active},
+            after={"active": active},
+        )
+    return True
+
+
+def move_method(*, method_id: int, step: int, acting_user: Actor) -> bool:
     """Move a method one place up (step -1) or down (+1) in the order customers see; the methods
-    are renumbered 10, 20, … False when it is already first or last."""
+    are renumbered 10, 20, … and the move is audited with the method's place before and after.
+    False, and nothing written, when it is already first or last."""
     with transaction.atomic():
         rows = list(PaymentMethod.objects.select_for_update().order_by("sort_order", "pk"))
         index = [row.pk for row in rows].index(method_id)
         target = index + (1 if step > 0 else -1)
         if not 0 <= target < len(rows):
             return False
+        moved = rows[index]
+        before = moved.sort_order
         rows[index], rows[target] = rows[target], rows[index]
         for position, row in enumerate(rows, start=1):
             if row.sort_order != position * 10:
                 row.sort_order = position * 10
                 row.save(update_fields=["sort_order"])
+        record(
+            acting_user,
+            "payment_method.move",
+            obj=moved,
+            before={"sort_order": before},
+            after={"sort_order": moved.sort_order},
+        )
     return True

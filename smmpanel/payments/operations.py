@@ -7,12 +7,12 @@ one ledger entry to a payment and requires one for an approved payment.
 
 from decimal import Decimal
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
+from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.money import MAX_AMOUNT, quantize, shown
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import gateway_of
@@ -20,6 +20,8 @@ from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
 
 # Waiting payments one customer may have at a time: the operator's queue stays readable.
 MAX_PENDING_PER_ACCOUNT = 5
+# What a decision's audit entry shows of the payment, before and after.
+FIELDS = ("status", "amount", "reference", "note", "message", "ledger_entry")
 
 
 def _money(amount: Decimal) -> str:
@@ -73,19 +75,21 @@ def _decide(payment_id: int) -> Payment:
 def approve_payment(
     *,
     payment_id: int,
-    decided_by: User | None = None,
+    acting_user: Actor,
     note: str = "",
     message: str = "",
     reference: str | None = None,
 ) -> Payment:
     """Approve a waiting payment and deposit its amount, once.
 
-    Locks the payment, re-checks it is waiting, deposits through the ledger and records the entry
-    in one transaction; a second approval (a replayed gateway notification, two operators at
-    once) raises PaymentError(ALREADY_DECIDED) and deposits nothing.
+    Locks the payment, re-checks it is waiting, deposits through the ledger, records the entry
+    and the audit entry ("payment.approve") in one transaction; a second approval (a replayed
+    gateway notification, two operators at once) raises PaymentError(ALREADY_DECIDED) and
+    writes nothing.
     """
     with transaction.atomic():
         payment = _decide(payment_id)
+        before = snapshot(payment, FIELDS)
         entry = ledger.deposit(
             account=Account(pk=payment.account_id),
             amount=payment.amount,
@@ -93,27 +97,46 @@ def approve_payment(
         )
         payment.status = PaymentStatus.APPROVED
         payment.ledger_entry = entry
-        payment.decided_at = timezone.now()
-        payment.decided_by = decided_by if decided_by and decided_by.pk else None
-        payment.note = note.strip()[:255]
-        payment.message = message.strip()[:255]
         if reference:
             payment.reference = reference.strip()[:255]
-        payment.save()
+        _decided(payment, acting_user, note=note, message=message)
+        record(
+            acting_user,
+            "payment.approve",
+            obj=payment,
+            summary=payment.note,
+            before=before,
+            after=snapshot(payment, FIELDS),
+        )
     return payment
 
 
 def reject_payment(
-    *, payment_id: int, decided_by: User | None = None, note: str = "", message: str = ""
+    *, payment_id: int, acting_user: Actor, note: str = "", message: str = ""
 ) -> Payment:
-    """Reject a waiting payment; it moves no money. PaymentError(ALREADY_DECIDED) when decided.
-    `note` stays with the operators; `message` is shown to the customer."""
+    """Reject a waiting payment; it moves no money. PaymentError(ALREADY_DECIDED), and nothing
+    written, when it was decided already. `note` stays with the operators; `message` is shown
+    to the customer. The audit entry ("payment.reject") is written in the same transaction."""
     with transaction.atomic():
         payment = _decide(payment_id)
+        before = snapshot(payment, FIELDS)
         payment.status = PaymentStatus.REJECTED
-        payment.decided_at = timezone.now()
-        payment.decided_by = decided_by if decided_by and decided_by.pk else None
-        payment.note = note.strip()[:255]
-        payment.message = message.strip()[:255]
-        payment.save()
+        _decided(payment, acting_user, note=note, message=message)
+        record(
+            acting_user,
+            "payment.reject",
+            obj=payment,
+            summary=payment.note,
+            before=before,
+            after=snapshot(payment, FIELDS),
+        )
     return payment
+
+
+def _decided(payment: Payment, acting_user: Actor, *, note: str, message: str) -> None:
+    payment.decided_at = timezone.now()
+    # A staff user decides in person; a gateway, the CLI or the system is named in the audit log.
+    payment.decided_by_id = getattr(acting_user.user, "pk", None)  # type: ignore[attr-defined]
+    payment.note = note.strip()[:255]
+    payment.message = message.strip()[:255]
+    payment.save()

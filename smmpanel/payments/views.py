@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor, client_ip
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import gateways
 from smmpanel.payments.models import Payment
@@ -33,11 +34,17 @@ def callback(request: HttpRequest, gateway: str) -> HttpResponse:
     payment = Payment.objects.filter(pk=notification.payment_id, method__gateway=gateway).first()
     if payment is None or not _same_amount(payment, notification.amount):
         return HttpResponse("Unknown payment", status=400, content_type="text/plain")
+    # The gateway decides: the audit log names it, with the address its notification came from.
+    acting_user = Actor(name=f"gateway:{gateway}", ip=client_ip(request))
     try:
         if notification.paid:
-            approve_payment(payment_id=payment.pk, reference=notification.reference)
+            approve_payment(
+                payment_id=payment.pk, acting_user=acting_user, reference=notification.reference
+            )
         else:
-            reject_payment(payment_id=payment.pk, note="Declined at the gateway")
+            reject_payment(
+                payment_id=payment.pk, acting_user=acting_user, note="Declined at the gateway"
+            )
     except PaymentError as error:
         # A replayed notification: the first one was applied, this one changes nothing.
         if error.code != PaymentErrorCode.ALREADY_DECIDED:

@@ -3,10 +3,12 @@ from decimal import Decimal
 import pytest
 
 from smmpanel.accounts import ledger
+from smmpanel.accounts.actions import suspend_account
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.keys import authenticate_key, hash_key, issue_api_key
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.accounts.registration import create_account, set_status
+from smmpanel.accounts.registration import create_account
+from smmpanel.audit.log import Actor
 from tests.factories import make_account
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +71,7 @@ def test_api_key_is_stored_only_as_its_hash_and_can_be_regenerated():
 
 def test_suspended_or_unknown_keys_are_refused():
     account, key = make_account()
-    set_status(account=account, status=Account.Status.SUSPENDED)
+    suspend_account(account_id=account.pk, acting_user=Actor.system())
     with pytest.raises(AccountError) as raised:
         authenticate_key(key)
     assert raised.value.code == AccountErrorCode.SUSPENDED

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from django.utils import timezone
 
+from smmpanel.accounts.actions import suspend_account
 from smmpanel.accounts.ledger import ledger_total
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.accounts.registration import set_status
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Product, ProductItem, Service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.errors import OrderError
@@ -822,7 +823,7 @@ def test_add_charges_the_rate_of_the_moment_however_the_catalog_changed(customer
 
 def test_add_by_a_suspended_account_is_refused_and_changes_nothing(customer):
     service = make_service()
-    set_status(account=customer.account, status=Account.Status.SUSPENDED)
+    suspend_account(account_id=customer.account.pk, acting_user=Actor.system())
     before = customer.state()
     reply = customer("add", service=service.pk, link=LINK, quantity=100)
     assert reply == {"error": "Your account is suspended"}
@@ -1568,7 +1569,7 @@ def test_every_action_needs_a_valid_key(customer):
         for key in ("", "wrong", customer.key + "x", customer.key[:-1]):
             reply = customer.http.post(customer.url, data={"key": key, "action": action, **params})
             assert reply_of(reply) == {"error": "Invalid API key"}, (action, key)
-    set_status(account=customer.account, status=Account.Status.SUSPENDED)
+    suspend_account(account_id=customer.account.pk, acting_user=Actor.system())
     for action in ACTIONS:
         reply = customer.http.post(
             customer.url, data={"key": customer.key, "action": action, **params}

@@ -9,9 +9,10 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from smmpanel.accounts.actions import reactivate_account, suspend_account
 from smmpanel.accounts.models import Account, LedgerEntry
-from smmpanel.accounts.registration import set_status
 from smmpanel.api.actions import ACTIONS
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Product
 from smmpanel.orders.models import CancelRequest, Order, OrderStatus, ProductOrder, Refill
 from smmpanel.orders.placement import place_order
@@ -197,7 +198,7 @@ def test_a_suspended_account_is_refused_by_every_action_even_on_its_own_orders(p
         "add": {"service": alice.completed.service_id, "link": "https://x.com/b", "quantity": 100},
     }
     assert set(MINIMAL) == set(ACTIONS)
-    set_status(account=account, status=Account.Status.SUSPENDED)
+    suspend_account(account_id=account.pk, acting_user=Actor.system())
     for action, params in MINIMAL.items():
         before = _state()
         for body in (params, own.get(action, params)):
@@ -212,5 +213,5 @@ def test_a_suspended_account_is_refused_by_every_action_even_on_its_own_orders(p
             assert by_bearer.json() == SUSPENDED, action
         assert _state() == before, action
     # Reinstated, the same key works again.
-    set_status(account=account, status=Account.Status.ACTIVE)
+    reactivate_account(account_id=account.pk, acting_user=Actor.system())
     assert "balance" in httpx.post(panel_server.api, data={"key": key, "action": "balance"}).json()

@@ -15,10 +15,10 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from smmpanel.accounts.models import Account
-from smmpanel.accounts.registration import set_status
+from smmpanel.accounts.actions import suspend_account
 from smmpanel.api import dialect, openapi, views
 from smmpanel.api.actions import ACTIONS
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Product
 from smmpanel.catalog.order_types import SPECS, OrderType
 from smmpanel.orders.models import Order, OrderStatus, RefillStatus
@@ -345,7 +345,7 @@ def test_balance_reply_conforms(panel_server):
         "currency": "USD",
     }
     assert_error(post(panel_server, None, action="balance"), "Invalid API key")
-    set_status(account=account, status=Account.Status.SUSPENDED)
+    suspend_account(account_id=account.pk, acting_user=Actor.system())
     assert_error(post(panel_server, key, action="balance"), "Your account is suspended")
 
 

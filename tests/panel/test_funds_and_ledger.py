@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 from smmpanel.accounts import ledger
+from smmpanel.audit.log import Actor
 from smmpanel.payments.models import Payment, PaymentStatus
 from smmpanel.payments.operations import approve_payment, create_payment
 from tests.factories import make_service
@@ -22,7 +23,7 @@ def test_bank_transfer_waits_for_the_operator(browser, customer, bank):
     assert "Waiting" in response.content.decode()
     customer.refresh_from_db()
     assert customer.balance == Decimal("100")
-    approve_payment(payment_id=payment.pk)
+    approve_payment(payment_id=payment.pk, acting_user=Actor.system())
     page = browser.get("/funds/").content.decode()
     assert "Approved" in page and "150.50 USD" in page
 
@@ -90,7 +91,7 @@ def test_too_many_waiting_payments_is_said_above_the_form(browser, customer, ban
 
 def test_the_ledger_names_a_payment_in_the_customers_language(browser, customer, bank):
     payment = create_payment(account=customer, method=bank, amount=Decimal("20"), reference="T1")
-    approve_payment(payment_id=payment.pk)
+    approve_payment(payment_id=payment.pk, acting_user=Actor.system())
     page = browser.get("/transactions/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert f"Thanh toán {payment.pk}: Bank transfer" in page
     assert f"Payment {payment.pk}:" not in page  # the stored English reason is not shown

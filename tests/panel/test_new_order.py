@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.accounts.actions import suspend_account
 from smmpanel.accounts.models import Account
-from smmpanel.accounts.registration import set_status
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order
@@ -184,7 +185,7 @@ def test_service_search_finds_by_name_and_id(browser):
 
 
 def test_a_suspended_customer_can_not_order(browser, customer):
-    set_status(account=customer, status=Account.Status.SUSPENDED)
+    suspend_account(account_id=customer.pk, acting_user=Actor.system())
     service = make_service()
     response = browser.post(
         "/", {"service": service.pk, "link": "https://x.com/a", "quantity": "100"}

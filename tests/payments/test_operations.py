@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from smmpanel.accounts.ledger import ledger_total
 from smmpanel.accounts.models import LedgerEntry
+from smmpanel.audit.log import Actor
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
@@ -40,12 +41,12 @@ def test_approval_deposits_exactly_once(bank):
     payment = create_payment(account=account, method=bank, amount=Decimal("25"), reference="TRX1")
     account.refresh_from_db()
     assert account.balance == 0
-    approve_payment(payment_id=payment.pk)
+    approve_payment(payment_id=payment.pk, acting_user=Actor.system())
     with pytest.raises(PaymentError) as again:
-        approve_payment(payment_id=payment.pk)
+        approve_payment(payment_id=payment.pk, acting_user=Actor.system())
     assert again.value.code == PaymentErrorCode.ALREADY_DECIDED
     with pytest.raises(PaymentError):
-        reject_payment(payment_id=payment.pk)
+        reject_payment(payment_id=payment.pk, acting_user=Actor.system())
     account.refresh_from_db()
     assert account.balance == Decimal("25") == ledger_total(account)
     payment.refresh_from_db()
@@ -57,9 +58,9 @@ def test_approval_deposits_exactly_once(bank):
 def test_rejection_moves_no_money(bank):
     account, _ = make_account()
     payment = create_payment(account=account, method=bank, amount=Decimal("25"), reference="x")
-    reject_payment(payment_id=payment.pk, note="Not on the statement")
+    reject_payment(payment_id=payment.pk, acting_user=Actor.system(), note="Not on the statement")
     with pytest.raises(PaymentError):
-        approve_payment(payment_id=payment.pk)
+        approve_payment(payment_id=payment.pk, acting_user=Actor.system())
     account.refresh_from_db()
     assert account.balance == 0 and not LedgerEntry.objects.exists()
 
@@ -101,7 +102,7 @@ def test_concurrent_approvals_deposit_once():
 
     def approve() -> None:
         try:
-            approve_payment(payment_id=payment.pk)
+            approve_payment(payment_id=payment.pk, acting_user=Actor.system())
             outcomes.append("approved")
         except PaymentError as error:
             outcomes.append(error.code)

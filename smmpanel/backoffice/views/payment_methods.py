@@ -1,16 +1,15 @@
-"""Payment methods: list, create, edit, enable/disable, reorder (admin role). The rules are the
-domain's (`payments.methods`); each change is audited here, in its own transaction."""
+"""Payment methods: list, create, edit, enable/disable, reorder (admin role). The rules and the
+audit entries are the domain's (`payments.methods`); the page parses, calls and shows."""
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.backoffice.views.services import step_of
@@ -77,18 +76,11 @@ def _form_page(
 
 def _save(request: HttpRequest, form: PaymentMethodForm, method: PaymentMethod | None):
     try:
-        with transaction.atomic():
-            saved, before, after = methods.save_method(
-                method_id=method.pk if method else None, values=form.cleaned_data
-            )
-            if before != after:
-                record(
-                    Actor.of_request(request),
-                    "payment_method.create" if method is None else "payment_method.edit",
-                    obj=saved,
-                    before=before,
-                    after=after,
-                )
+        saved = methods.save_method(
+            method_id=method.pk if method else None,
+            values=form.cleaned_data,
+            acting_user=Actor.of_request(request),
+        )
     except PaymentError as error:
         form.add_error(None, error.message)
         return _form_page(request, form, method)
@@ -119,16 +111,9 @@ def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def method_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     method = get_object_or_404(PaymentMethod, pk=pk)
-    active = not method.active
-    with transaction.atomic():
-        if methods.set_method_active(method_id=pk, active=active):
-            record(
-                Actor.of_request(request),
-                "payment_method.enable" if active else "payment_method.disable",
-                obj=method,
-                before={"active": not active},
-                after={"active": active},
-            )
+    methods.set_method_active(
+        method_id=pk, active=not method.active, acting_user=Actor.of_request(request)
+    )
     return redirect("backoffice:payment_methods")
 
 
@@ -136,16 +121,7 @@ def method_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def method_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     method = get_object_or_404(PaymentMethod, pk=pk)
-    step = step_of(direction)
-    with transaction.atomic():
-        before = method.sort_order
-        if methods.move_method(method_id=pk, step=step):
-            method.refresh_from_db()
-            record(
-                Actor.of_request(request),
-                "payment_method.move",
-                obj=method,
-                before={"sort_order": before},
-                after={"sort_order": method.sort_order},
-            )
+    methods.move_method(
+        method_id=method.pk, step=step_of(direction), acting_user=Actor.of_request(request)
+    )
     return redirect("backoffice:payment_methods")

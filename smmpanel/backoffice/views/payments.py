@@ -1,14 +1,14 @@
-"""Payments waiting for the operator: approve (deposits once, through the ledger) or reject."""
+"""Payments waiting for the operator: approve (deposits once, through the ledger) or reject;
+the decision and its audit entry are `payments.operations`'."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smmpanel.audit.log import Actor, record, snapshot
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.payments.errors import PaymentError
@@ -16,7 +16,6 @@ from smmpanel.payments.models import Payment, PaymentStatus
 from smmpanel.payments.operations import approve_payment, reject_payment
 
 CHANGE = ("payments.view_payment", "payments.change_payment")
-FIELDS = ("status", "amount", "reference", "note", "message", "ledger_entry")
 
 
 @staff_required(*CHANGE)
@@ -43,31 +42,11 @@ def payment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = bool(request.POST.get("approve"))
     note = request.POST.get("note", "")
     message = request.POST.get("message", "")
+    decide = approve_payment if approve else reject_payment
     try:
-        with transaction.atomic():
-            before = Payment.objects.filter(pk=pk).first()
-            if approve:
-                payment = approve_payment(
-                    payment_id=pk,
-                    decided_by=request.user,  # type: ignore[arg-type]
-                    note=note,
-                    message=message,
-                )
-            else:
-                payment = reject_payment(
-                    payment_id=pk,
-                    decided_by=request.user,  # type: ignore[arg-type]
-                    note=note,
-                    message=message,
-                )
-            record(
-                Actor.of_request(request),
-                "payment.approve" if approve else "payment.reject",
-                obj=payment,
-                summary=note,
-                before=snapshot(before, FIELDS) if before else None,
-                after=snapshot(payment, FIELDS),
-            )
+        payment = decide(
+            payment_id=pk, acting_user=Actor.of_request(request), note=note, message=message
+        )
     except PaymentError as error:
         messages.error(request, error.message)
     else:

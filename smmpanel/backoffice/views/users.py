@@ -1,9 +1,9 @@
-"""Users: search; balance adjustments with a reason, suspend, API key reset, rate discount."""
+"""Users: search; balance adjustments with a reason, suspend, API key reset, rate discount. Each
+decision is `accounts.actions`' (which records it); the page parses and shows."""
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from smmpanel.accounts import ledger
+from smmpanel.accounts import actions, ledger
 from smmpanel.accounts.errors import AccountError
-from smmpanel.accounts.keys import issue_api_key
 from smmpanel.accounts.models import Account
-from smmpanel.accounts.registration import set_rate_discount, set_status
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.inputs import clean_text
@@ -102,20 +100,13 @@ def user_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account.objects.select_related("user"), pk=pk)
     form = AdjustForm(request.POST)
     if form.is_valid():
-        amount, reason = form.cleaned_data["amount"], form.cleaned_data["reason"]
         try:
-            with transaction.atomic():
-                entry = ledger.adjust(account=account, amount=amount, reason=reason)
-                # The balance the ledger found under its lock, before this entry.
-                before = entry.balance_after - entry.amount
-                record(
-                    Actor.of_request(request),
-                    "account.adjust",
-                    obj=account,
-                    summary=reason,
-                    before={"balance": before},
-                    after={"balance": entry.balance_after, "ledger_entry": entry.pk},
-                )
+            entry = actions.adjust_balance(
+                account_id=account.pk,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                acting_user=Actor.of_request(request),
+            )
         except AccountError as error:
             form.add_error("amount", error.message)
         else:
@@ -128,18 +119,13 @@ def user_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def user_status(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account.objects.select_related("user"), pk=pk)
-    status = Account.Status.SUSPENDED if request.POST.get("suspend") else Account.Status.ACTIVE
-    if account.status != status:
-        with transaction.atomic():
-            before = account.status
-            set_status(account=account, status=status)
-            record(
-                Actor.of_request(request),
-                "account.suspend" if status == Account.Status.SUSPENDED else "account.reactivate",
-                obj=account,
-                before={"status": before},
-                after={"status": status},
-            )
+    acting_user = Actor.of_request(request)
+    if request.POST.get("suspend"):
+        changed = actions.suspend_account(account_id=account.pk, acting_user=acting_user)
+    else:
+        changed = actions.reactivate_account(account_id=account.pk, acting_user=acting_user)
+    if changed.status != account.status:
+        status = Account.Status(changed.status)
         messages.success(request, _("The account is now %s.") % status.label.lower())
     return redirect("backoffice:user", pk=pk)
 
@@ -148,16 +134,7 @@ def user_status(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def user_reset_key(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account.objects.select_related("user"), pk=pk)
-    with transaction.atomic():
-        before = account.api_key_hint
-        key = issue_api_key(account=account)
-        record(
-            Actor.of_request(request),
-            "account.reset_key",
-            obj=account,
-            before={"api_key_hint": before},
-            after={"api_key_hint": account.api_key_hint},
-        )
+    account, key = actions.reset_api_key(account_id=pk, acting_user=Actor.of_request(request))
     # Rendered, not redirected: this response is the one time the key is shown.
     response = _user_page(request, account, new_key=key)
     response["Cache-Control"] = "no-store"
@@ -171,16 +148,10 @@ def user_discount(request: HttpRequest, pk: int) -> HttpResponse:
     form = DiscountForm(request.POST)
     if not form.is_valid():
         return _user_page(request, account, status=400, discount_form=form)
-    with transaction.atomic():
-        before = account.rate_discount
-        set_rate_discount(account=account, percent=form.cleaned_data["rate_discount"])
-        if before != account.rate_discount:
-            record(
-                Actor.of_request(request),
-                "account.discount",
-                obj=account,
-                before={"rate_discount": before},
-                after={"rate_discount": account.rate_discount},
-            )
+    account = actions.set_rate_discount(
+        account_id=pk,
+        percent=form.cleaned_data["rate_discount"],
+        acting_user=Actor.of_request(request),
+    )
     messages.success(request, _("Rate discount set to %s%%.") % account.rate_discount)
     return redirect("backoffice:user", pk=pk)
