@@ -1,9 +1,10 @@
-"""Changing the panel's settings."""
+"""Changing the panel's settings: the operator's overrides of the environment's defaults."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.configuration import current
+from smmpanel.configuration.errors import SettingsError, SettingsErrorCode
 from smmpanel.configuration.models import PanelSettings
 
 OVERRIDES = (
@@ -15,25 +16,18 @@ OVERRIDES = (
 )
 
 
-class SettingsError(ValueError):
-    def __init__(self, field: str, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(message)
-
-
 def _check(values: dict) -> dict:
     currency = (values.get("currency") or "").strip().upper()
     if currency and not (len(currency) == 3 and currency.isalpha() and currency.isascii()):
-        raise SettingsError("currency", _("A three-letter currency code, e.g. USD"))
+        raise SettingsError(SettingsErrorCode.INVALID_CURRENCY)
     offered = current.available_languages()
     languages = [code for code in values.get("languages") or [] if code]
     unknown = [code for code in languages if code not in offered]
     if unknown:
-        raise SettingsError("languages", _("Unknown language: %s") % ", ".join(unknown))
+        raise SettingsError(SettingsErrorCode.UNKNOWN_LANGUAGE, languages=", ".join(unknown))
     rate = values.get("api_requests_per_minute")
     if rate is not None and not 0 <= rate < 2**31:
-        raise SettingsError("api_requests_per_minute", _("A whole number, 0 for no limit"))
+        raise SettingsError(SettingsErrorCode.INVALID_RATE_LIMIT)
     return {
         "panel_name": (values.get("panel_name") or "").strip()[:100],
         "currency": currency,
@@ -49,10 +43,12 @@ def overrides() -> dict:
     return {name: getattr(row, name) for name in OVERRIDES}
 
 
-def update_settings(**values: object) -> tuple[dict, dict]:
-    """Store the operator's overrides (blank or None keeps the default); return (before, after).
+def update_settings(*, acting_user: Actor, **values: object) -> dict:
+    """Store the operator's overrides (blank or None keeps the default) and return them.
 
-    Takes every override; SettingsError, and nothing stored, when one is malformed.
+    Takes every override; SettingsError, and nothing stored, when one is malformed. Locks the
+    settings' row, and records "settings.update" with the overrides before and after in the
+    same transaction; nothing is recorded when they stay as they were.
     """
     checked = _check(values)
     with transaction.atomic():
@@ -60,6 +56,16 @@ def update_settings(**values: object) -> tuple[dict, dict]:
         before = {name: getattr(row, name) for name in OVERRIDES}
         for name, value in checked.items():
             setattr(row, name, value)
-        row.save()
         after = {name: getattr(row, name) for name in OVERRIDES}
-    return before, after
+        if after == before:
+            return after
+        row.save()
+        record(
+            acting_user,
+            "settings.update",
+            object_type="configuration.panelsettings",
+            object_id=1,
+            before=before,
+            after=after,
+        )
+    return after

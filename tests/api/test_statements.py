@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from smmpanel import ratelimit
+from smmpanel.audit.log import Actor
 from smmpanel.configuration.operations import update_settings
 from tests.factories import make_account, make_service
 
@@ -37,7 +38,9 @@ def statements(client: Client, key: str, action: str, **params: str) -> tuple[di
 
 @pytest.mark.parametrize("refuse_duplicate_link", [False, True])
 def test_each_action_costs_no_statement_for_what_is_cached(refuse_duplicate_link):
-    update_settings(currency="EUR", refuse_duplicate_link=refuse_duplicate_link)
+    update_settings(
+        acting_user=Actor.system(), currency="EUR", refuse_duplicate_link=refuse_duplicate_link
+    )
     _, key = make_account("100")
     service = make_service(rate=Decimal("1"))
     client = Client()

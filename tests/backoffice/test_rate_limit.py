@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from smmpanel import ratelimit
+from smmpanel.audit.log import Actor
 from smmpanel.configuration.operations import update_settings
 from tests.factories import make_account
 
@@ -38,12 +39,12 @@ def test_requests_over_the_limit_get_the_protocols_error_per_key():
     _, other_key = make_account("5")
     client = Client()
     assert all("balance" in balance(client, key) for _ in range(5))
-    update_settings(api_requests_per_minute=3)
+    update_settings(acting_user=Actor.system(), api_requests_per_minute=3)
     replies = [balance(client, key) for _ in range(4)]
     assert [("error" in reply) for reply in replies] == [False, False, False, True]
     assert replies[-1] == {"error": "Too many requests"}
     assert "balance" in balance(client, other_key)
-    update_settings(api_requests_per_minute=0)
+    update_settings(acting_user=Actor.system(), api_requests_per_minute=0)
     assert "balance" in balance(client, key)
 
 
@@ -52,7 +53,7 @@ def test_requests_over_the_limit_get_the_protocols_error_per_key():
 def test_the_settings_cost_the_api_no_query_once_cached(django_assert_num_queries):
     _, key = make_account("5")
     client = Client()
-    update_settings(api_requests_per_minute=100, currency="EUR")
+    update_settings(acting_user=Actor.system(), api_requests_per_minute=100, currency="EUR")
     assert balance(client, key) == {"balance": "5.00", "currency": "EUR"}
     # The key's account (with the versions of what is cached) is the one query; the settings
     # row and the limit come from caches.

@@ -4,9 +4,11 @@ path honours the duplicate-link rule at once."""
 import pytest
 from django.urls import reverse
 
+from smmpanel.audit.log import Actor
 from smmpanel.audit.models import AuditEntry
 from smmpanel.configuration import current
-from smmpanel.configuration.operations import SettingsError, update_settings
+from smmpanel.configuration.errors import SettingsError
+from smmpanel.configuration.operations import update_settings
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.placement import place_order
 from tests.factories import make_account, make_service
@@ -80,6 +82,6 @@ def test_bad_settings_are_refused_and_nothing_is_stored(admin_op):
     response = admin_op.post(reverse("backoffice:settings"), {**ALL_DEFAULT, "currency": "D0"})
     assert response.status_code == 400
     with pytest.raises(SettingsError):
-        update_settings(languages=["xx"])
+        update_settings(acting_user=Actor.system(), languages=["xx"])
     assert not AuditEntry.objects.exists()
     assert current.current().currency == "USD"

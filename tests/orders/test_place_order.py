@@ -4,6 +4,7 @@ import pytest
 
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import LedgerEntry
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.configuration.operations import update_settings
 from smmpanel.orders.errors import OrderError, OrderErrorCode
@@ -285,7 +286,7 @@ def test_duplicate_link_rule_covers_orders_placed_before_the_operator_turned_it_
         account=account, service=service, link=LINK + "/late", quantity=100, charge=Decimal(0)
     )
     assert not late.link_guarded
-    update_settings(refuse_duplicate_link=True)
+    update_settings(acting_user=Actor.system(), refuse_duplicate_link=True)
     code = _refused(account, service, {"link": LINK + "/late", "quantity": "100"})
     assert code == OrderErrorCode.DUPLICATE_LINK
     late.refresh_from_db()

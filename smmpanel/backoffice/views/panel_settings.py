@@ -3,16 +3,16 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
-from smmpanel.configuration.operations import SettingsError, overrides, update_settings
+from smmpanel.configuration.errors import SettingsError
+from smmpanel.configuration.operations import overrides, update_settings
 
 TRI_STATE = [
     ("", gettext_lazy("Default")),
@@ -69,17 +69,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         duplicate = data["refuse_duplicate_link"]
         data["refuse_duplicate_link"] = None if not duplicate else duplicate == "on"
         try:
-            with transaction.atomic():
-                before, after = update_settings(**data)
-                if before != after:
-                    record(
-                        Actor.of_request(request),
-                        "settings.update",
-                        object_type="configuration.panelsettings",
-                        object_id=1,
-                        before=before,
-                        after=after,
-                    )
+            update_settings(acting_user=Actor.of_request(request), **data)
         except SettingsError as error:
             form.add_error(error.field, error.message)
         else:

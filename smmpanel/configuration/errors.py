@@ -1,0 +1,38 @@
+from collections.abc import Mapping
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from smmpanel.errors import DomainError
+
+
+class SettingsErrorCode(StrEnum):
+    INVALID_CURRENCY = "invalid_currency"
+    UNKNOWN_LANGUAGE = "unknown_language"
+    INVALID_RATE_LIMIT = "invalid_rate_limit"
+
+
+MESSAGES: Mapping[StrEnum, str | Promise] = {
+    SettingsErrorCode.INVALID_CURRENCY: _("A three-letter currency code, e.g. USD"),
+    SettingsErrorCode.UNKNOWN_LANGUAGE: _("Unknown language: {languages}"),
+    SettingsErrorCode.INVALID_RATE_LIMIT: _("A whole number, 0 for no limit"),
+}
+
+# The setting each code is about: the form shows the message next to it.
+FIELDS = {
+    SettingsErrorCode.INVALID_CURRENCY: "currency",
+    SettingsErrorCode.UNKNOWN_LANGUAGE: "languages",
+    SettingsErrorCode.INVALID_RATE_LIMIT: "api_requests_per_minute",
+}
+
+
+class SettingsError(DomainError):
+    """A refused settings change; nothing was stored."""
+
+    messages = MESSAGES
+    code: SettingsErrorCode
+
+    @property
+    def field(self) -> str:
+        return FIELDS[self.code]
