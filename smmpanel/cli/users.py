@@ -6,19 +6,16 @@ from smmpanel.cli.output import format_money, parse_money, show
 
 
 def cmd_createadmin(args: argparse.Namespace) -> None:
-    from django.contrib.auth import get_user_model
+    from smmpanel.audit.log import Actor
+    from smmpanel.staff.operators import save_operator
 
-    user_model = get_user_model()
-    from django.contrib.auth.models import Group
-
-    user, created = user_model.objects.get_or_create(username=args.username)
-    user.is_staff = True
-    # An admin is a superuser; support staff get the support group's permissions only.
-    user.is_superuser = args.role == "admin"
-    user.email = args.email or user.email
-    user.set_password(args.password)
-    user.save()
-    user.groups.set([Group.objects.get(name=args.role)])
+    user, created = save_operator(
+        username=args.username,
+        role=args.role,
+        password=args.password,
+        email=args.email,
+        acting_user=Actor.cli(),
+    )
     verb = "created" if created else "updated"
     show(
         args,
@@ -28,11 +25,16 @@ def cmd_createadmin(args: argparse.Namespace) -> None:
 
 
 def cmd_user_create(args: argparse.Namespace) -> None:
-    from smmpanel.accounts.registration import create_account
+    from smmpanel.accounts.actions import create_customer
+    from smmpanel.audit.log import Actor
 
     balance = parse_money(args.balance) if args.balance is not None else None
-    account, key = create_account(
-        username=args.username, password=args.password, email=args.email, balance=balance
+    account, key = create_customer(
+        username=args.username,
+        password=args.password,
+        email=args.email,
+        balance=balance,
+        acting_user=Actor.cli(),
     )
     data = {
         "username": account.user.username,
@@ -43,29 +45,37 @@ def cmd_user_create(args: argparse.Namespace) -> None:
 
 
 def cmd_user_deposit(args: argparse.Namespace) -> None:
-    from smmpanel.accounts import ledger
+    from smmpanel.accounts.actions import deposit_funds
     from smmpanel.accounts.registration import account_for_username
+    from smmpanel.audit.log import Actor
 
     account = account_for_username(args.username)
-    entry = ledger.deposit(account=account, amount=parse_money(args.amount), reason=args.reason)
+    entry = deposit_funds(
+        account_id=account.pk,
+        amount=parse_money(args.amount),
+        reason=args.reason,
+        acting_user=Actor.cli(),
+    )
     amount, balance = format_money(entry.amount), format_money(entry.balance_after)
     data = {"username": args.username, "amount": amount, "balance": balance}
     show(args, data, f"deposited {amount}: balance of {args.username} is {balance}")
 
 
 def cmd_staff_totp(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
     from smmpanel.staff import totp
 
+    acting_user = Actor.cli()
     if args.remove:
-        count = totp.remove(username=args.username)
+        count = totp.remove(username=args.username, acting_user=acting_user)
         data = {"username": args.username, "removed": count}
         show(args, data, f"two-factor log-in off for {args.username} ({count} devices removed)")
     elif args.confirm:
-        totp.confirm(username=args.username, token=args.confirm)
+        totp.confirm(username=args.username, token=args.confirm, acting_user=acting_user)
         data = {"username": args.username, "confirmed": True}
         show(args, data, f"two-factor log-in on for {args.username}")
     else:
-        device = totp.enrol(username=args.username)
+        device = totp.enrol(username=args.username, acting_user=acting_user)
         data = {"username": args.username, "otpauth_uri": device.config_url}
         show(
             args,

@@ -1,5 +1,6 @@
 """The CLI is a public contract: these run the real `smmpanel` command on the test database."""
 
+import getpass
 import json
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ import pytest
 
 from smmpanel.accounts.keys import authenticate_key
 from smmpanel.accounts.models import Account
+from smmpanel.audit.models import AuditEntry
 from smmpanel.catalog.models import Service
 from tests.conftest import run_cli
 
@@ -107,3 +109,18 @@ def test_createadmin_makes_a_staff_superuser(smmpanel_env, django_user_model):
     _json(run_cli(smmpanel_env, "createadmin", "boss", "--password", "s3cret-pass", "--json"))
     user = django_user_model.objects.get(username="boss")
     assert user.is_staff and user.is_superuser and user.check_password("s3cret-pass")
+
+
+def test_user_create_deposit_and_createadmin_are_audited_in_the_clis_name(smmpanel_env):
+    _json(run_cli(smmpanel_env, "user", "create", "erin", "--balance", "2", "--json"))
+    _json(run_cli(smmpanel_env, "user", "deposit", "erin", "3", "--reason", "cash", "--json"))
+    _json(run_cli(smmpanel_env, "createadmin", "boss", "--password", "s3cret-pass", "--json"))
+    entries = list(
+        AuditEntry.objects.order_by("pk").values_list("actor_name", "action", "summary", "after")
+    )
+    assert {entry[0] for entry in entries} == {f"cli:{getpass.getuser()}"}
+    assert [entry[1] for entry in entries] == ["account.create", "account.deposit", "staff.create"]
+    deposit = entries[1]
+    assert deposit[2] == "cash"
+    assert deposit[3]["balance"] == "5.00000"
+    assert "password" not in str(entries[2][3]) and "s3cret" not in str(entries)

@@ -1,5 +1,6 @@
 """The staff log-in at /admin/login/: TOTP for enrolled staff, throttled per address."""
 
+import getpass
 import itertools
 import json
 
@@ -9,6 +10,8 @@ from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from smmpanel.audit.log import Actor
+from smmpanel.audit.models import AuditEntry
 from smmpanel.staff import totp as staff_totp
 from smmpanel.staff.totp import StaffError
 from tests.conftest import run_cli
@@ -48,9 +51,9 @@ def _wrong(device: TOTPDevice) -> str:
 
 
 def _enrolled(username: str) -> TOTPDevice:
-    staff_totp.enrol(username=username)
+    staff_totp.enrol(username=username, acting_user=Actor.system())
     device = TOTPDevice.objects.get(user__username=username)
-    return staff_totp.confirm(username=username, token=_token(device))
+    return staff_totp.confirm(username=username, token=_token(device), acting_user=Actor.system())
 
 
 def test_staff_without_a_device_log_in_with_the_password():
@@ -92,7 +95,7 @@ def test_a_session_from_before_the_enrolment_must_log_in_again():
 
 def test_an_unconfirmed_device_does_not_lock_anyone_out():
     user = _staff()
-    staff_totp.enrol(username=user.username)
+    staff_totp.enrol(username=user.username, acting_user=Actor.system())
     client = _client()
     assert _log_in(client, user.username).status_code == 302
     assert client.get("/admin/").status_code == 200
@@ -100,9 +103,9 @@ def test_an_unconfirmed_device_does_not_lock_anyone_out():
 
 def test_a_wrong_confirmation_token_leaves_the_device_unconfirmed():
     user = _staff()
-    device = staff_totp.enrol(username=user.username)
+    device = staff_totp.enrol(username=user.username, acting_user=Actor.system())
     with pytest.raises(StaffError, match="Wrong token"):
-        staff_totp.confirm(username=user.username, token=_wrong(device))
+        staff_totp.confirm(username=user.username, token=_wrong(device), acting_user=Actor.system())
     device.refresh_from_db()
     assert not device.confirmed
 
@@ -110,7 +113,7 @@ def test_a_wrong_confirmation_token_leaves_the_device_unconfirmed():
 def test_customers_can_not_enrol():
     get_user_model().objects.create_user(username="customer", password=PASSWORD)
     with pytest.raises(StaffError, match="not a staff user"):
-        staff_totp.enrol(username="customer")
+        staff_totp.enrol(username="customer", acting_user=Actor.system())
 
 
 @override_settings(RATE_LIMIT_LOGIN="3/d", RATE_LIMIT_FLUSH_SECONDS=0)
@@ -150,6 +153,13 @@ def test_cli_enrols_confirms_and_removes_a_device(smmpanel_env):
     missing = run_cli(smmpanel_env, "staff", "totp", "nobody")
     assert missing.returncode == 1
     assert "No such user: nobody" in missing.stderr
+    audited = AuditEntry.objects.order_by("pk").values_list("actor_name", "action")
+    assert [action for _, action in audited] == [
+        "staff.totp_enrol",
+        "staff.totp_confirm",
+        "staff.totp_remove",
+    ]
+    assert {name for name, _ in audited} == {f"cli:{getpass.getuser()}"}
 
 
 def test_the_staff_log_in_lands_in_the_back_office():
