@@ -8,7 +8,7 @@ message text. Raised before anything is written, or inside the transaction that 
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.utils.functional import Promise
 
@@ -16,7 +16,8 @@ from django.utils.functional import Promise
 class DomainError(Exception):
     """A refused domain operation: `code` says what, `params` fill the message's blanks."""
 
-    messages: ClassVar[Mapping[StrEnum, str | Promise]] = {}
+    # Keys: the subclass's own code enum (a Mapping is invariant in its keys, hence Any).
+    messages: ClassVar[Mapping[Any, str | Promise]] = {}
 
     def __init__(self, code: StrEnum, **params: object):
         self.code = code
