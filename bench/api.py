@@ -1,12 +1,20 @@
 """Load the API v2 endpoint action by action and compare each with the ceiling of the same stack.
 
-    .venv/bin/python bench/api.py [--duration S] [--databases sqlite,postgres]
+    .venv/bin/python bench/api.py [--duration S] [--databases sqlite,postgres] [--customers N]
 
 For each database: a fresh one (SQLite in a temporary data directory; PostgreSQL in the database
 `smmpanel_bench`, created and dropped), migrated and seeded by bench/seed.py with 1,000 services,
-a customer and 100,000 orders; then `smmpanel serve` with the ceiling view on, and wrk with 16
-connections on each action after a warm-up. Each action's reply is sampled with httpx before and
-after its load, and wrk counts non-2xx replies, so that a broken action can't pass for a fast one.
+N customers (1 by default: one hot customer) and 100,000 orders; then `smmpanel serve` with the
+ceiling view on, and wrk with 16 connections on each action after a warm-up. The requests of each
+action are spread over the N customers' keys in turn. Each action's reply is sampled with httpx
+before and after its load, and wrk counts non-2xx replies, so that a broken action can't pass for
+a fast one.
+
+Before the server starts, bench/statements.py sends each action's first requests through the
+panel in-process and counts, per request, the statements and (PostgreSQL) the round trips to the
+database: a change that adds one shows in the table without a profiler. During each load, the CPU
+time of the server's processes and of the PostgreSQL backends serving it is divided by the
+requests served: where each request's time goes.
 
 Prints one table per database and saves the figures in bench/results/; exits 1 when an action
 failed. A script, not a test: pytest collects tests/ only.
@@ -69,6 +77,14 @@ class Result:
     # The share of the machine's CPU time that other processes than the server and wrk took
     # during the load: on a shared machine, what competed with this measurement.
     others_cpu: float = 0.0
+    # CPU milliseconds per request: the server's processes, and the PostgreSQL backends serving
+    # them (SQLite runs inside the server's processes).
+    server_cpu_ms: float = 0.0
+    database_cpu_ms: float = 0.0
+    # Per request, counted in-process before the load (bench/statements.py); round trips are
+    # None on SQLite.
+    statements: float | None = None
+    round_trips: float | None = None
     ratio: float | None = None
     target: float | None = None
 
@@ -117,7 +133,7 @@ DATABASES: dict[str, tuple[str, Callable]] = {
 
 
 def prepare(env: dict[str, str], args: argparse.Namespace) -> dict:
-    """Migrate and seed the database; the seeding's reply (api_key, services, orders)."""
+    """Migrate and seed the database; the seeding's reply (services, customers)."""
     subprocess.run([*SMMPANEL, "migrate", "--verbosity", "0"], env=env, check=True)
     seeding = subprocess.run(
         [
@@ -125,6 +141,7 @@ def prepare(env: dict[str, str], args: argparse.Namespace) -> dict:
             BENCH / "seed.py",
             f"--services={args.services}",
             f"--orders={args.orders}",
+            f"--customers={args.customers}",
         ],
         env=env,
         check=True,
@@ -210,15 +227,19 @@ def machine_ticks() -> tuple[int, int]:
 
 def server_ticks(group: int) -> dict[int, int]:
     """The CPU ticks used so far by each process serving the bench: the server's process group,
-    and the PostgreSQL backends connected to the bench database (named in their titles)."""
+    and the PostgreSQL backends connected to the bench database (named in their titles; their
+    pids are negative here, to tell them apart)."""
     ticks = {}
     for process in Path("/proc").glob("[0-9]*"):
         with suppress(OSError, IndexError, ValueError):
             # After the command's closing parenthesis: state ppid pgrp … utime(12th) stime(13th).
             fields = (process / "stat").read_text().rpartition(")")[2].split()
             title = (process / "cmdline").read_text()
-            if int(fields[2]) == group or f" {POSTGRES_DATABASE} " in title:
-                ticks[int(process.name)] = int(fields[11]) + int(fields[12])
+            used = int(fields[11]) + int(fields[12])
+            if int(fields[2]) == group:
+                ticks[int(process.name)] = used
+            elif f" {POSTGRES_DATABASE} " in title:
+                ticks[-int(process.name)] = used
     return ticks
 
 
@@ -242,48 +263,77 @@ class CpuReading:
 
     def others_since(self, earlier: Self) -> float:
         """The share of all CPU time that neither the server nor wrk used since `earlier`."""
-        server = sum(ticks - earlier.server.get(pid, 0) for pid, ticks in self.server.items())
+        server = sum(self.serving_since(earlier))
         others = self.busy - earlier.busy - server - (self.wrk - earlier.wrk)
         return max(others, 0) / (self.total - earlier.total or 1)
+
+    def serving_since(self, earlier: Self) -> tuple[int, int]:
+        """The CPU ticks the server's processes and the database's backends used since
+        `earlier`."""
+        used = [(pid, ticks - earlier.server.get(pid, 0)) for pid, ticks in self.server.items()]
+        server = sum(ticks for pid, ticks in used if pid > 0)
+        return server, sum(ticks for pid, ticks in used if pid < 0)
 
 
 # --- the loads ------------------------------------------------------------------------------------
 def loads(seeded: dict, rng: random.Random) -> list[Load]:
-    key, orders = seeded["api_key"], seeded["orders"]
+    """The actions, each with BODIES request bodies; body n is the customer n mod N's."""
+    customers = seeded["customers"]
 
-    def form(action: str, **params: object) -> dict[str, str]:
+    def form(n: int, action: str, **params: object) -> dict[str, str]:
+        key = customers[n % len(customers)]["api_key"]
         return {"key": key, "action": action, **{name: str(v) for name, v in params.items()}}
 
     def order_form(n: int) -> dict[str, str]:
         service, low, high = rng.choice(seeded["services"])
         quantity = rng.randint(low, min(high, 10 * low))
-        return form(
-            "add", service=service, link=f"https://www.instagram.com/p/bench{n}/", quantity=quantity
-        )
+        link = f"https://www.instagram.com/p/bench{n}/"
+        return form(n, "add", service=service, link=link, quantity=quantity)
 
+    def orders(n: int) -> list[int]:
+        return customers[n % len(customers)]["orders"]
+
+    every = range(BODIES)
     return [
         Load("ceiling", CEILING, []),
-        Load("balance", API, [form("balance")], target=0.50),
-        Load("services", API, [form("services")], target=0.10),
-        Load("add", API, [order_form(n) for n in range(BODIES)], target=0.25),
+        Load("balance", API, [form(n, "balance") for n in range(len(customers))], target=0.50),
+        Load("services", API, [form(n, "services") for n in range(len(customers))], target=0.10),
+        Load("add", API, [order_form(n) for n in every], target=0.25),
         Load(
             "status",
             API,
-            [form("status", order=rng.choice(orders)) for _ in range(BODIES)],
+            [form(n, "status", order=rng.choice(orders(n))) for n in every],
             target=0.50,
         ),
         Load(
             "status ×100",
             API,
             [
-                form("status", orders=",".join(map(str, rng.sample(orders, 100))))
-                for _ in range(BODIES)
+                form(n, "status", orders=",".join(map(str, rng.sample(orders(n), 100))))
+                for n in every
             ],
             target=0.25,
         ),
         # Measured again last: on a shared machine the two differ when the load on it changed.
         Load("ceiling end", CEILING, []),
     ]
+
+
+def count_statements(
+    env: dict[str, str], plan: list[Load], workdir: Path
+) -> dict[str, dict[str, float | None]]:
+    """bench/statements.py's counts per action (in-process, on the seeded database)."""
+    actions = {load.action: [load.path, load.bodies] for load in plan if load.bodies}
+    path = workdir / "statements.json"
+    path.write_text(json.dumps(actions))
+    done = subprocess.run(
+        [sys.executable, BENCH / "statements.py", path],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
 
 
 def first_error(reply: object) -> str | None:
@@ -347,7 +397,13 @@ def measure(server: Server, load: Load, workdir: Path, args: argparse.Namespace)
     wrk(url + load.path, bodies, args.warmup, args)
     before = CpuReading.now(server)
     figures = wrk(url + load.path, bodies, args.duration, args)
-    result.others_cpu = CpuReading.now(server).others_since(before)
+    after = CpuReading.now(server)
+    result.others_cpu = after.others_since(before)
+    if figures["requests"]:
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        server_ticks, database_ticks = after.serving_since(before)
+        result.server_cpu_ms = server_ticks * tick_ms / figures["requests"]
+        result.database_cpu_ms = database_ticks * tick_ms / figures["requests"]
     result.requests = figures["requests"]
     result.requests_per_second = figures["requests"] / (figures["duration_us"] / 1e6)
     result.p50_ms = figures["p50_us"] / 1000
@@ -365,14 +421,24 @@ def run(database: str, args: argparse.Namespace) -> list[Result]:
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="smmpanel-bench-")))
         env = stack.enter_context(open_database(workdir, args))
-        progress(f"{title}: migrating and seeding {args.services} services, {args.orders} orders")
+        progress(
+            f"{title}: migrating and seeding {args.services} services, {args.orders} orders, "
+            f"{args.customers} customers"
+        )
         seeded = prepare(env, args)
-        server = stack.enter_context(panel_server(env, args, workdir / "serve.log"))
         plan = loads(seeded, random.Random(1))
+        if args.actions:
+            plan = [load for load in plan if load.path == CEILING or load.action in args.actions]
+        progress(f"{title}: counting statements")
+        counts = count_statements(env, plan, workdir)
+        server = stack.enter_context(panel_server(env, args, workdir / "serve.log"))
         results = []
         for load in plan:
             progress(f"{title}: {load.action}")
             results.append(measure(server, load, workdir, args))
+            if load.action in counts:
+                results[-1].statements = counts[load.action]["statements"]
+                results[-1].round_trips = counts[load.action]["round_trips"]
     ceilings = [r for r, load in zip(results, plan, strict=True) if load.path == CEILING]
     ceiling = sum(r.requests_per_second for r in ceilings) / len(ceilings)
     for result, load in zip(results, plan, strict=True):
@@ -394,27 +460,37 @@ def verdict(result: Result) -> str:
     return "ok" if result.ratio >= result.target else "MISS"
 
 
-def print_table(title: str, results: list[Result], args: argparse.Namespace) -> None:
+def print_table(database: str, results: list[Result], args: argparse.Namespace) -> None:
+    title = DATABASES[database][0]
     workers = args.workers or "(serve's default)"
     threads = args.threads or DEFAULT_THREADS
     print(
         f"\n{title}: {workers} workers × {threads} threads, {args.connections} "
-        f"connections, {args.duration} s per action after {args.warmup} s of warm-up"
+        f"connections, {args.customers} customer(s), {args.duration} s per action after "
+        f"{args.warmup} s of warm-up"
     )
     header = f"{'action':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} "
-    print(header + f"{'target':>7}  {'':<6} {'non-2xx':>7} {'others':>6}")
+    header += f"{'target':>7}  {'':<6} {'non-2xx':>7} {'others':>6} "
+    print(header + f"{'stmts':>6} {'trips':>6} {'cpu ms':>6} {'db ms':>6}")
     for result in results:
         ratio = f"{result.ratio:.1%}" if result.ratio is not None else "–"
         target = f"≥{result.target:.0%}" if result.target is not None else ""
         errors = result.non_2xx + result.socket_errors
+        statements = f"{result.statements:.1f}" if result.statements is not None else ""
+        trips = f"{result.round_trips:.1f}" if result.round_trips is not None else ""
+        database_ms = f"{result.database_cpu_ms:.2f}" if database == "postgres" else ""
         print(
             f"{result.action:<12} {result.requests_per_second:>8,.0f} {result.p50_ms:>8.1f} "
             f"{result.p99_ms:>8.1f} {ratio:>8} {target:>7}  {verdict(result):<6} {errors:>7} "
-            f"{result.others_cpu:>6.0%}" + (f"  {result.problem}" if result.problem else "")
+            f"{result.others_cpu:>6.0%} {statements:>6} {trips:>6} "
+            f"{result.server_cpu_ms:>6.2f} {database_ms:>6}"
+            + (f"  {result.problem}" if result.problem else "")
         )
     print(
         "ratio: of the mean of the two ceiling runs; others: the share of the machine's CPU "
-        "that processes other than the server and wrk took meanwhile"
+        "that processes other than the server and wrk took meanwhile; stmts, trips: statements "
+        "and round trips to the database per request (counted in-process); cpu ms, db ms: CPU "
+        "time per request of the server's processes and of the PostgreSQL backends"
     )
 
 
@@ -423,7 +499,11 @@ def save(results: dict[str, list[Result]], args: argparse.Namespace) -> Path:
     directory.mkdir(exist_ok=True)
     path = directory / f"api-{time.strftime('%Y%m%d-%H%M%S')}.json"
     data = {
-        "settings": {name: value for name, value in vars(args).items() if name != "postgres"},
+        "settings": {
+            name: sorted(value) if isinstance(value, set) else value
+            for name, value in vars(args).items()
+            if name != "postgres"
+        },
         "results": {db: [asdict(result) for result in rows] for db, rows in results.items()},
     }
     path.write_text(json.dumps(data, indent=2) + "\n")
@@ -439,6 +519,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, help="server worker processes (serve's default)")
     parser.add_argument("--threads", type=int, help="threads per worker (serve's default)")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=1,
+        help="customers whose keys the requests use in turn (1: one hot customer)",
+    )
+    parser.add_argument("--actions", help="only these actions (comma-separated), and the ceiling")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--orders", type=int, default=100_000)
@@ -449,6 +536,10 @@ def parse_args() -> argparse.Namespace:
     )
     args = parser.parse_args()
     args.databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    if args.actions:
+        args.actions = {name.strip() for name in args.actions.split(",") if name.strip()}
+    if args.customers < 1:
+        parser.error("--customers must be at least 1")
     if unknown := set(args.databases) - set(DATABASES):
         parser.error(f"unknown database {', '.join(sorted(unknown))}; use {', '.join(DATABASES)}")
     if not shutil.which("wrk"):
@@ -472,7 +563,7 @@ def main() -> None:
     try:
         for database in args.databases:
             results[database] = run(database, args)
-            print_table(DATABASES[database][0], results[database], args)
+            print_table(database, results[database], args)
     except KeyboardInterrupt:
         print("\ninterrupted: servers stopped, databases removed", file=sys.stderr)
         raise SystemExit(130) from None

@@ -1,8 +1,9 @@
 """Fill a freshly migrated smmpanel database for bench/api.py: a catalog, a customer, orders.
 
 Run by bench/api.py with the server's SMMPANEL_* environment, so that it writes to the same
-database. It prints one JSON object: {"api_key": …, "services": [[id, min, max], …],
-"orders": [id, …]} (the customer's order ids).
+database. It prints one JSON object: {"services": [[id, min, max], …], "customers":
+[{"api_key": …, "orders": [id, …]}, …]} (each customer's key and order ids; the orders are dealt
+to the customers in turn).
 
 The rows are inserted in bulk, around the domain operations, because 100,000 orders placed one by
 one would take minutes; the money still adds up (`smmpanel audit` passes on the result).
@@ -170,23 +171,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--customers", type=int, default=1)
     parser.add_argument("--random-seed", type=int, default=1)
     args = parser.parse_args()
 
     rng = random.Random(args.random_seed)
-    account, key = create_account(username="bench")
+    customers = [
+        create_account(username="bench" if n == 0 else f"bench{n + 1}")
+        for n in range(max(args.customers, 1))
+    ]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
         services = create_services(rng, args.services)
         insert(
-            Order, [order_row(rng, account, rng.choice(services), now) for _ in range(args.orders)]
+            Order,
+            [
+                order_row(rng, customers[n % len(customers)][0], rng.choice(services), now)
+                for n in range(args.orders)
+            ],
         )
-        fund(account, now)
+        for account, _ in customers:
+            fund(account, now)
     settle()
     reply = {
-        "api_key": key,
         "services": [[s.pk, s.min_quantity, s.max_quantity] for s in services],
-        "orders": list(Order.objects.filter(account=account).values_list("pk", flat=True)),
+        "customers": [
+            {
+                "api_key": key,
+                "orders": list(Order.objects.filter(account=account).values_list("pk", flat=True)),
+            }
+            for account, key in customers
+        ],
     }
     print(json.dumps(reply))
 
