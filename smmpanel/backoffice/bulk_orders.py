@@ -1,27 +1,20 @@
-"""The operator's bulk actions on orders: each order changes through the core's status path
-(`orders.status.apply_status`), in its own transaction together with its audit entry, and the
+"""The operator's bulk actions on orders: each order is one call of its domain action
+(`orders.actions`, `fulfilment.actions`), in its own transaction with its audit entry, and the
 outcome of every order is reported, so that a refusal never leaves an order half-changed."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
-from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from smmpanel.accounts.models import LedgerEntry
-from smmpanel.audit.log import Actor, record, snapshot
+from smmpanel.audit.log import Actor
+from smmpanel.fulfilment.actions import cancel_order, resend_order
 from smmpanel.money import shown
+from smmpanel.orders.actions import refunded, set_order_status, set_partial
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, OrderStatus
-from smmpanel.orders.requeue import requeue_order
-from smmpanel.orders.status import apply_status
-from smmpanel.providers import review
 from smmpanel.providers.errors import ProviderError
-from smmpanel.providers.models import UpstreamState
 
-ORDER_FIELDS = ("status", "start_count", "remains", "charge", "next_attempt_at")
 MAX_ORDERS = 500
 
 
@@ -39,57 +32,40 @@ class Outcome:
     message: str
 
 
-def _refunded(order_id: int) -> str | None:
-    entry = LedgerEntry.objects.filter(order_id=order_id, kind=LedgerEntry.Kind.REFUND).first()
-    return str(entry.amount) if entry else None
-
-
 def _apply_one(
-    request: HttpRequest, order: Order, action: BulkAction, status: str, remains: int | None
+    acting_user: Actor, order: Order, action: BulkAction, status: str, remains: int | None
 ) -> Outcome:
-    before = {**snapshot(order, ORDER_FIELDS), "refund": _refunded(order.pk)}
-    if action == BulkAction.PARTIAL and remains is not None and remains > order.total_quantity:
-        return Outcome(order.pk, False, _("remains above the quantity %s") % order.total_quantity)
-    if action != BulkAction.RESEND and order.status == status:
-        return Outcome(order.pk, False, _("already %s") % order.status)
+    refund_before = refunded(order.pk)
     try:
-        with transaction.atomic():
-            in_review = order.upstream_orders.filter(state=UpstreamState.REVIEW).exists()
-            if action == BulkAction.RESEND:
-                # An order in review was maybe not received upstream: the operator says send it.
-                resend = review.resend if in_review else requeue_order
-                changed = resend(order_id=order.pk)
-            elif action == BulkAction.CANCEL and in_review:
-                # Settles the attempts in doubt too; the refund goes through apply_status.
-                changed = review.cancel_and_refund(order_id=order.pk)
-            else:
-                changed = apply_status(order_id=order.pk, status=status, remains=remains)
-            after = {**snapshot(changed, ORDER_FIELDS), "refund": _refunded(order.pk)}
-            record(
-                Actor.of_request(request),
-                f"order.{action}",
-                obj=changed,
-                summary=f"{action} {status}".strip(),
-                before=before,
-                after=after,
-            )
+        if action == BulkAction.RESEND:
+            resend_order(order_id=order.pk, acting_user=acting_user)
+            return Outcome(order.pk, True, _("sent to its fulfilment again"))
+        if action == BulkAction.CANCEL:
+            changed = cancel_order(order_id=order.pk, acting_user=acting_user)
+        elif action == BulkAction.PARTIAL:
+            if remains is None:  # the form asks for it
+                return Outcome(order.pk, False, _("Give the remains of a partial order."))
+            changed = set_partial(order_id=order.pk, remains=remains, acting_user=acting_user)
+        else:
+            changed = set_order_status(order_id=order.pk, status=status, acting_user=acting_user)
     except (OrderError, ProviderError) as error:
         return Outcome(order.pk, False, error.message)
-    if action == BulkAction.RESEND:
-        return Outcome(order.pk, True, _("sent to its fulfilment again"))
-    if after["refund"] and after["refund"] != before["refund"]:
+    if order.status == status:  # as the list showed it: the action left it alone
+        return Outcome(order.pk, False, _("already %s") % order.status)
+    refund = refunded(order.pk)
+    if refund is not None and refund != refund_before:
         return Outcome(
             order.pk,
             True,
             _("now %(status)s, refunded %(amount)s")
-            % {"status": changed.status, "amount": shown(Decimal(after["refund"]))},
+            % {"status": changed.status, "amount": shown(refund)},
         )
     return Outcome(order.pk, True, _("now %s") % changed.status)
 
 
 def apply_bulk(
     *,
-    request: HttpRequest,
+    acting_user: Actor,
     order_ids: list[int],
     action: BulkAction,
     status: str = "",
@@ -102,12 +78,8 @@ def apply_bulk(
     its fulfilment again. A refused order (final, wrong vocabulary) is reported and left as it was.
     """
     if action == BulkAction.CANCEL:
-        status, remains = OrderStatus.CANCELED, None
+        status = OrderStatus.CANCELED
     elif action == BulkAction.PARTIAL:
         status = OrderStatus.PARTIAL
-    elif action == BulkAction.SET_STATUS:
-        remains = 0 if status == OrderStatus.COMPLETED else None
-    else:
-        status, remains = "", None
-    orders = Order.objects.select_related("service").filter(pk__in=order_ids[:MAX_ORDERS])
-    return [_apply_one(request, order, action, status, remains) for order in orders.order_by("pk")]
+    orders = Order.objects.filter(pk__in=order_ids[:MAX_ORDERS]).order_by("pk")
+    return [_apply_one(acting_user, order, action, status, remains) for order in orders]

@@ -34,6 +34,8 @@ class OrderErrorCode(StrEnum):
     OUT_OF_STOCK = "out_of_stock"
     NOT_ENOUGH_STOCK = "not_enough_stock"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    REMAINS_ABOVE_QUANTITY = "remains_above_quantity"
+    CANCEL_BY_FULFILMENT = "cancel_by_fulfilment"
 
 
 MESSAGES = {
@@ -69,6 +71,8 @@ MESSAGES = {
     OrderErrorCode.IDEMPOTENCY_KEY_REUSED: _(
         "This idempotency key was already used with different parameters"
     ),
+    OrderErrorCode.REMAINS_ABOVE_QUANTITY: _("Remains above the quantity {quantity}"),
+    OrderErrorCode.CANCEL_BY_FULFILMENT: _("Its fulfilment handles this cancel."),
 }
 
 

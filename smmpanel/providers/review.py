@@ -1,8 +1,10 @@
-"""The operator's decisions on orders in review (their upstream outcome is unknown).
+"""What becomes of an order in review (its upstream outcome is unknown) and of its attempts.
 
 Nothing here calls a provider: the operator checks with the provider, then either has the order
 sent again (it was not placed there), records the upstream id (it was), or cancels it with a full
-refund. Each is one transaction under the order's lock.
+refund. Each is one transaction under the order's lock, and writes no audit entry: the
+operator's decisions, which record themselves, are in `fulfilment.actions` and call these.
+(The Django admin still calls these directly, audited by its own log.)
 """
 
 from django.db import IntegrityError, transaction
@@ -18,6 +20,11 @@ from smmpanel.providers.models import UpstreamOrder, UpstreamState
 
 def orders_in_review() -> QuerySet[Order]:
     return Order.objects.filter(upstream_orders__state=UpstreamState.REVIEW).distinct()
+
+
+def is_in_review(order_id: int) -> bool:
+    """Whether the order has an attempt whose outcome is unknown."""
+    return UpstreamOrder.objects.filter(order_id=order_id, state=UpstreamState.REVIEW).exists()
 
 
 def _in_review(order_id: int) -> tuple[Order, list[UpstreamOrder]]:

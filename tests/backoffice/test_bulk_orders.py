@@ -9,7 +9,8 @@ from django.urls import reverse
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.audit.models import AuditEntry
-from smmpanel.backoffice import bulk_orders
+from smmpanel.fulfilment import actions as fulfilment_actions
+from smmpanel.orders import actions as order_actions
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.status import apply_status
 
@@ -25,7 +26,8 @@ def status_calls(monkeypatch) -> list[dict]:
         calls.append(kwargs)
         return apply_status(**kwargs)
 
-    monkeypatch.setattr(bulk_orders, "apply_status", spy)
+    monkeypatch.setattr(order_actions, "apply_status", spy)
+    monkeypatch.setattr(fulfilment_actions, "apply_status", spy)
     return calls
 
 

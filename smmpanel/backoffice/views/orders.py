@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from smmpanel.audit.log import Actor
 from smmpanel.audit.models import AuditEntry
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.bulk_orders import BulkAction, apply_bulk
@@ -150,7 +151,7 @@ def order_bulk(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         outcomes = apply_bulk(
-            request=request,
+            acting_user=Actor.of_request(request),
             order_ids=data["order"],
             action=BulkAction(data["action"]),
             status=data["status"],
