@@ -37,9 +37,10 @@ from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.catalog.models import Fulfilment
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import OrderStatus, RefillStatus
 from smmpanel.orders.placement import place_order
-from smmpanel.orders.requests import request_cancel, request_refill, set_refill_status
+from smmpanel.orders.refills import report_refill_status, request_refill
 from smmpanel.orders.status import apply_status
 from smmpanel.payments.models import PaymentMethod
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
@@ -235,7 +236,7 @@ def shop(db) -> dict:
         params={"link": "https://x.com/c", "comments": "nice\ngreat"},
     )
     refill = request_refill(account=account, order=orders[OrderStatus.COMPLETED])
-    set_refill_status(refill_id=refill.pk, status=RefillStatus.IN_PROGRESS)
+    report_refill_status(refill_id=refill.pk, status=RefillStatus.IN_PROGRESS)
     request_cancel(account=account, order=orders[OrderStatus.PENDING])
     bank = PaymentMethod.objects.create(
         name="Bank transfer", gateway="manual", instructions="BCA 123", min_amount=5

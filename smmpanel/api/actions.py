@@ -16,15 +16,12 @@ from smmpanel.catalog.models import Product
 from smmpanel.configuration.current import current
 from smmpanel.inputs import parse_id, parse_ids
 from smmpanel.orders import product_orders
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder, Refill
+from smmpanel.orders.owned import owned_order, owned_refill
 from smmpanel.orders.placement import place_order, replayed_order, service_for_order
-from smmpanel.orders.requests import (
-    owned_order,
-    owned_refill,
-    request_cancel,
-    request_refill,
-)
+from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status_reads import status_rows
 from smmpanel.versions import cache as versions
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.dripfeed import report_runs, runs_of, set_run_progress
 from smmpanel.orders.models import CancelStatus, Order, OrderStatus, Refill, RefillStatus
-from smmpanel.orders.requests import set_refill_status
+from smmpanel.orders.refills import report_refill_status
 from smmpanel.orders.status import apply_status
 from smmpanel.orders.validation import subscription_expiry
 
@@ -156,7 +156,7 @@ def _advance_runs(order: Order, now: datetime, cancel: bool) -> datetime | None:
 
 def advance_refill(refill: Refill, now: datetime) -> datetime | None:
     status = refill_status(refill.created_at, now)
-    refill = set_refill_status(refill_id=refill.pk, status=status)
+    refill = report_refill_status(refill_id=refill.pk, status=status)
     if refill.status in (RefillStatus.PENDING, RefillStatus.IN_PROGRESS):
         return now + timedelta(seconds=min(settings.WORKER_TICK_SECONDS, _duration() / 10))
     return None

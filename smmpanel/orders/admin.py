@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 
 from smmpanel.catalog.models import Fulfilment, Product
 from smmpanel.inputs import parse_id
+from smmpanel.orders.cancels import mark_cancel_rejected as reject_cancel
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import (
     CancelRequest,
@@ -32,7 +33,7 @@ from smmpanel.orders.models import (
     RefillStatus,
 )
 from smmpanel.orders.product_orders import apply_product_status, delivered_items
-from smmpanel.orders.requests import reject_cancel, set_refill_status
+from smmpanel.orders.refills import report_refill_status as set_refill_status
 from smmpanel.orders.status import apply_status
 
 

@@ -13,9 +13,11 @@ from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Category
 from smmpanel.inputs import clean_text, parse_id
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import CancelRequest, CancelStatus, Order, OrderStatus, Refill
-from smmpanel.orders.requests import owned_order, request_cancel, request_refill
+from smmpanel.orders.owned import owned_order
+from smmpanel.orders.refills import request_refill
 from smmpanel.panel.customer import customer_required
 from smmpanel.panel.order_views import search_services
 

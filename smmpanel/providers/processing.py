@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db.models import F
 
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.orders.cancels import mark_cancel_rejected
 from smmpanel.orders.dripfeed import report_runs, runs_of, set_run_progress
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import CancelRequest, CancelStatus, Order, OrderStatus, Run
-from smmpanel.orders.requests import reject_cancel
 from smmpanel.orders.status import StatusReport, apply_status, apply_statuses
 from smmpanel.providers import cancels
 from smmpanel.providers.forwarding import Unit, forward
@@ -187,7 +187,7 @@ def _pass_cancels(work: Pass, keepalive: Callable[[], None]) -> None:
     ]
     for upstream, accepted in cancels.send(asked, work.now, keepalive):
         if not accepted and not upstream.order.runs:
-            reject_cancel(cancel_request_id=work.cancels[upstream.order_id])
+            mark_cancel_rejected(cancel_request_id=work.cancels[upstream.order_id])
 
 
 def _subscription_values(order: Order, report: Report) -> tuple[int | None, dict | None]:

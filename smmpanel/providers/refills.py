@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from smmpanel.client import ClientError, ProviderFault, ProviderRefused, RefillStatusInfo
 from smmpanel.orders.models import Refill, RefillStatus
-from smmpanel.orders.requests import set_refill_status
+from smmpanel.orders.refills import report_refill_status
 from smmpanel.providers import connection
 from smmpanel.providers.models import UpstreamOrder, UpstreamRefill, UpstreamState
 
@@ -40,7 +40,7 @@ def advance(refill: Refill, now: datetime) -> datetime | None:
     if info.status not in RefillStatus.values:
         logger.info("refill %s: unknown status %r", refill.pk, info.raw_status)
         return _retry(now)
-    refill = set_refill_status(refill_id=refill.pk, status=info.status)
+    refill = report_refill_status(refill_id=refill.pk, status=info.status)
     return (
         _retry(now) if refill.status in (RefillStatus.PENDING, RefillStatus.IN_PROGRESS) else None
     )
@@ -53,7 +53,7 @@ def _send(refill: Refill, now: datetime) -> datetime | None:
         .first()
     )
     if order_upstream is None:
-        set_refill_status(refill_id=refill.pk, status=RefillStatus.REJECTED)
+        report_refill_status(refill_id=refill.pk, status=RefillStatus.REJECTED)
         return None
     try:
         with transaction.atomic():
@@ -85,4 +85,4 @@ def _end(upstream: UpstreamRefill, state: str, reason: str, refill: Refill) -> N
     failed) and may ask again; the reason stays on the upstream record."""
     UpstreamRefill.objects.filter(pk=upstream.pk).update(state=state, error=reason[:2000])
     status = RefillStatus.REJECTED if state == UpstreamState.REFUSED else RefillStatus.ERROR
-    set_refill_status(refill_id=refill.pk, status=status)
+    report_refill_status(refill_id=refill.pk, status=status)

@@ -31,11 +31,12 @@ from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Product
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import ORDER_STATUSES, SUBSCRIPTION_STATUSES, Order, ProductOrder
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.product_orders import apply_product_status, place_product_order
-from smmpanel.orders.requests import request_cancel, request_refill, set_refill_status
+from smmpanel.orders.refills import report_refill_status, request_refill
 from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_product, make_service
 
@@ -228,7 +229,7 @@ class MoneyRules(RuleBasedStateMachine):
             refill = request_refill(account=order.account, order=order)
         except OrderError:
             return
-        set_refill_status(refill_id=refill.pk, status=outcome)
+        report_refill_status(refill_id=refill.pk, status=outcome)
 
     # --- digital products ----------------------------------------------------------------------
     @rule(

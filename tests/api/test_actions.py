@@ -28,7 +28,7 @@ from smmpanel.orders.models import (
     RefillStatus,
 )
 from smmpanel.orders.product_orders import apply_product_status
-from smmpanel.orders.requests import set_refill_status
+from smmpanel.orders.refills import report_refill_status
 from smmpanel.orders.status import apply_status
 from tests.conftest import serving
 from tests.factories import make_account, make_product, make_service
@@ -1169,7 +1169,7 @@ def test_a_second_refill_while_one_is_open_is_refused(customer):
     assert customer("refill", order=order_id) == {"error": pending}
     assert customer.state() == before
     # A finished refill makes way for the next one.
-    set_refill_status(refill_id=Refill.objects.get().pk, status=RefillStatus.COMPLETED)
+    report_refill_status(refill_id=Refill.objects.get().pk, status=RefillStatus.COMPLETED)
     assert customer("refill", order=order_id) == {"refill": str(Refill.objects.latest("pk").pk)}
 
 
@@ -1221,7 +1221,7 @@ def open_refill(customer: Customer) -> int:
 def test_refill_status_of_one_refill(customer):
     refill_id = open_refill(customer)
     assert customer("refill_status", refill=refill_id) == {"status": "Pending"}
-    set_refill_status(refill_id=refill_id, status=RefillStatus.COMPLETED)
+    report_refill_status(refill_id=refill_id, status=RefillStatus.COMPLETED)
     assert customer("refill_status", refill=refill_id) == {"status": "Completed"}
 
 
@@ -1248,7 +1248,7 @@ def test_refill_status_of_another_customers_refill_is_not_found(customer, new_cu
 def test_refill_status_of_many_refills_answers_an_item_per_id(customer, new_customer):
     first = open_refill(customer)
     second = open_refill(customer)
-    set_refill_status(refill_id=second, status=RefillStatus.REJECTED)
+    report_refill_status(refill_id=second, status=RefillStatus.REJECTED)
     foreign = open_refill(new_customer("10"))
 
     reply = customer("refill_status", refills=f"{first} ,{second},{first},{foreign},{INJECTION}")

@@ -17,7 +17,7 @@ from smmpanel.catalog.models import Product
 from smmpanel.orders.models import CancelRequest, Order, OrderStatus, ProductOrder, Refill
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.product_orders import apply_product_status, place_product_order
-from smmpanel.orders.requests import request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_product, make_service
 

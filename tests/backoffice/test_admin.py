@@ -12,10 +12,11 @@ from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import authenticate_key
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Category, Fulfilment, Product, ProductItem, Service
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import CancelRequest, Order, OrderStatus, ProductOrder, Refill
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.product_orders import place_product_order
-from smmpanel.orders.requests import request_cancel, request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
 from tests.backoffice.pages import change_url, changelist_url, form_data, messages_of, run_action
 from tests.factories import make_account, make_product, make_service

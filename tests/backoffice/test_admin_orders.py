@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.models import Fulfilment, Product
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import (
     CancelRequest,
     CancelStatus,
@@ -19,7 +20,7 @@ from smmpanel.orders.models import (
 )
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.product_orders import place_product_order
-from smmpanel.orders.requests import request_cancel, request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
 from tests.backoffice.pages import change_url, changelist_url, form_data, messages_of, run_action
 from tests.factories import make_account, make_product, make_service

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from smmpanel.audit.models import AuditEntry
-from smmpanel.orders.requests import request_cancel
+from smmpanel.orders.cancels import request_cancel
 
 pytestmark = pytest.mark.django_db
 

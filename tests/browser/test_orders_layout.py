@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.hashers import make_password
 
 from smmpanel.accounts.registration import create_account
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.placement import place_order
-from smmpanel.orders.requests import request_cancel
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import make_service
 

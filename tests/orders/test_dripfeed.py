@@ -55,7 +55,7 @@ def test_runs_are_placed_when_due_and_the_parent_aggregates_them(followers, upst
 
 
 def test_a_cancel_stops_the_runs_not_placed_yet(followers, upstream):
-    from smmpanel.orders.requests import request_cancel
+    from smmpanel.orders.cancels import request_cancel
 
     order = order_of(followers, quantity=100, runs="3", interval="10", balance="10")
     run_once(order.created_at + timedelta(seconds=1))
@@ -147,8 +147,8 @@ def test_simulated_runs_start_when_due_and_add_up(settings):
 
 def test_a_cancel_of_a_simulated_drip_feed_refunds_the_runs_not_delivered(settings):
     from smmpanel.catalog.models import Fulfilment
+    from smmpanel.orders.cancels import request_cancel
     from smmpanel.orders.placement import place_order
-    from smmpanel.orders.requests import request_cancel
     from tests.factories import make_account, make_service
 
     settings.SIMULATED_SECONDS = 60

@@ -5,10 +5,11 @@ import pytest
 
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import CancelStatus, OrderStatus
 from smmpanel.orders.placement import place_order
-from smmpanel.orders.requests import request_cancel, request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_service
 

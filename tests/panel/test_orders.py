@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import CancelRequest, Order, OrderStatus, Refill, RefillStatus
 from smmpanel.orders.placement import place_order
-from smmpanel.orders.requests import request_cancel, set_refill_status
+from smmpanel.orders.refills import report_refill_status
 from smmpanel.orders.status import apply_status
 from tests.factories import make_account, make_service
 
@@ -172,11 +173,11 @@ def test_an_open_refill_replaces_the_refill_button_with_its_state(browser, custo
     page = browser.get("/orders/").content.decode()
     assert f"/orders/{order.pk}/refill/" not in page
     assert "Refill: Pending" in page
-    set_refill_status(refill_id=refill.pk, status=RefillStatus.IN_PROGRESS)
+    report_refill_status(refill_id=refill.pk, status=RefillStatus.IN_PROGRESS)
     page = browser.get("/orders/").content.decode()
     assert f"/orders/{order.pk}/refill/" not in page and "Refill: In progress" in page
     # Once it is done, the order may be refilled again within its window.
-    set_refill_status(refill_id=refill.pk, status=RefillStatus.COMPLETED)
+    report_refill_status(refill_id=refill.pk, status=RefillStatus.COMPLETED)
     page = browser.get("/orders/").content.decode()
     assert f"/orders/{order.pk}/refill/" in page and "Refill: Completed" in page
 

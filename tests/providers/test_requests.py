@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import CancelStatus, OrderStatus, RefillStatus
-from smmpanel.orders.requests import request_cancel, request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.providers.models import Provider, UpstreamRefill
 from smmpanel.worker.loop import run_once
 from tests.providers.fixtures import later, order_of, upstream_id

@@ -15,9 +15,10 @@ from django.urls.exceptions import Resolver404
 
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import OrderStatus
 from smmpanel.orders.placement import place_order
-from smmpanel.orders.requests import request_cancel, request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
 from smmpanel.payments.models import PaymentMethod
 from smmpanel.payments.operations import create_payment

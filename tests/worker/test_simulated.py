@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from smmpanel.catalog.models import Fulfilment
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import CancelStatus, Order, OrderStatus, Refill
 from smmpanel.orders.placement import place_order
-from smmpanel.orders.requests import request_cancel, request_refill
+from smmpanel.orders.refills import request_refill
 from smmpanel.worker.claims import claim_due
 from smmpanel.worker.loop import run_once
 from tests.factories import make_account, make_service

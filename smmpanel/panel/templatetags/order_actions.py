@@ -1,5 +1,6 @@
 """Which of the customer's buttons an order of the list shows. The domain decides again when
-the button is pressed (`orders.requests`); these only avoid offering what it would refuse."""
+the button is pressed (`orders.refills`, `orders.cancels`); these only avoid offering what it
+would refuse."""
 
 from datetime import timedelta
 
