@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
+from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.catalog.models import Product, ProductItem
 from smmpanel.inputs import parse_id, parse_whole
 from smmpanel.money import ZERO, order_charge, proportional_part
@@ -145,8 +146,9 @@ def delivered_items(order: ProductOrder) -> list[str]:
 def apply_product_status(
     *, product_order_id: int, status: str, remains: int = 0, result: str = "", note: str = ""
 ) -> ProductOrder:
-    """The operator's outcome of a Service product order; refunds a cancel or the undelivered
-    part of a partial, once."""
+    """The outcome of a Service product order; refunds a cancel or the undelivered part of a
+    partial, once. A remains outside 0..quantity is clamped. No audit entry: the operator's
+    decision is `set_product_order_status`."""
     if status not in PRODUCT_ORDER_STATUSES:
         raise OrderError(OrderErrorCode.INVALID_STATUS)
     with transaction.atomic():
@@ -172,4 +174,45 @@ def apply_product_status(
             reason=f"{status} product order {order.pk}",
             product_order_id=order.pk,
         )
+    return order
+
+
+PRODUCT_ORDER_FIELDS = ("status", "remains", "result", "note")
+
+
+def set_product_order_status(
+    *,
+    product_order_id: int,
+    status: str,
+    acting_user: Actor,
+    remains: int = 0,
+    result: str = "",
+    note: str = "",
+) -> ProductOrder:
+    """The operator reports the outcome of a Service product order (what was delivered by hand
+    as `result`), recorded as "product_order.status"; a cancel or a partial is refunded once.
+
+    Locks the order; an outcome that changes nothing (a finished order told its own status) is
+    not written and not recorded. OrderError: INVALID_STATUS, ORDER_FINAL,
+    REMAINS_ABOVE_QUANTITY (as for orders: an operator's remains is at most the quantity).
+    """
+    with transaction.atomic():
+        order = ProductOrder.objects.select_for_update().get(pk=product_order_id)
+        if remains > order.quantity:
+            raise OrderError(OrderErrorCode.REMAINS_ABOVE_QUANTITY, quantity=order.quantity)
+        before = snapshot(order, PRODUCT_ORDER_FIELDS)
+        asked = {"status": status, "remains": max(0, remains), "result": result or order.result,
+                 "note": note[:255] or order.note}  # fmt: skip
+        if asked == before:
+            return order
+        order = apply_product_status(
+            product_order_id=product_order_id,
+            status=status,
+            remains=remains,
+            result=result,
+            note=note,
+        )
+        after = snapshot(order, PRODUCT_ORDER_FIELDS)
+        if after != before:
+            record(acting_user, "product_order.status", obj=order, before=before, after=after)
     return order
