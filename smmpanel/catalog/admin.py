@@ -1,8 +1,6 @@
-"""The operator's view of the catalog: categories, services, products and their stock.
-
-The catalog is plain data, so it is edited in place; the service form checks its values with the
-same rules as `catalog.operations.create_service`.
-"""
+"""The catalog, inspected (see staff/inspector.py); operators edit services and categories in the
+back-office. Kept here because the back-office has no page for them yet: a service's provider
+routes (added, removed, reprioritised), and products with their stock."""
 
 from typing import Any
 
@@ -10,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from smmpanel.catalog.models import (
@@ -20,32 +19,12 @@ from smmpanel.catalog.models import (
     Service,
     ServiceRoute,
 )
-from smmpanel.catalog.operations import CatalogError, check_service
-
-SERVICE_CHECKED_FIELDS = ("name", "type", "rate", "min_quantity", "max_quantity", "fulfilment")
-
-
-class ServiceForm(forms.ModelForm):
-    def clean(self) -> dict[str, Any]:
-        cleaned_data = super().clean() or {}
-        if any(name in self.errors for name in SERVICE_CHECKED_FIELDS):
-            return cleaned_data
-        # The changelist's form holds only the list_editable fields; the rest are the instance's.
-        values = {
-            name: cleaned_data.get(name, getattr(self.instance, name))
-            for name in SERVICE_CHECKED_FIELDS
-        }
-        try:
-            check_service(**values)
-        except CatalogError as error:
-            raise forms.ValidationError(error.message, code=str(error.code)) from None
-        return cleaned_data
+from smmpanel.staff.inspector import Inspector, is_superuser
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(Inspector):
     list_display = ["name", "sort_order", "service_count", "product_count"]
-    list_editable = ["sort_order"]
     search_fields = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
@@ -70,7 +49,6 @@ class CategoryAdmin(admin.ModelAdmin):
 class RouteFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        # The admin hands the formset the service with the submitted values applied.
         if self.instance.fulfilment != Fulfilment.PROVIDER:
             return
         kept = [
@@ -91,10 +69,36 @@ class ServiceRouteInline(admin.TabularInline):
     extra = 0
     verbose_name = "provider route"
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+SERVICE_FIELDS = (
+    "name",
+    "category",
+    "type",
+    "rate",
+    "min_quantity",
+    "max_quantity",
+    "fulfilment",
+    "refill",
+    "refill_days",
+    "cancel",
+    "dripfeed",
+    "active",
+    "description",
+    "average_time",
+    "sort_order",
+    "updated_at",
+)
+
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    form = ServiceForm
+class ServiceAdmin(Inspector):
+    """The service itself is read-only here; only its routes are edited."""
+
     inlines = [ServiceRouteInline]
     list_display = [
         "id",
@@ -108,15 +112,16 @@ class ServiceAdmin(admin.ModelAdmin):
         "active",
     ]
     list_display_links = ["id", "name"]
-    list_editable = ["rate", "active"]
     list_filter = ["category", "type", "fulfilment", "active"]
     list_select_related = ["category"]
     search_fields = ["name"]
-    readonly_fields = ["updated_at"]
+    fields = readonly_fields = SERVICE_FIELDS
 
-    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
-        kwargs.setdefault("form", ServiceForm)
-        return super().get_changelist_form(request, **kwargs)
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        """Nothing of the service is written here (its fields are read-only)."""
 
 
 class StockInline(admin.TabularInline):
@@ -136,9 +141,14 @@ class StockInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProductItem]:
         return super().get_queryset(request).filter(product_order__isnull=True)
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(Inspector):
     list_display = [
         "id",
         "name",
@@ -156,6 +166,12 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     readonly_fields = ["updated_at"]
     inlines = [StockInline]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_superuser(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         unsold = Q(items__product_order__isnull=True)

@@ -1,16 +1,12 @@
-"""The operator's view of orders, refills, cancel requests and product orders.
+"""Orders, refills, cancel requests and product orders, inspected (see staff/inspector.py);
+operators set statuses, decide refills, cancels and reviews in the back-office. Kept here because
+the back-office has no page for it yet: the outcome of a Service product's order (status,
+remains, result, note), reported through `orders.product_orders.set_product_order_status`,
+which decides the refund and records itself; the admin never writes the fields itself."""
 
-Orders are read-only here except for what the operator reports about a manual order (status,
-start_count, remains) or a Service product's order (status, remains, result, note). Saving those
-calls `orders.status.apply_status` / `orders.product_orders.apply_product_status`, which decide
-the refund; the admin never writes the fields itself.
-"""
-
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,125 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from smmpanel.catalog.models import Fulfilment, Product
-from smmpanel.inputs import parse_id
-from smmpanel.orders.cancels import mark_cancel_rejected as reject_cancel
+from smmpanel.audit.log import Actor
+from smmpanel.catalog.models import Product
 from smmpanel.orders.errors import OrderError
-from smmpanel.orders.models import (
-    CancelRequest,
-    CancelStatus,
-    Order,
-    OrderStatus,
-    ProductOrder,
-    Refill,
-    RefillStatus,
-)
-from smmpanel.orders.product_orders import apply_product_status, delivered_items
-from smmpanel.orders.refills import report_refill_status as set_refill_status
-from smmpanel.orders.status import apply_status
-
-
-class Refused(Exception):
-    """The operator's request was not carried out; the message says why."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
-class OrderRowAdmin(admin.ModelAdmin):
-    """Rows that change only through actions (or outcomes) calling domain operations, found by
-    their (or their order's) id or by text."""
-
-    field_names: tuple[str, ...] = ()
-    id_search_field = "pk"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return self.field_names
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return self.field_names
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        pk = parse_id(search_term)
-        if pk is not None:
-            # An exact match on the id's index, not a text search of a cast.
-            results |= queryset.filter(**{self.id_search_field: pk})
-        return results, may_have_duplicates
-
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
-        if not context["adminform"].form.fields:
-            # Nothing on the page is editable, so offer no Save buttons.
-            context.update(show_save=False, show_save_and_continue=False)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-class OutcomeAdmin(OrderRowAdmin):
-    """A read-only order whose `outcome_fields` the operator may report, when `takes_outcome`.
-
-    Saving hands the reported values to `apply_outcome` (a domain operation) instead of writing
-    them; a refusal becomes an error message on the change form, not a 500.
-    """
-
-    outcome_fields: tuple[str, ...] = ()
-
-    def takes_outcome(self, obj: Any) -> bool:
-        raise NotImplementedError
-
-    def apply_outcome(self, pk: int, values: dict[str, Any]) -> models.Model:
-        raise NotImplementedError
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        editable = self.outcome_fields if obj is not None and self.takes_outcome(obj) else ()
-        return tuple(name for name in self.field_names if name not in editable)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        if not form.has_changed():
-            return
-        values = {name: form.cleaned_data[name] for name in self.outcome_fields}
-        try:
-            result = self.apply_outcome(obj.pk, values)
-        except OrderError as error:
-            raise Refused(f"{error.message}; nothing was saved.") from error
-        # A final order ignores a repeated report and a product order clamps its remains: say so
-        # (the view's transaction then rolls back) rather than claim a change.
-        for name, value in values.items():
-            if value not in (None, "") and getattr(result, name) != value:
-                status = getattr(result, "status", "")
-                raise Refused(
-                    f"Nothing was saved: {result} ({status}) can't take {name} = {value}."
-                )
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Refused as refusal:
-            # The view's transaction was rolled back: nothing of the submission was written.
-            self.message_user(request, refusal.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+from smmpanel.orders.models import CancelRequest, Order, ProductOrder, Refill
+from smmpanel.orders.product_orders import delivered_items, set_product_order_status
+from smmpanel.staff.inspector import Inspector, is_superuser
 
 
 def ledger_link(field: str, pk: int) -> str:
@@ -161,7 +44,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(OutcomeAdmin):
+class OrderAdmin(Inspector):
     list_display = [
         "id",
         "account",
@@ -178,9 +61,8 @@ class OrderAdmin(OutcomeAdmin):
     list_select_related = ["account__user", "service"]
     search_fields = ["link", "account__user__username"]
     search_help_text = "An order id, a link or a username"
-    raw_id_fields = ["account", "service"]
     ordering = ["-id"]
-    field_names = (
+    fields = (
         "account",
         "service",
         "link",
@@ -199,14 +81,6 @@ class OrderAdmin(OutcomeAdmin):
         "next_attempt_at",
         "lease_expires_at",
     )
-    outcome_fields = ("status", "start_count", "remains")
-    actions = ["mark_completed", "cancel_and_refund"]
-
-    def takes_outcome(self, obj: Order) -> bool:
-        return obj.service.fulfilment == Fulfilment.MANUAL
-
-    def apply_outcome(self, pk: int, values: dict[str, Any]) -> Order:
-        return apply_status(order_id=pk, **values)
 
     @admin.display(description="link", ordering="link")
     def short_link(self, order: Order) -> str:
@@ -216,162 +90,73 @@ class OrderAdmin(OutcomeAdmin):
     def ledger(self, order: Order) -> str:
         return ledger_link("order", order.pk)
 
-    def _finish_manual(
-        self, request: HttpRequest, queryset: QuerySet[Order], **outcome: Any
-    ) -> None:
-        status = outcome["status"]
-        done, unchanged, refused = 0, 0, []
-        for order in queryset.select_related("service"):
-            if not self.takes_outcome(order):
-                refused.append(f"{order}: not a manual order")
-                continue
-            if order.status == status:
-                unchanged += 1
-                continue
-            try:
-                apply_status(order_id=order.pk, **outcome)
-            except OrderError as error:
-                refused.append(f"{order}: {error.message}")
-                continue
-            self.log_change(request, order, f"Status set to {status} (bulk action)")
-            done += 1
-        self.message_user(
-            request, f"{done} order(s) now {status}; {unchanged} already were.", messages.SUCCESS
-        )
-        if refused:
-            self.message_user(request, "Not changed: " + "; ".join(refused), messages.ERROR)
 
-    @admin.action(description="Mark completed (manual orders)", permissions=["change"])
-    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        self._finish_manual(request, queryset, status=OrderStatus.COMPLETED, remains=0)
+class OrderRequestAdmin(Inspector):
+    """A refill or cancel request, found by its order's id or its customer's name."""
 
-    @admin.action(description="Cancel and refund (manual orders)", permissions=["change"])
-    def cancel_and_refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        self._finish_manual(request, queryset, status=OrderStatus.CANCELED)
+    list_filter = ["status", "order__service__fulfilment"]
+    list_select_related = ["order__account__user", "order__service"]
+    search_fields = ["order__account__user__username"]
+    search_help_text = "An order id or a username"
+    id_search_field = "order_id"
+    ordering = ["-id"]
+
+    @admin.display(description="account", ordering="order__account__user__username")
+    def account(self, row: Refill | CancelRequest) -> str:
+        return str(row.order.account)
+
+    @admin.display(description="fulfilment", ordering="order__service__fulfilment")
+    def fulfilment(self, row: Refill | CancelRequest) -> str:
+        return row.order.service.get_fulfilment_display()
 
 
 @admin.register(Refill)
-class RefillAdmin(OrderRowAdmin):
+class RefillAdmin(OrderRequestAdmin):
     list_display = ["id", "order", "account", "fulfilment", "status", "created_at", "updated_at"]
-    list_filter = ["status", "order__service__fulfilment"]
-    list_select_related = ["order__account__user", "order__service"]
-    search_fields = ["order__account__user__username"]
-    search_help_text = "An order id or a username"
-    id_search_field = "order_id"
-    raw_id_fields = ["order"]
-    ordering = ["-id"]
-    field_names = (
-        "order",
-        "status",
-        "created_at",
-        "updated_at",
-        "next_attempt_at",
-        "lease_expires_at",
-    )
-    actions = ["mark_completed", "mark_rejected", "mark_in_progress"]
-
-    @admin.display(description="account", ordering="order__account__user__username")
-    def account(self, refill: Refill) -> str:
-        return str(refill.order.account)
-
-    @admin.display(description="fulfilment", ordering="order__service__fulfilment")
-    def fulfilment(self, refill: Refill) -> str:
-        return refill.order.service.get_fulfilment_display()
-
-    def _set_status(self, request: HttpRequest, queryset: QuerySet[Refill], status: str) -> None:
-        done, kept = 0, []
-        for refill_id in queryset.values_list("pk", flat=True):
-            refill = set_refill_status(refill_id=refill_id, status=status)
-            if refill.status == status:
-                self.log_change(request, refill, f"Status set to {status}")
-                done += 1
-            else:
-                kept.append(f"{refill} is {refill.status}")
-        self.message_user(request, f"{done} refill(s) now {status}.", messages.SUCCESS)
-        if kept:
-            self.message_user(request, "Finished, not changed: " + "; ".join(kept), messages.ERROR)
-
-    @admin.action(description="Mark completed", permissions=["change"])
-    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Refill]) -> None:
-        self._set_status(request, queryset, RefillStatus.COMPLETED)
-
-    @admin.action(description="Mark rejected", permissions=["change"])
-    def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Refill]) -> None:
-        self._set_status(request, queryset, RefillStatus.REJECTED)
-
-    @admin.action(description="Mark in progress", permissions=["change"])
-    def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[Refill]) -> None:
-        self._set_status(request, queryset, RefillStatus.IN_PROGRESS)
+    fields = ("order", "status", "created_at", "updated_at", "next_attempt_at", "lease_expires_at")
 
 
 @admin.register(CancelRequest)
-class CancelRequestAdmin(OrderRowAdmin):
+class CancelRequestAdmin(OrderRequestAdmin):
     list_display = ["id", "order", "account", "order_status", "fulfilment", "status", "created_at"]
-    list_filter = ["status", "order__service__fulfilment"]
-    list_select_related = ["order__account__user", "order__service"]
-    search_fields = ["order__account__user__username"]
-    search_help_text = "An order id or a username"
-    id_search_field = "order_id"
-    raw_id_fields = ["order"]
-    ordering = ["-id"]
-    field_names = ("order", "status", "created_at", "updated_at")
-    actions = ["accept", "reject"]
-
-    @admin.display(description="account", ordering="order__account__user__username")
-    def account(self, cancel: CancelRequest) -> str:
-        return str(cancel.order.account)
+    fields = ("order", "status", "created_at", "updated_at")
 
     @admin.display(description="order status", ordering="order__status")
     def order_status(self, cancel: CancelRequest) -> str:
         return cancel.order.status
 
-    @admin.display(description="fulfilment", ordering="order__service__fulfilment")
-    def fulfilment(self, cancel: CancelRequest) -> str:
-        return cancel.order.service.get_fulfilment_display()
 
-    def _each_pending(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[CancelRequest],
-        handle: Callable[[CancelRequest], str],
-    ) -> None:
-        done, refused = 0, []
-        for cancel in queryset.select_related("order__service"):
-            if cancel.status != CancelStatus.PENDING:
-                refused.append(f"{cancel}: already {cancel.status}")
-                continue
-            try:
-                self.log_change(request, cancel, handle(cancel))
-            except (OrderError, Refused) as error:
-                refused.append(f"{cancel}: {error.message}")
-                continue
-            done += 1
-        self.message_user(request, f"{done} cancel request(s) handled.", messages.SUCCESS)
-        if refused:
-            self.message_user(request, "Not handled: " + "; ".join(refused), messages.ERROR)
+class Refused(Exception):
+    """The operator's report was not carried out; the message says why."""
 
-    @admin.action(description="Accept: cancel the order (full refund)", permissions=["change"])
-    def accept(self, request: HttpRequest, queryset: QuerySet[CancelRequest]) -> None:
-        def cancel_order(cancel: CancelRequest) -> str:
-            # Automatic fulfilment stops delivery and reports the outcome itself.
-            if cancel.order.service.fulfilment != Fulfilment.MANUAL:
-                raise Refused("its fulfilment handles the cancel")
-            apply_status(order_id=cancel.order_id, status=OrderStatus.CANCELED)
-            return "Accepted: order canceled"
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
 
-        self._each_pending(request, queryset, cancel_order)
 
-    @admin.action(description="Reject", permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[CancelRequest]) -> None:
-        def reject_one(cancel: CancelRequest) -> str:
-            reject_cancel(cancel_request_id=cancel.pk)
-            return "Rejected"
-
-        self._each_pending(request, queryset, reject_one)
+PRODUCT_ORDER_FIELDS = (
+    "account",
+    "product",
+    "quantity",
+    "require",
+    "charge",
+    "status",
+    "remains",
+    "result",
+    "note",
+    "delivered",
+    "ledger",
+    "created_at",
+    "updated_at",
+)
+OUTCOME_FIELDS = ("status", "remains", "result", "note")
 
 
 @admin.register(ProductOrder)
-class ProductOrderAdmin(OutcomeAdmin):
+class ProductOrderAdmin(Inspector):
+    """Read-only, except the outcome of a Service product's order: saving hands it to
+    `set_product_order_status`; a refusal becomes an error message, and nothing is saved."""
+
     list_display = [
         "id",
         "account",
@@ -386,30 +171,53 @@ class ProductOrderAdmin(OutcomeAdmin):
     list_select_related = ["account__user", "product"]
     search_fields = ["account__user__username"]
     search_help_text = "An order id or a username"
-    raw_id_fields = ["account", "product"]
     ordering = ["-id"]
-    field_names = (
-        "account",
-        "product",
-        "quantity",
-        "require",
-        "charge",
-        "status",
-        "remains",
-        "result",
-        "note",
-        "delivered",
-        "ledger",
-        "created_at",
-        "updated_at",
-    )
-    outcome_fields = ("status", "remains", "result", "note")
+    fields = PRODUCT_ORDER_FIELDS
 
-    def takes_outcome(self, obj: ProductOrder) -> bool:
-        return obj.product.type == Product.Type.SERVICE
+    @staticmethod
+    def takes_outcome(order: ProductOrder | None) -> bool:
+        return order is not None and order.product.type == Product.Type.SERVICE
 
-    def apply_outcome(self, pk: int, values: dict[str, Any]) -> ProductOrder:
-        return apply_product_status(product_order_id=pk, **values)
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request) and self.takes_outcome(obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(name for name in PRODUCT_ORDER_FIELDS if name not in OUTCOME_FIELDS)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        if not form.has_changed():
+            return
+        values = {name: form.cleaned_data[name] for name in OUTCOME_FIELDS}
+        try:
+            result = set_product_order_status(
+                product_order_id=obj.pk, acting_user=Actor.of_request(request), **values
+            )
+        except OrderError as error:
+            raise Refused(f"{error.message}; nothing was saved.") from error
+        # A finished order keeps its outcome: say so (the view's transaction then rolls back)
+        # rather than claim a change.
+        for name, value in values.items():
+            if value not in (None, "") and getattr(result, name) != value:
+                raise Refused(
+                    f"Nothing was saved: {result} ({result.status}) can't take {name} = {value}."
+                )
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        """Not logged a second time: `set_product_order_status` wrote its audit entry."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as refusal:
+            # The view's transaction was rolled back: nothing of the submission was written.
+            self.message_user(request, refusal.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description="delivered items")
     def delivered(self, order: ProductOrder) -> str:

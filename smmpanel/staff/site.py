@@ -1,4 +1,5 @@
-"""The back-office's admin site: failed log-ins throttled, TOTP for staff who enrolled."""
+"""The staff log-in (failed log-ins throttled, TOTP for staff who enrolled), and the Django admin
+behind it: a read-only inspector for superusers (see staff/inspector.py)."""
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -18,6 +19,17 @@ class StaffAdminSite(admin.AdminSite):
     login_template = "otp/admin111/login.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
+        """Only superusers inspect the tables; the other staff work in the back-office, and log
+        out (the back-office's button) and change their password here."""
+        if not self.signed_in_staff(request):
+            return False
+        return bool(request.user.is_superuser) or request.path in self._every_staff_paths()
+
+    def _every_staff_paths(self) -> set[str]:
+        names = ("logout", "password_change", "password_change_done")
+        return {reverse(f"{self.name}:{name}", current_app=self.name) for name in names}
+
+    def signed_in_staff(self, request: HttpRequest) -> bool:
         """Staff who enrolled a TOTP device are only let in by a session verified with it."""
         user = request.user
         if not super().has_permission(request):
@@ -27,7 +39,7 @@ class StaffAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # Operators work in the back-office: the log-in lands there unless it was sent elsewhere.
         if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
-            if request.method == "GET" and self.has_permission(request):
+            if request.method == "GET" and self.signed_in_staff(request):
                 return HttpResponseRedirect(reverse("backoffice:dashboard"))
             extra_context = {
                 **(extra_context or {}),

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from smmpanel.accounts.ledger import ledger_total
 from smmpanel.payments import sandbox
 from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
 from smmpanel.payments.operations import create_payment
-from tests.backoffice.pages import run_action
 from tests.factories import make_account
 
 CALLBACK = "/payments/callback/sandbox/"
@@ -104,8 +104,9 @@ def test_the_admin_approves_a_manual_payment(db, admin_client):
     bank = PaymentMethod.objects.create(name="Bank", gateway="manual")
     account, _ = make_account()
     payment = create_payment(account=account, method=bank, amount=Decimal("40"), reference="BCA")
-    run_action(admin_client, Payment, "approve", [payment])
-    run_action(admin_client, Payment, "approve", [payment])
+    decide = reverse("backoffice:payment_decide", args=[payment.pk])
+    admin_client.post(decide, {"approve": "1"})
+    admin_client.post(decide, {"approve": "1"})  # a second click deposits nothing
     payment.refresh_from_db()
     account.refresh_from_db()
     assert payment.status == PaymentStatus.APPROVED
