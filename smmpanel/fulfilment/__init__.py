@@ -1,12 +1,12 @@
-"""How an order gets done. Each fulfilment module offers the same two functions, which report
-progress through the orders' status-change path and say when to look again:
+"""How an order gets done. Each fulfilment module reports progress through the orders'
+status-change path and says when to look again, taking orders one at a time or a whole claimed
+batch at once (the worker uses the batch form when a module has it):
 
     advance_order(order, now) -> datetime | None
+    advance_orders(orders, now, keepalive) -> dict[order id, datetime | None]
     advance_refill(refill, now) -> datetime | None
 
-and may also take a whole claimed batch at once (the worker prefers it when present):
-
-    advance_orders(orders, now) -> dict[order id, datetime | None]
+`keepalive()` renews the worker's claim on the batch; a module calls it during slow work.
 
 Manual fulfilment has no module: the operator reports progress from the back-office, and manual
 work is never queued for the worker.

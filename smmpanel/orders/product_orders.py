@@ -32,10 +32,6 @@ def product_for_order(raw_id: str | int | None) -> Product:
     return product
 
 
-def in_stock(product: Product) -> int:
-    return ProductItem.objects.filter(product=product, product_order__isnull=True).count()
-
-
 def _digest(product_id: str | int | None, quantity: str, require: str) -> str:
     params = {"product": str(product_id), "quantity": quantity, "require": require}
     return idempotency.fingerprint("product", params)

@@ -23,7 +23,6 @@ from smmpanel.providers import cancels
 from smmpanel.providers.forwarding import Unit, forward
 from smmpanel.providers.models import LIVE_STATES, UpstreamOrder, UpstreamState
 from smmpanel.providers.sync import Report, clamp, next_poll, poll
-from smmpanel.worker.claims import extend_leases
 
 logger = logging.getLogger(__name__)
 CRASHED = "the worker stopped while sending it: it may have reached the provider"
@@ -73,14 +72,13 @@ class Pass:
             self.final.add(order.pk)
 
 
-def process(orders: list[Order], now: datetime) -> dict[int, datetime | None]:
-    """Advance each order one step; returns when each is due next (None: not by itself)."""
+def process(
+    orders: list[Order], now: datetime, keepalive: Callable[[], None]
+) -> dict[int, datetime | None]:
+    """Advance each order one step; returns when each is due next (None: not by itself).
+    `keepalive` renews the worker's claim on the batch while slow provider calls are in flight
+    (the claim is the worker's business: it hands the renewal in)."""
     work = Pass([order for order in orders if not order.is_final], now)
-    claimed = [order.pk for order in orders]
-
-    def keepalive() -> None:
-        extend_leases(Order, claimed)
-
     for order in work.orders.values():
         if order.runs:
             _sort_runs(work, order)

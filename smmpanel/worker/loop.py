@@ -15,7 +15,7 @@ from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, Refill
 from smmpanel.providers.models import Provider
 from smmpanel.providers.operations import poll_balance
-from smmpanel.worker.claims import claim_due, release, release_many
+from smmpanel.worker.claims import claim_due, extend_leases, release, release_many
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(seconds=30)
@@ -56,6 +56,10 @@ def _process_orders(ids: list[int], now: datetime) -> None:
     for order in orders:
         groups.setdefault(order.service.fulfilment, []).append(order)
     next_times: dict[int, datetime | None] = {}
+
+    def keepalive() -> None:
+        extend_leases(Order, ids)
+
     for name, group in groups.items():
         module = fulfilment.module_for(name)
         if module is None or not hasattr(module, "advance_orders"):
@@ -63,7 +67,7 @@ def _process_orders(ids: list[int], now: datetime) -> None:
                      _advance_order)  # fmt: skip
             continue
         try:
-            next_times.update(module.advance_orders(group, now))
+            next_times.update(module.advance_orders(group, now, keepalive))
         except Exception:
             logger.exception("a batch of %s orders failed; retrying later", len(group))
             next_times.update({order.pk: now + RETRY_AFTER_FAILURE for order in group})

@@ -160,7 +160,8 @@ def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, m
     from django.conf import settings
     from django.utils import timezone
 
-    from smmpanel.providers import processing, sync
+    from smmpanel.providers import sync
+    from smmpanel.worker import loop
 
     order, _ = _sent(followers, upstream)
     monkeypatch.setattr(sync, "KEEPALIVE_SECONDS", 0.05)
@@ -170,7 +171,7 @@ def test_claims_are_renewed_while_a_slow_provider_answers(followers, upstream, m
         extend_leases(model, ids)
         leases.append(Order.objects.get(pk=order.pk).lease_expires_at)
 
-    monkeypatch.setattr(processing, "extend_leases", renew)
+    monkeypatch.setattr(loop, "extend_leases", renew)
     upstream.fail("slow", actions="status", delay=0.5, times=1)
     run_once(later(minutes=1))
     assert leases and all(
