@@ -1,15 +1,15 @@
-"""`AsyncClient`: `Client` over `httpx.AsyncClient`; the protocol itself lives in `protocol.py`."""
+"""`AsyncClient`: `Client` over `httpx.AsyncClient`, with the same methods (`methods.py`), each
+awaited; the protocol itself lives in `protocol.py`."""
 
 import asyncio
-from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
 
-from . import actions, products
 from .dialect import Dialect, build_request
-from .errors import ClientError, ProviderBadReply, ProviderRefused
+from .errors import ClientError, ProviderBadReply
+from .methods import Methods
 from .protocol import (
     MAX_REPLY_BYTES,
     Call,
@@ -18,19 +18,11 @@ from .protocol import (
     read_reply,
     retry_delay,
 )
-from .results import (
-    Balance,
-    OrderStatusInfo,
-    ProductInfo,
-    ProductOrderStatusInfo,
-    RefillStatusInfo,
-    ServiceInfo,
-)
 
 T = TypeVar("T")
 
 
-class AsyncClient:
+class AsyncClient(Methods):
     """A typed client of one API v2 panel (`url` is its full endpoint, e.g. `…/api/v2`).
 
     Every method returns parsed results or raises a `ClientError` subclass; read-only actions are
@@ -112,62 +104,3 @@ class AsyncClient:
 
     async def _run(self, plan: Plan[T]) -> T:
         return plan.finish([await self._call(call) for call in plan.calls])
-
-    # --- the actions ---
-    async def services(self) -> list[ServiceInfo]:
-        return await self._run(actions.services())
-
-    async def add(
-        self,
-        service: str | int,
-        *,
-        link: str | None = None,
-        quantity: int | None = None,
-        **fields: str | int,
-    ) -> str:
-        """Place an order; the provider's order id. Never retried once it may have been sent."""
-        return await self._run(actions.add(service, link, quantity, fields))
-
-    async def status(self, order: str | int) -> OrderStatusInfo:
-        return await self._run(actions.status(order))
-
-    async def statuses(self, orders: Iterable[str | int]) -> dict[str, OrderStatusInfo]:
-        """Status of many orders, 100 ids per call; every asked id is a key of the result."""
-        return await self._run(actions.statuses(orders))
-
-    async def refill(self, order: str | int) -> str:
-        return await self._run(actions.refill(order))
-
-    async def refills(self, orders: Iterable[str | int]) -> dict[str, str | ProviderRefused]:
-        return await self._run(actions.refills(orders))
-
-    async def refill_status(self, refill: str | int) -> RefillStatusInfo:
-        return await self._run(actions.refill_status_plan(refill))
-
-    async def refill_statuses(self, refills: Iterable[str | int]) -> dict[str, RefillStatusInfo]:
-        return await self._run(actions.refill_statuses(refills))
-
-    async def cancel(self, orders: Iterable[str | int]) -> dict[str, bool | ProviderRefused]:
-        return await self._run(actions.cancel(orders))
-
-    async def balance(self) -> Balance:
-        return await self._run(actions.balance())
-
-    async def products(self) -> list[ProductInfo]:
-        return await self._run(products.products())
-
-    async def add_product_order(
-        self, product: str | int, *, quantity: int = 1, require: str | None = None
-    ) -> str:
-        return await self._run(products.add_product_order(product, quantity, require))
-
-    async def product_order_status(self, order: str | int) -> ProductOrderStatusInfo:
-        return await self._run(products.product_order_status(order))
-
-    async def product_order_statuses(
-        self, orders: Iterable[str | int]
-    ) -> dict[str, ProductOrderStatusInfo]:
-        return await self._run(products.product_order_statuses(orders))
-
-    async def result_product(self, order: str | int) -> list[str]:
-        return await self._run(products.result_product(order))

@@ -1,15 +1,15 @@
-"""`Client`: the API v2 client over `httpx.Client`. The protocol itself lives in `protocol.py`."""
+"""`Client`: the API v2 client over `httpx.Client`. Its methods are listed once, in `methods.py`
+(shared with `AsyncClient`); the protocol itself lives in `protocol.py`."""
 
 import time
-from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
 
-from . import actions, products
 from .dialect import Dialect, build_request
-from .errors import ClientError, ProviderBadReply, ProviderRefused
+from .errors import ClientError, ProviderBadReply
+from .methods import Methods
 from .protocol import (
     MAX_REPLY_BYTES,
     Call,
@@ -18,19 +18,11 @@ from .protocol import (
     read_reply,
     retry_delay,
 )
-from .results import (
-    Balance,
-    OrderStatusInfo,
-    ProductInfo,
-    ProductOrderStatusInfo,
-    RefillStatusInfo,
-    ServiceInfo,
-)
 
 T = TypeVar("T")
 
 
-class Client:
+class Client(Methods):
     """A typed client of one API v2 panel (`url` is its full endpoint, e.g. `…/api/v2`).
 
     Every method returns parsed results or raises a `ClientError` subclass; read-only actions are
@@ -110,62 +102,3 @@ class Client:
 
     def _run(self, plan: Plan[T]) -> T:
         return plan.finish([self._call(call) for call in plan.calls])
-
-    # --- the actions ---
-    def services(self) -> list[ServiceInfo]:
-        return self._run(actions.services())
-
-    def add(
-        self,
-        service: str | int,
-        *,
-        link: str | None = None,
-        quantity: int | None = None,
-        **fields: str | int,
-    ) -> str:
-        """Place an order; the provider's order id. Never retried once it may have been sent."""
-        return self._run(actions.add(service, link, quantity, fields))
-
-    def status(self, order: str | int) -> OrderStatusInfo:
-        return self._run(actions.status(order))
-
-    def statuses(self, orders: Iterable[str | int]) -> dict[str, OrderStatusInfo]:
-        """Status of many orders, 100 ids per call; every asked id is a key of the result."""
-        return self._run(actions.statuses(orders))
-
-    def refill(self, order: str | int) -> str:
-        return self._run(actions.refill(order))
-
-    def refills(self, orders: Iterable[str | int]) -> dict[str, str | ProviderRefused]:
-        return self._run(actions.refills(orders))
-
-    def refill_status(self, refill: str | int) -> RefillStatusInfo:
-        return self._run(actions.refill_status_plan(refill))
-
-    def refill_statuses(self, refills: Iterable[str | int]) -> dict[str, RefillStatusInfo]:
-        return self._run(actions.refill_statuses(refills))
-
-    def cancel(self, orders: Iterable[str | int]) -> dict[str, bool | ProviderRefused]:
-        return self._run(actions.cancel(orders))
-
-    def balance(self) -> Balance:
-        return self._run(actions.balance())
-
-    def products(self) -> list[ProductInfo]:
-        return self._run(products.products())
-
-    def add_product_order(
-        self, product: str | int, *, quantity: int = 1, require: str | None = None
-    ) -> str:
-        return self._run(products.add_product_order(product, quantity, require))
-
-    def product_order_status(self, order: str | int) -> ProductOrderStatusInfo:
-        return self._run(products.product_order_status(order))
-
-    def product_order_statuses(
-        self, orders: Iterable[str | int]
-    ) -> dict[str, ProductOrderStatusInfo]:
-        return self._run(products.product_order_statuses(orders))
-
-    def result_product(self, order: str | int) -> list[str]:
-        return self._run(products.result_product(order))
