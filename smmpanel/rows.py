@@ -1,5 +1,6 @@
-"""The API's hot paths' statements: written-out SQL run on the driver's connection, and one-row
-reads and inserts with the ORM's own value conversions, without compiling a query on every call.
+"""Hand-written SQL statements for the hot path (the API's requests), run on the driver's
+connection, and one-row reads and inserts with the ORM's own value conversions, without compiling
+a query on every call.
 
 `fetchone`, `fetchall` and `execute` run a fixed statement (written with `%s` placeholders) on the
 database driver's connection itself. Django's cursor wraps every statement in several layers and,
