@@ -62,6 +62,7 @@ def seed(orders: int, url: str, key: str) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from smmpanel.audit.log import Actor
     from smmpanel.catalog.models import Service
     from smmpanel.orders.models import Order
     from smmpanel.providers.catalog_import import import_catalog
@@ -70,8 +71,8 @@ def seed(orders: int, url: str, key: str) -> None:
     from tests.factories import make_account
 
     call_command("migrate", verbosity=0)
-    provider = add_provider(name="bench", url=url, key=key, dialect="form")
-    import_catalog(provider=provider, markup=Decimal(0))
+    provider = add_provider(acting_user=Actor.cli(), name="bench", url=url, key=key, dialect="form")
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
     service = Service.objects.order_by("pk").first()
     account, _ = make_account("1000000")
     now = timezone.now()

@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, transaction
+from django.db import connections
 from django.http import HttpRequest
 from django.utils import timezone
 
-from smmpanel.audit.log import Actor, client_ip, record
+from smmpanel.audit.log import Actor, client_ip
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.providers.catalog_import import import_catalog
 from smmpanel.providers.errors import ProviderError
@@ -63,7 +63,8 @@ def start_import(
 
 
 def run_import(job_id: int) -> None:
-    """The import itself (network calls, one transaction per service), then the audit entry."""
+    """The import itself (network calls, one transaction per service; it records its own audit
+    entry in the name of the operator who started it), then the job's report."""
     job = CatalogImport.objects.select_related("provider", "started_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
@@ -73,7 +74,12 @@ def run_import(job_id: int) -> None:
             )
 
     try:
-        report = import_catalog(provider=job.provider, markup=job.markup, progress=progress)
+        report = import_catalog(
+            acting_user=Actor.of_user(job.started_by or AnonymousUser(), ip=job.ip),
+            provider=job.provider,
+            markup=job.markup,
+            progress=progress,
+        )
     except ProviderError as error:
         CatalogImport.objects.filter(pk=job_id).update(
             state=CatalogImport.State.FAILED, error=error.message
@@ -85,23 +91,6 @@ def run_import(job_id: int) -> None:
             state=CatalogImport.State.FAILED, error="Internal error; see the server's log"
         )
         return
-    summary = {
-        "created": len(report.created),
-        "updated": len(report.updated),
-        "unchanged": report.unchanged,
-        "disabled": len(report.disabled),
-        "enabled": len(report.enabled),
-        "price_changes": len(report.price_changes),
-        "skipped": report.skipped[:50],
-    }
-    with transaction.atomic():
-        CatalogImport.objects.filter(pk=job_id).update(
-            state=CatalogImport.State.DONE, report=summary
-        )
-        record(
-            Actor.of_user(job.started_by or AnonymousUser(), ip=job.ip),
-            "provider.import",
-            obj=job.provider,
-            summary=f"markup {job.markup}%" if job.markup is not None else "",
-            after=summary,
-        )
+    CatalogImport.objects.filter(pk=job_id).update(
+        state=CatalogImport.State.DONE, report=report.summary()
+    )

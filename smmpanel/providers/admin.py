@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from smmpanel.audit.log import Actor
 from smmpanel.netpolicy import ProviderUrlError, check_provider_url
 from smmpanel.orders.models import Order
 from smmpanel.providers import review
@@ -69,7 +70,11 @@ class ProviderAdmin(Inspector):
     def save_model(self, request: HttpRequest, obj: Provider, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("new_key"):
-            set_key(provider=obj, key=form.cleaned_data["new_key"])
+            set_key(
+                acting_user=Actor.of_request(request),
+                provider_id=obj.pk,
+                key=form.cleaned_data["new_key"],
+            )
 
 
 @admin.register(ProviderService)

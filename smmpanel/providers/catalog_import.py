@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.catalog.errors import CatalogError
 from smmpanel.catalog.models import Fulfilment, Service, ServiceRoute
 from smmpanel.catalog.operations import NewRoute, new_service
@@ -46,6 +47,23 @@ class ImportReport:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def summary(self) -> dict:
+        """What the import did, in counts (and the first reasons for skipping): its audit
+        entry's `after` and the back-office's report."""
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "disabled": len(self.disabled),
+            "enabled": len(self.enabled),
+            "price_changes": len(self.price_changes),
+            "skipped": self.skipped[:50],
+        }
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.disabled or self.enabled)
+
 
 def parse_category_map(pairs: list[str]) -> dict[str, str]:
     """`["Instagram Followers=Instagram", …]` -> {upstream category: local category}."""
@@ -53,16 +71,14 @@ def parse_category_map(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         upstream, sep, local = pair.partition("=")
         if not sep or not upstream.strip() or not local.strip():
-            raise ProviderError(
-                ProviderErrorCode.INVALID_CATEGORY_MAP,
-                f"A category map entry is UPSTREAM=LOCAL, not {pair!r}",
-            )
+            raise ProviderError(ProviderErrorCode.INVALID_CATEGORY_MAP, entry=pair)
         mapping[upstream.strip()] = local.strip()
     return mapping
 
 
 def import_catalog(
     *,
+    acting_user: Actor,
     provider: Provider,
     markup: Decimal | None = None,
     category_map: Mapping[str, str] | None = None,
@@ -71,6 +87,10 @@ def import_catalog(
     """Fetch the provider's services, then create or update one panel service per provider
     service, each in its own transaction. `markup` (percent) applies to new services and to
     routes without the operator's own markup; None keeps the routes' markups (new ones: 0%).
+
+    The last transaction records `provider.import` with the report's counts (`summary`), unless
+    the import changed no service. Services it creates come from the catalog's `new_service`;
+    one entry describes them all, not one per service.
     """
     try:
         with connection.client_for(provider) as client:
@@ -87,6 +107,14 @@ def import_catalog(
             progress(done, len(upstream))
     with transaction.atomic():
         _unlist_missing(provider, seen, report)
+        if report.changed_anything:
+            record(
+                acting_user,
+                "provider.import",
+                obj=provider,
+                summary=f"markup {markup}%" if markup is not None else "",
+                after=report.summary(),
+            )
     return report
 
 

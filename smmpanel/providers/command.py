@@ -1,4 +1,5 @@
 """`smmpanel provider …`: add a provider, import its catalog, list providers, check balances.
+Each change is audited in the name of the CLI (`Actor.cli()`).
 
 Text for people, one JSON object with `--json`. The import shows a progress bar on stderr (not
 with `--json`).
@@ -28,9 +29,7 @@ def _amount(text: str | None, what: str) -> Decimal | None:
     try:
         return parse_amount(text) if what == "money" else Decimal(text.strip())
     except Exception:
-        raise ProviderError(
-            ProviderErrorCode.INVALID_EXCHANGE_RATE, f"Not a number: {text!r}"
-        ) from None
+        raise ProviderError(ProviderErrorCode.NOT_A_NUMBER, text=text) from None
 
 
 def describe(provider: "Provider") -> dict[str, Any]:
@@ -56,9 +55,11 @@ def describe(provider: "Provider") -> dict[str, Any]:
 
 
 def cmd_add(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
     from smmpanel.providers.operations import add_provider
 
     provider = add_provider(
+        acting_user=Actor.cli(),
         name=args.name,
         url=args.url,
         key=args.key,
@@ -76,6 +77,7 @@ def cmd_add(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
     from smmpanel.providers.catalog_import import import_catalog, parse_category_map
     from smmpanel.providers.operations import provider_named
     from smmpanel.providers.pricing import parse_markup
@@ -96,7 +98,11 @@ def cmd_import(args: argparse.Namespace) -> None:
 
     try:
         report = import_catalog(
-            provider=provider, markup=markup, category_map=category_map, progress=progress
+            acting_user=Actor.cli(),
+            provider=provider,
+            markup=markup,
+            category_map=category_map,
+            progress=progress,
         )
     finally:
         if bar is not None:
@@ -130,9 +136,10 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_balance(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
     from smmpanel.providers.operations import check_balance, provider_named
 
-    provider = check_balance(provider=provider_named(args.name))
+    provider = check_balance(acting_user=Actor.cli(), provider=provider_named(args.name))
     data = describe(provider)
     warning = " (low)" if provider.balance_is_low else ""
     _print(args, data, f"{provider.name}: {data['balance']} {data['currency']}{warning}")
@@ -146,14 +153,13 @@ def route_for(spec: str) -> "ProviderService":
 
     name, sep, service_id = spec.rpartition(":")
     if not sep:
-        raise ProviderError(ProviderErrorCode.UNKNOWN_PROVIDER, "A route is PROVIDER:SERVICE_ID")
+        raise ProviderError(ProviderErrorCode.INVALID_ROUTE)
     provider_service = ProviderService.objects.filter(
         provider=provider_named(name), service_id=service_id.strip()
     ).first()
     if provider_service is None:
         raise ProviderError(
-            ProviderErrorCode.UNKNOWN_PROVIDER,
-            f"{name} has no service {service_id!r}: run `smmpanel provider import {name}` first",
+            ProviderErrorCode.UNKNOWN_PROVIDER_SERVICE, provider=name, service=service_id
         )
     return provider_service
 

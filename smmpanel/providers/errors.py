@@ -1,8 +1,11 @@
+from collections.abc import Mapping
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from smmpanel.client import ClientError, ProviderAddressRefused
+from smmpanel.errors import DomainError
 from smmpanel.netguard import parse_address
 from smmpanel.netpolicy import ProviderUrlError, UrlRefusal
 
@@ -10,60 +13,108 @@ from smmpanel.netpolicy import ProviderUrlError, UrlRefusal
 class ProviderErrorCode(StrEnum):
     INVALID_NAME = "invalid_name"
     DUPLICATE_NAME = "duplicate_name"
-    INVALID_URL = "invalid_url"
+    URL_TOO_LONG = "url_too_long"
+    MALFORMED_URL = "malformed_url"
+    URL_SCHEME = "url_scheme"
+    URL_WITHOUT_HOST = "url_without_host"
+    URL_CREDENTIALS = "url_credentials"
+    HOST_UNRESOLVABLE = "host_unresolvable"
+    # The host resolves (or the URL points) to a private, loopback or reserved address.
     ADDRESS_REFUSED = "address_refused"
+    PRIVATE_ADDRESS = "private_address"
     INVALID_KEY = "invalid_key"
     INVALID_DIALECT = "invalid_dialect"
+    NOT_A_MARKUP = "not_a_markup"
     INVALID_MARKUP = "invalid_markup"
+    NOT_A_NUMBER = "not_a_number"
     INVALID_EXCHANGE_RATE = "invalid_exchange_rate"
+    EXCHANGE_RATE_NEEDED = "exchange_rate_needed"
     INVALID_CATEGORY_MAP = "invalid_category_map"
     UNKNOWN_PROVIDER = "unknown_provider"
+    INVALID_ROUTE = "invalid_route"
+    UNKNOWN_PROVIDER_SERVICE = "unknown_provider_service"
     CONNECTION_FAILED = "connection_failed"
+    NO_DIALECT_WORKED = "no_dialect_worked"
     NOT_IN_REVIEW = "not_in_review"
+    EMPTY_UPSTREAM_ID = "empty_upstream_id"
+    UPSTREAM_ID_TAKEN = "upstream_id_taken"
 
 
-class ProviderError(Exception):
-    """A refused providers operation; `message` says why (it may quote the provider, as plain
-    text). Nothing was written."""
+# `{reason}` is the client's or the provider's own words: plain text, never translated.
+MESSAGES: Mapping[StrEnum, str | Promise] = {
+    ProviderErrorCode.INVALID_NAME: _("A name of 1 to 100 characters"),
+    ProviderErrorCode.DUPLICATE_NAME: _("A provider {name!r} exists"),
+    ProviderErrorCode.URL_TOO_LONG: _("A URL of at most 500 characters"),
+    ProviderErrorCode.MALFORMED_URL: _("The URL is malformed."),
+    ProviderErrorCode.URL_SCHEME: _("A provider URL must start with http:// or https://."),
+    ProviderErrorCode.URL_WITHOUT_HOST: _("The URL has no host."),
+    ProviderErrorCode.URL_CREDENTIALS: _("A provider URL must not carry a user name or password."),
+    ProviderErrorCode.HOST_UNRESOLVABLE: _("The host {host} can not be resolved."),
+    ProviderErrorCode.ADDRESS_REFUSED: _(
+        "The provider's host {host} resolves to {address}, a private, loopback or reserved "
+        "address: the panel does not connect to it. SMMPANEL_ALLOW_PRIVATE_PROVIDERS=1 allows "
+        "such providers."
+    ),
+    ProviderErrorCode.PRIVATE_ADDRESS: _(
+        "The provider's address {address} is private, loopback or reserved: the panel does not "
+        "connect to it. SMMPANEL_ALLOW_PRIVATE_PROVIDERS=1 allows such providers."
+    ),
+    ProviderErrorCode.INVALID_KEY: _("The API key is empty"),
+    ProviderErrorCode.INVALID_DIALECT: _("{reason}"),
+    ProviderErrorCode.NOT_A_MARKUP: _("Not a markup: {text!r}"),
+    ProviderErrorCode.INVALID_MARKUP: _("The markup is a percentage from 0 (sell at cost)"),
+    ProviderErrorCode.NOT_A_NUMBER: _("Not a number: {text!r}"),
+    ProviderErrorCode.INVALID_EXCHANGE_RATE: _("The exchange rate must be > 0"),
+    ProviderErrorCode.EXCHANGE_RATE_NEEDED: _(
+        "The provider's currency is {currency}: give its exchange rate to {panel_currency} "
+        "(panel units per 1 {currency})"
+    ),
+    ProviderErrorCode.INVALID_CATEGORY_MAP: _(
+        "A category map entry is UPSTREAM=LOCAL, not {entry!r}"
+    ),
+    ProviderErrorCode.UNKNOWN_PROVIDER: _("No provider named {name!r}"),
+    ProviderErrorCode.INVALID_ROUTE: _("A route is PROVIDER:SERVICE_ID"),
+    ProviderErrorCode.UNKNOWN_PROVIDER_SERVICE: _(
+        "{provider} has no service {service!r}: run `smmpanel provider import {provider}` first"
+    ),
+    ProviderErrorCode.CONNECTION_FAILED: _("{reason}"),
+    ProviderErrorCode.NO_DIALECT_WORKED: _("No dialect worked: {reason}"),
+    ProviderErrorCode.NOT_IN_REVIEW: _("Order {order} is not in review"),
+    ProviderErrorCode.EMPTY_UPSTREAM_ID: _("The upstream order id is empty"),
+    ProviderErrorCode.UPSTREAM_ID_TAKEN: _("Upstream id {upstream_id!r} belongs to another order"),
+}
 
-    def __init__(self, code: ProviderErrorCode, message: str):
-        self.code = code
-        self.message = message
-        super().__init__(message)
+
+class ProviderError(DomainError):
+    """A refused providers operation; nothing was written. Where it quotes the provider (or
+    the client's words about it), the quote is a parameter, as plain text."""
+
+    messages = MESSAGES
+    code: ProviderErrorCode
 
 
 def address_refused(host: str, address: str) -> ProviderError:
     """The provider's host is (or now resolves to) a private, loopback or reserved address: the
     same words whether it was found when saving it or when connecting to it."""
     if parse_address(host) is not None:
-        message = _(
-            "The provider's address %(address)s is private, loopback or reserved: the panel "
-            "does not connect to it. SMMPANEL_ALLOW_PRIVATE_PROVIDERS=1 allows such providers."
-        )
-    else:
-        message = _(
-            "The provider's host %(host)s resolves to %(address)s, a private, loopback or "
-            "reserved address: the panel does not connect to it. "
-            "SMMPANEL_ALLOW_PRIVATE_PROVIDERS=1 allows such providers."
-        )
-    return ProviderError(
-        ProviderErrorCode.ADDRESS_REFUSED, message % {"host": host, "address": address}
-    )
+        return ProviderError(ProviderErrorCode.PRIVATE_ADDRESS, address=address)
+    return ProviderError(ProviderErrorCode.ADDRESS_REFUSED, host=host, address=address)
+
+
+URL_REFUSALS = {
+    UrlRefusal.MALFORMED: ProviderErrorCode.MALFORMED_URL,
+    UrlRefusal.SCHEME: ProviderErrorCode.URL_SCHEME,
+    UrlRefusal.NO_HOST: ProviderErrorCode.URL_WITHOUT_HOST,
+    UrlRefusal.CREDENTIALS: ProviderErrorCode.URL_CREDENTIALS,
+    UrlRefusal.UNRESOLVABLE: ProviderErrorCode.HOST_UNRESOLVABLE,
+}
 
 
 def url_refused(error: ProviderUrlError) -> ProviderError:
     """A URL `netpolicy.check_provider_url` refused, in the reader's language."""
     if error.reason == UrlRefusal.PRIVATE_ADDRESS:
         return address_refused(error.host, error.address)
-    messages = {
-        UrlRefusal.MALFORMED: _("The URL is malformed."),
-        UrlRefusal.SCHEME: _("A provider URL must start with http:// or https://."),
-        UrlRefusal.NO_HOST: _("The URL has no host."),
-        UrlRefusal.CREDENTIALS: _("A provider URL must not carry a user name or password."),
-        UrlRefusal.UNRESOLVABLE: _("The host %(host)s can not be resolved."),
-    }
-    message = messages[UrlRefusal(error.reason)] % {"host": error.host}
-    return ProviderError(ProviderErrorCode.INVALID_URL, message)
+    return ProviderError(URL_REFUSALS[UrlRefusal(error.reason)], host=error.host)
 
 
 def call_failed(error: ClientError) -> ProviderError:
@@ -71,4 +122,4 @@ def call_failed(error: ClientError) -> ProviderError:
     the client's own words (which may quote the provider)."""
     if isinstance(error, ProviderAddressRefused):
         return address_refused(error.host, error.address)
-    return ProviderError(ProviderErrorCode.CONNECTION_FAILED, error.message)
+    return ProviderError(ProviderErrorCode.CONNECTION_FAILED, reason=error.message)

@@ -1,4 +1,5 @@
-"""Adding providers and checking on them. Network calls happen before or after the database
+"""Adding providers and checking on them: the operator's decisions are actions that record their
+audit entry in their own transaction. Network calls happen before or after the database
 transaction, never inside it."""
 
 import argparse
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from smmpanel.audit.log import Actor, record
 from smmpanel.client import (
     Balance,
     ClientError,
@@ -22,31 +24,31 @@ from smmpanel.money import quantize
 from smmpanel.netpolicy import ProviderUrlError, check_provider_url, provider_transport
 from smmpanel.providers import connection
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode, call_failed, url_refused
-from smmpanel.providers.keys import encrypt_key, key_hint
+from smmpanel.providers.keys import decrypt_key, encrypt_key, key_hint
 from smmpanel.providers.models import Provider
 
 
 def provider_named(name: str) -> Provider:
     provider = Provider.objects.filter(name=name.strip()).first()
     if provider is None:
-        raise ProviderError(ProviderErrorCode.UNKNOWN_PROVIDER, f"No provider named {name!r}")
+        raise ProviderError(ProviderErrorCode.UNKNOWN_PROVIDER, name=name)
     return provider
 
 
 def _check_new(name: str, url: str, key: str) -> None:
     if not name.strip() or len(name.strip()) > 100:
-        raise ProviderError(ProviderErrorCode.INVALID_NAME, "A name of 1 to 100 characters")
+        raise ProviderError(ProviderErrorCode.INVALID_NAME)
     if Provider.objects.filter(name=name.strip()).exists():
-        raise ProviderError(ProviderErrorCode.DUPLICATE_NAME, f"A provider {name!r} exists")
+        raise ProviderError(ProviderErrorCode.DUPLICATE_NAME, name=name)
     if len(url) > 500:
-        raise ProviderError(ProviderErrorCode.INVALID_URL, "A URL of at most 500 characters")
+        raise ProviderError(ProviderErrorCode.URL_TOO_LONG)
     try:
         # http(s) only, no credentials, public addresses unless SMMPANEL_ALLOW_PRIVATE_PROVIDERS.
         check_provider_url(url)
     except ProviderUrlError as error:
         raise url_refused(error) from None
     if not key.strip():
-        raise ProviderError(ProviderErrorCode.INVALID_KEY, "The API key is empty")
+        raise ProviderError(ProviderErrorCode.INVALID_KEY)
 
 
 def parse_dialect(spec: str) -> Dialect | None:
@@ -54,7 +56,7 @@ def parse_dialect(spec: str) -> Dialect | None:
     try:
         return command.parse_dialect(spec)
     except argparse.ArgumentTypeError as error:
-        raise ProviderError(ProviderErrorCode.INVALID_DIALECT, str(error)) from None
+        raise ProviderError(ProviderErrorCode.INVALID_DIALECT, reason=str(error)) from None
 
 
 def _dialect(url: str, key: str, spec: str) -> Dialect:
@@ -68,13 +70,12 @@ def _dialect(url: str, key: str, spec: str) -> Dialect:
     except ProviderAddressRefused as error:
         raise call_failed(error) from None
     except ClientError as error:
-        raise ProviderError(
-            ProviderErrorCode.CONNECTION_FAILED, f"No dialect worked: {error.message}"
-        ) from None
+        raise ProviderError(ProviderErrorCode.NO_DIALECT_WORKED, reason=error.message) from None
 
 
 def add_provider(
     *,
+    acting_user: Actor,
     name: str,
     url: str,
     key: str,
@@ -86,7 +87,7 @@ def add_provider(
 
     `dialect="auto"` probes the provider for the dialect it speaks; otherwise it is given in
     the words of `smmpanel api --dialect` (`form`, `json`, `get`, `bearer`, `numeric`, …).
-    The key is stored encrypted.
+    The key is stored encrypted; `provider.add` is recorded with its hint, never the key.
     ProviderError when the provider can't be reached or refuses the key; nothing is stored then.
     """
     name, url, key = name.strip(), url.strip(), key.strip()
@@ -102,18 +103,16 @@ def add_provider(
     balance = _fetch_balance(provider)
     if exchange_rate is not None:
         if exchange_rate <= 0:
-            raise ProviderError(
-                ProviderErrorCode.INVALID_EXCHANGE_RATE, "The exchange rate must be > 0"
-            )
+            raise ProviderError(ProviderErrorCode.INVALID_EXCHANGE_RATE)
         provider.exchange_rate = exchange_rate
     currency = (balance.currency or "").upper()[:8]
     if currency == settings.CURRENCY:
         provider.exchange_rate = Decimal(1)
     elif exchange_rate is None and currency:
         raise ProviderError(
-            ProviderErrorCode.INVALID_EXCHANGE_RATE,
-            f"The provider's currency is {currency}: give its exchange rate to "
-            f"{settings.CURRENCY} (panel units per 1 {currency})",
+            ProviderErrorCode.EXCHANGE_RATE_NEEDED,
+            currency=currency,
+            panel_currency=settings.CURRENCY,
         )
     provider.currency = currency
     provider.low_balance = low_balance or Decimal(0)
@@ -121,10 +120,19 @@ def add_provider(
     try:
         with transaction.atomic():
             provider.save()
+            record(
+                acting_user,
+                "provider.add",
+                obj=provider,
+                after={
+                    "name": provider.name,
+                    "url": provider.url,
+                    "currency": provider.currency,
+                    "key_hint": provider.key_hint,
+                },
+            )
     except IntegrityError:
-        raise ProviderError(
-            ProviderErrorCode.DUPLICATE_NAME, f"A provider {name!r} exists"
-        ) from None
+        raise ProviderError(ProviderErrorCode.DUPLICATE_NAME, name=name) from None
     return provider
 
 
@@ -143,33 +151,68 @@ def _set_balance(provider: Provider, balance: Balance, now: datetime) -> None:
     provider.next_attempt_at = now + timedelta(seconds=settings.PROVIDER_BALANCE_SECONDS)
 
 
-def set_key(*, provider: Provider, key: str) -> None:
-    """Replace the provider's API key (stored encrypted)."""
-    if not key.strip():
-        raise ProviderError(ProviderErrorCode.INVALID_KEY, "The API key is empty")
-    Provider.objects.filter(pk=provider.pk).update(
-        key_encrypted=encrypt_key(key.strip()), key_hint=key_hint(key.strip())
-    )
+def set_key(*, acting_user: Actor, provider_id: int, key: str) -> Provider:
+    """Replace the provider's API key (stored encrypted) and record `provider.set_key` with the
+    old and new hints, never the key. The key it already has changes nothing."""
+    key = key.strip()
+    if not key:
+        raise ProviderError(ProviderErrorCode.INVALID_KEY)
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update().get(pk=provider_id)
+        try:
+            unchanged = decrypt_key(provider.key_encrypted) == key
+        except ValueError:  # unreadable since SECRET_KEY changed: replacing it is the fix
+            unchanged = False
+        if unchanged:
+            return provider
+        before = {"key_hint": provider.key_hint}
+        provider.key_encrypted, provider.key_hint = encrypt_key(key), key_hint(key)
+        provider.save(update_fields=["key_encrypted", "key_hint"])
+        record(
+            acting_user,
+            "provider.set_key",
+            obj=provider,
+            before=before,
+            after={"key_hint": provider.key_hint},
+        )
+    return provider
 
 
-def check_balance(*, provider: Provider, now: datetime | None = None) -> Provider:
-    """Ask the provider for its balance and record it (or the error). Safe to repeat."""
-    now = now or timezone.now()
+def _fetch_or_record_error(provider: Provider, now: datetime) -> Balance:
+    """The provider's balance; a failure is stored as its last error, then raised."""
     try:
-        balance = _fetch_balance(provider)
+        return _fetch_balance(provider)
     except ProviderError as error:
         Provider.objects.filter(pk=provider.pk).update(
             last_error=error.message,
             next_attempt_at=now + timedelta(seconds=settings.PROVIDER_BALANCE_SECONDS),
         )
         raise
+
+
+BALANCE_FIELDS = ["balance", "balance_checked_at", "last_error", "next_attempt_at"]
+
+
+def check_balance(*, acting_user: Actor, provider: Provider) -> Provider:
+    """The operator tests the connection: ask for the balance (safe to repeat), store it and
+    record `provider.check` when it changed. ProviderError (stored as the provider's last
+    error, no audit entry) when the provider can't be reached."""
+    now = timezone.now()
+    balance = _fetch_or_record_error(provider, now)  # the call, outside any transaction
+    with transaction.atomic():
+        locked = Provider.objects.select_for_update().get(pk=provider.pk)
+        before = locked.balance
+        _set_balance(locked, balance, now)
+        locked.save(update_fields=BALANCE_FIELDS)
+        if locked.balance != before:
+            record(
+                acting_user,
+                "provider.check",
+                obj=locked,
+                before={"balance": before},
+                after={"balance": locked.balance},
+            )
     _set_balance(provider, balance, now)
-    Provider.objects.filter(pk=provider.pk).update(
-        balance=provider.balance,
-        balance_checked_at=now,
-        last_error="",
-        next_attempt_at=provider.next_attempt_at,
-    )
     return provider
 
 
@@ -177,7 +220,11 @@ def poll_balance(provider: Provider, now: datetime) -> datetime | None:
     """The worker's step for a provider due a balance check: returns when to check again."""
     if not provider.enabled:
         return None
-    # A failure is recorded as the provider's last error; the back-office shows it.
+    # A failure is stored as the provider's last error; the back-office shows it. A poll is
+    # no operator's decision: it records no audit entry.
     with contextlib.suppress(ProviderError):
-        check_balance(provider=provider, now=now)
+        _set_balance(provider, _fetch_or_record_error(provider, now), now)
+        Provider.objects.filter(pk=provider.pk).update(
+            **{name: getattr(provider, name) for name in BALANCE_FIELDS}
+        )
     return now + timedelta(seconds=settings.PROVIDER_BALANCE_SECONDS)

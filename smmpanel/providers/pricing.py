@@ -15,11 +15,9 @@ def parse_markup(text: str) -> Decimal:
     try:
         markup = Decimal(raw)
     except InvalidOperation:
-        raise ProviderError(ProviderErrorCode.INVALID_MARKUP, f"Not a markup: {text!r}") from None
+        raise ProviderError(ProviderErrorCode.NOT_A_MARKUP, text=text) from None
     if not markup.is_finite() or not 0 <= markup <= MAX_MARKUP:
-        raise ProviderError(
-            ProviderErrorCode.INVALID_MARKUP, "The markup is a percentage from 0 (sell at cost)"
-        )
+        raise ProviderError(ProviderErrorCode.INVALID_MARKUP)
     return markup
 
 

@@ -35,7 +35,7 @@ def _in_review(order_id: int) -> tuple[Order, list[UpstreamOrder]]:
         )
     )
     if not attempts:
-        raise ProviderError(ProviderErrorCode.NOT_IN_REVIEW, f"Order {order_id} is not in review")
+        raise ProviderError(ProviderErrorCode.NOT_IN_REVIEW, order=order_id)
     return order, attempts
 
 
@@ -60,7 +60,7 @@ def record_upstream_id(*, order_id: int, upstream_id: str) -> Order:
     """The operator found the order at the provider: follow it from now on under this id."""
     upstream_id = upstream_id.strip()
     if not upstream_id:
-        raise ProviderError(ProviderErrorCode.NOT_IN_REVIEW, "The upstream order id is empty")
+        raise ProviderError(ProviderErrorCode.EMPTY_UPSTREAM_ID)
     try:
         with transaction.atomic():
             order, attempts = _in_review(order_id)
@@ -71,9 +71,7 @@ def record_upstream_id(*, order_id: int, upstream_id: str) -> Order:
             order.next_attempt_at = timezone.now()
             order.save(update_fields=["next_attempt_at", "updated_at"])
     except IntegrityError:
-        raise ProviderError(
-            ProviderErrorCode.NOT_IN_REVIEW, f"Upstream id {upstream_id!r} belongs to another order"
-        ) from None
+        raise ProviderError(ProviderErrorCode.UPSTREAM_ID_TAKEN, upstream_id=upstream_id) from None
     return order
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Service
 from smmpanel.providers.catalog_import import import_catalog
 from smmpanel.providers.models import OrderInReview, Provider, UpstreamState
@@ -30,13 +31,13 @@ def test_a_new_key_is_set_and_never_shown(admin_client, provider, upstream):
     assert response.status_code == 302
     provider.refresh_from_db()
     assert not provider.enabled
-    assert check_balance(provider=provider).balance is not None
+    assert check_balance(acting_user=Actor.cli(), provider=provider).balance is not None
     page = admin_client.get(change_url(provider)).content.decode()
     assert upstream.key not in page and provider.key_hint in page
 
 
 def test_a_low_balance_is_flagged(admin_client, provider):
-    check_balance(provider=provider)
+    check_balance(acting_user=Actor.cli(), provider=provider)
     Provider.objects.filter(pk=provider.pk).update(low_balance=Decimal("2000000"))
     response = admin_client.get(changelist_url(Provider))
     assert "— low" in response.content.decode()
@@ -44,7 +45,7 @@ def test_a_low_balance_is_flagged(admin_client, provider):
 
 def test_provider_text_is_escaped_where_shown(admin_client, provider, upstream):
     upstream.fail("error", actions="add", message="<script>alert(1)</script>")
-    import_catalog(provider=provider, markup=Decimal(0))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
     service = Service.objects.get(routes__provider_service__service_id=upstream.service_id(0))
     order = order_of(service)
     run_once()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import LedgerEntry
+from smmpanel.audit.log import Actor
 from smmpanel.audit.models import AuditEntry
 from smmpanel.backoffice import imports
 from smmpanel.backoffice.models import CatalogImport
@@ -117,7 +118,7 @@ def test_bulk_resend_of_an_order_in_review_resolves_it(admin_op, followers, upst
 def test_dashboard_profit_is_charge_less_cost_on_provider_orders(admin_op, provider, upstream):
     from smmpanel.providers.catalog_import import import_catalog
 
-    import_catalog(provider=provider, markup=Decimal(30))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(30))
     followers = Service.objects.get(routes__provider_service__service_id=upstream.service_id(0))
     order = order_of(followers, quantity=1000)
     run_once()
@@ -133,7 +134,7 @@ def test_route_markup_reprices_the_service_and_imports_keep_it(admin_op, provide
     from smmpanel.catalog.models import ServiceRoute
     from smmpanel.providers.catalog_import import import_catalog
 
-    import_catalog(provider=provider, markup=Decimal(30))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(30))
     likes = Service.objects.get(routes__provider_service__service_id=upstream.service_id(1))
     route = ServiceRoute.objects.get(service=likes)
     page = admin_op.get(reverse("backoffice:service_edit", args=[likes.pk]))
@@ -142,7 +143,7 @@ def test_route_markup_reprices_the_service_and_imports_keep_it(admin_op, provide
     likes.refresh_from_db()
     # 0.27819 × 1.5 = 0.417285, rounded up to the money scale: never below cost.
     assert likes.rate == Decimal("0.41729")
-    import_catalog(provider=provider, markup=Decimal(10))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(10))
     likes.refresh_from_db()
     assert likes.rate == Decimal("0.41729")
     entry = AuditEntry.objects.get(action="route.markup")
@@ -168,7 +169,7 @@ def test_moving_a_route_first_makes_it_price_the_service(admin_op, followers):
         second = connect(other, name="second")
         from smmpanel.providers.catalog_import import import_catalog
 
-        import_catalog(provider=second, markup=Decimal(0))
+        import_catalog(acting_user=Actor.cli(), provider=second, markup=Decimal(0))
         cheaper = second.services.get(service_id=other.service_id(1))  # 0.27819
         route = ServiceRoute.objects.create(
             service=followers, provider_service=cheaper, priority=2, markup=Decimal(100)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Service
 from smmpanel.client.testing import FakeUpstream, UpstreamDialect
 from smmpanel.orders.models import OrderStatus
@@ -74,7 +75,9 @@ def test_a_cancel_stops_the_runs_not_placed_yet(followers, upstream):
 def dripfeed_only(quick_providers):
     """A third-party panel whose drip-feed services refuse plain orders (each run is one)."""
     with FakeUpstream(UpstreamDialect(plain_dripfeed=False)) as fake:
-        import_catalog(provider=connect(fake, "dripfeed-only"), markup=Decimal(0))
+        import_catalog(
+            acting_user=Actor.cli(), provider=connect(fake, "dripfeed-only"), markup=Decimal(0)
+        )
         service = Service.objects.get(routes__provider_service__service_id=fake.service_id(0))
         yield fake, service
 

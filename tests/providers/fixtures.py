@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Service
 from smmpanel.client.testing import FakeUpstream
 from smmpanel.orders.models import Order
@@ -38,7 +39,9 @@ def upstream(quick_providers) -> Iterator[FakeUpstream]:
 
 
 def connect(fake: FakeUpstream, name: str = "up") -> Provider:
-    return add_provider(name=name, url=fake.url, key=fake.key, dialect="form")
+    return add_provider(
+        acting_user=Actor.cli(), name=name, url=fake.url, key=fake.key, dialect="form"
+    )
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def provider(upstream) -> Provider:
 @pytest.fixture
 def followers(provider, upstream) -> Service:
     """The upstream's first service (Instagram Followers, 0.90), imported at cost."""
-    import_catalog(provider=provider, markup=Decimal(0))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
     return Service.objects.get(routes__provider_service__service_id=upstream.service_id(0))
 
 

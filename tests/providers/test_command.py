@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from smmpanel.audit.models import AuditEntry
 from smmpanel.catalog.models import Service
 from smmpanel.providers.models import Provider
 from tests.conftest import run_cli
@@ -78,3 +79,24 @@ def test_add_refuses_a_private_address_unless_the_operator_allows_it(smmpanel_en
     )
     assert not Provider.objects.exists()
     assert upstream.calls["balance"] == 0
+
+
+def test_each_change_is_audited_in_the_name_of_the_cli(smmpanel_env, upstream):
+    run_cli(smmpanel_env, "provider", "add", "p", "--url", upstream.url, "--key", upstream.key)
+    run_cli(smmpanel_env, "provider", "import", "p", "--json")
+    Provider.objects.filter(name="p").update(balance=1)
+    assert run_cli(smmpanel_env, "provider", "balance", "p", "--json").returncode == 0
+    run_cli(smmpanel_env, "provider", "list", "--json")  # reads: no entry
+    created = run_cli(
+        smmpanel_env, "service", "create", "--name", "Mine", "--category", "X", "--type",
+        "Default", "--rate", "2", "--min", "10", "--max", "100", "--json",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stdout
+    entries = list(AuditEntry.objects.order_by("pk").values_list("action", "actor_name"))
+    assert [action for action, _ in entries] == [
+        "provider.add",
+        "provider.import",
+        "provider.check",
+        "service.create",
+    ]
+    assert all(name.startswith("cli:") for _, name in entries)

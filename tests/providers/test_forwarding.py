@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import ServiceRoute
 from smmpanel.client.testing import FakeUpstream
 from smmpanel.orders.models import OrderStatus
@@ -31,7 +32,7 @@ def test_a_new_order_is_sent_upstream_and_its_id_recorded(followers, upstream):
 def test_a_refusal_fails_over_to_the_next_route(followers, upstream):
     with FakeUpstream() as second:
         backup = connect(second, "backup")
-        import_catalog(provider=backup, markup=Decimal(0))
+        import_catalog(acting_user=Actor.cli(), provider=backup, markup=Decimal(0))
         route = ServiceRoute.objects.get(
             provider_service__provider=backup, provider_service__service_id=second.service_id(0)
         )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from smmpanel.audit.log import Actor
 from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import CancelStatus, OrderStatus, RefillStatus
 from smmpanel.orders.refills import request_refill
@@ -75,7 +76,7 @@ def test_a_refill_the_provider_refuses_is_rejected(provider, upstream):
     from smmpanel.catalog.models import Service
     from smmpanel.providers.catalog_import import import_catalog
 
-    import_catalog(provider=provider, markup=Decimal(0))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
     likes = Service.objects.get(routes__provider_service__service_id=upstream.service_id(1))
     likes.refill = True  # the operator promises a refill the provider doesn't give
     likes.save()

@@ -7,6 +7,7 @@ import pytest
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.models import Service
 from smmpanel.client.testing.panel import UpstreamService
 from smmpanel.orders.models import CancelStatus, OrderStatus
@@ -27,7 +28,7 @@ def auto_likes(provider, upstream) -> Service:
             "Auto likes", type="Subscriptions", rate=Decimal("2"), min=10, max=1000, dripfeed=False
         )
     )
-    import_catalog(provider=provider, markup=Decimal(0))
+    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
     return Service.objects.get(routes__provider_service__service_id=upstream_service)
 
 

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.client import AsyncClient, Client, ProviderAddressRefused
 from smmpanel.netguard import AddressRefused, GuardedBackend, guarded_transport
@@ -134,7 +135,13 @@ def test_a_name_that_turns_private_after_its_check_is_refused_when_connecting(
     # Public when the URL is checked, the panel's own loopback when it is called.
     dns.answers[NAME] = [["8.8.8.8"], ["127.0.0.1"]]
     with pytest.raises(ProviderError) as refused:
-        add_provider(name="evil", url=rebound_url(upstream), key=upstream.key, dialect=dialect)
+        add_provider(
+            acting_user=Actor.cli(),
+            name="evil",
+            url=rebound_url(upstream),
+            key=upstream.key,
+            dialect=dialect,
+        )
     assert refused.value.code == ProviderErrorCode.ADDRESS_REFUSED
     assert NAME in refused.value.message and "127.0.0.1" in refused.value.message
     assert dns.lookups == [NAME, NAME]
@@ -158,12 +165,12 @@ def test_the_worker_never_reaches_a_provider_whose_name_now_points_inside(
     assert "127.0.0.1" in attempt.error or "169.254.169.254" in attempt.error
 
     with pytest.raises(ProviderError) as refused:
-        check_balance(provider=provider)
+        check_balance(acting_user=Actor.cli(), provider=provider)
     assert refused.value.code == ProviderErrorCode.ADDRESS_REFUSED
     provider.refresh_from_db()
     assert NAME in provider.last_error and "169.254.169.254" in provider.last_error
     with pytest.raises(ProviderError):
-        import_catalog(provider=provider)
+        import_catalog(acting_user=Actor.cli(), provider=provider)
     with pytest.raises(ProviderAddressRefused), connection.client_for(provider) as client:
         client.statuses(["1"])
     assert upstream.requests == []

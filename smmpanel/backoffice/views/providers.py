@@ -1,18 +1,17 @@
 """Upstream providers: add, test the connection (balance), import the catalog with a progress
-bar. Calls to a provider happen outside any transaction; the audit entry follows the change."""
+bar. Each calls the providers' action, which records itself."""
 
 from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.imports import start_import
 from smmpanel.backoffice.models import CatalogImport
@@ -80,6 +79,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             provider = add_provider(
+                acting_user=Actor.of_request(request),
                 name=data["name"],
                 url=data["url"],
                 key=data["key"],
@@ -89,18 +89,6 @@ def provider_add(request: HttpRequest) -> HttpResponse:
         except ProviderError as error:
             form.add_error(None, error.message)
         else:
-            with transaction.atomic():
-                record(
-                    Actor.of_request(request),
-                    "provider.add",
-                    obj=provider,
-                    after={
-                        "name": provider.name,
-                        "url": provider.url,
-                        "currency": provider.currency,
-                        "key_hint": provider.key_hint,
-                    },
-                )
             messages.success(request, _("Provider %s added.") % provider.name)
             return redirect("backoffice:providers")
     return render_page(
@@ -119,22 +107,13 @@ def provider_add(request: HttpRequest) -> HttpResponse:
 def provider_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Test the connection: ask for the balance (safe to repeat) and record it."""
     provider = get_object_or_404(Provider, pk=pk)
-    before = provider.balance
     try:
-        check_balance(provider=provider)
+        check_balance(acting_user=Actor.of_request(request), provider=provider)
     except ProviderError as error:
         messages.error(
             request, _("%(name)s: %(error)s") % {"name": provider.name, "error": error.message}
         )
     else:
-        with transaction.atomic():
-            record(
-                Actor.of_request(request),
-                "provider.check",
-                obj=provider,
-                before={"balance": before},
-                after={"balance": provider.balance},
-            )
         messages.success(
             request,
             _("%(name)s answers; balance %(balance)s.")

@@ -3,13 +3,12 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smmpanel.audit.log import Actor, record
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.catalog.models import ServiceRoute
 from smmpanel.providers.errors import ProviderError
@@ -28,13 +27,11 @@ def route_markup(request: HttpRequest, pk: int) -> HttpResponse:
     route = get_object_or_404(ServiceRoute, pk=pk)
     try:
         markup = Decimal(request.POST.get("markup", "").strip().removesuffix("%"))
-        with transaction.atomic():
-            before, after = set_route_markup(route_id=pk, markup=markup)
-            record(Actor.of_request(request), "route.markup", obj=route, before=before, after=after)
+        route = set_route_markup(acting_user=Actor.of_request(request), route_id=pk, markup=markup)
     except (InvalidOperation, ProviderError):
         messages.error(request, _("The markup is a percentage from 0."))
     else:
-        messages.success(request, _("Markup saved; the rate is now %s.") % after["rate"])
+        messages.success(request, _("Markup saved; the rate is now %s.") % route.service.rate)
     return _back(route)
 
 
@@ -42,10 +39,7 @@ def route_markup(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*CHANGE)
 def route_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     route = get_object_or_404(ServiceRoute, pk=pk)
-    with transaction.atomic():
-        moved = move_route(route_id=pk, step=-1 if direction == "up" else 1)
-        if moved is not None:
-            record(
-                Actor.of_request(request), "route.move", obj=route, before=moved[0], after=moved[1]
-            )
+    move_route(
+        acting_user=Actor.of_request(request), route_id=pk, step=-1 if direction == "up" else 1
+    )
     return _back(route)
