@@ -1,7 +1,5 @@
-from collections.abc import Mapping
 from enum import StrEnum
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel.errors import DomainError
@@ -20,7 +18,7 @@ class CatalogErrorCode(StrEnum):
     INVALID_PERCENT = "invalid_percent"
 
 
-MESSAGES: Mapping[StrEnum, str | Promise] = {
+MESSAGES = {
     CatalogErrorCode.INVALID_NAME: _("A name of 1 to 500 characters"),
     CatalogErrorCode.INVALID_TYPE: _("Unknown type {type!r}; one of: {types}"),
     CatalogErrorCode.INVALID_RATE: _("The rate can't be negative"),

@@ -1,7 +1,5 @@
-from collections.abc import Mapping
 from enum import StrEnum
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel.client import ClientError, ProviderAddressRefused
@@ -41,7 +39,7 @@ class ProviderErrorCode(StrEnum):
 
 
 # `{reason}` is the client's or the provider's own words: plain text, never translated.
-MESSAGES: Mapping[StrEnum, str | Promise] = {
+MESSAGES = {
     ProviderErrorCode.INVALID_NAME: _("A name of 1 to 100 characters"),
     ProviderErrorCode.DUPLICATE_NAME: _("A provider {name!r} exists"),
     ProviderErrorCode.URL_TOO_LONG: _("A URL of at most 500 characters"),
