@@ -103,6 +103,8 @@ def smmpanel_env(django_db_setup, tmp_path_factory) -> dict:
         "SMMPANEL_DATABASE_URL": database_url(),
         "SMMPANEL_SECRET_KEY": settings.SECRET_KEY,
         "SMMPANEL_CURRENCY": settings.CURRENCY,
+        # Payment notifications signed by the tests with the sandbox's secret (of SECRET_KEY).
+        "SMMPANEL_PAYMENT_SANDBOX": "1",
         "DJANGO_SETTINGS_MODULE": "smmpanel.settings",
     }
 

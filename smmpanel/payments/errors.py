@@ -18,6 +18,13 @@ class PaymentErrorCode(StrEnum):
     INVALID_METHOD = "invalid_method"
     UNKNOWN_GATEWAY = "unknown_gateway"
     MAX_BELOW_MIN = "max_below_min"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    MISSING_CREDENTIAL = "missing_credential"
+    INVALID_RATE = "invalid_rate"
+    INVALID_FEE = "invalid_fee"
+    UNSUPPORTED_CURRENCY = "unsupported_currency"
 
 
 MESSAGES = {
@@ -32,6 +39,17 @@ MESSAGES = {
     PaymentErrorCode.INVALID_METHOD: _("A payment method needs a name"),
     PaymentErrorCode.UNKNOWN_GATEWAY: _("No payment plug-in is called {gateway}"),
     PaymentErrorCode.MAX_BELOW_MIN: _("The maximum amount is below the minimum"),
+    PaymentErrorCode.AMOUNT_MISMATCH: _("The notification's amount is not the payment's"),
+    PaymentErrorCode.CURRENCY_MISMATCH: _("The notification's currency is not the payment's"),
+    PaymentErrorCode.GATEWAY_UNAVAILABLE: _(
+        "The payment service can not be reached just now; try again in a few minutes"
+    ),
+    PaymentErrorCode.MISSING_CREDENTIAL: _("This payment method needs the credential {name}"),
+    PaymentErrorCode.INVALID_RATE: _("The exchange rate must be a positive number"),
+    PaymentErrorCode.INVALID_FEE: _(
+        "The fee must be from 0 to 99.99 percent plus a positive amount"
+    ),
+    PaymentErrorCode.UNSUPPORTED_CURRENCY: _("This payment service does not take {currency}"),
     PaymentErrorCode.TOO_MANY_PENDING: _(
         "You have too many payments waiting for approval; wait until they are checked"
     ),

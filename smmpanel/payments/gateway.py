@@ -1,35 +1,87 @@
 """The interface of a payment plug-in ("gateway"), and the registry of those the panel runs.
 
-A gateway says how a customer pays (`checkout_url`: where to send them once the payment row
-exists, or None when they pay by hand and the operator checks) and how to read the gateway's
-notification (`read_callback`, which must verify its signature). It never moves money itself:
-the callback view calls `operations.approve_payment` / `reject_payment`.
+A gateway knows one payment service's protocol and nothing of the ledger:
+- `start` opens the payment at the gateway (its API: a hosted checkout, an invoice, a QR) and
+  says where the customer goes (`Checkout`); None for a method the operator checks by hand;
+- `read_notification` verifies a notification exactly as the gateway documents it (signature,
+  HMAC, hash) and says what it reports (`Report`s); it raises PaymentError(BAD_SIGNATURE) for
+  anything it can not verify;
+- `check` asks the gateway's status API about one payment (the worker polls waiting payments,
+  so a lost notification does not lose a deposit);
+- `acknowledge` is the answer the gateway expects to a notification it sent.
+What a report does to the payment and the ledger is decided once, in `settlement.settle`: the
+amount, the currency and the payment are checked there against what the panel created.
 
-The addresses a gateway is given (`callback_url`, `return_url`) are absolute and built from the
-panel's public address (`SMMPANEL_PUBLIC_URL`), never from the request's Host header.
+A method's credentials (keys, secrets) reach the plug-in decrypted in its `MethodConfig`; the
+optional credential `api_url` points the plug-in at another base URL (a gateway's sandbox, or
+the fakes the tests run). The addresses a gateway is given (`callback_url`, `return_url`) are
+absolute and built from the panel's public address (`SMMPANEL_PUBLIC_URL`), never from Host.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
-from smmpanel import publicurl
+from smmpanel import publicurl, sealed
 from smmpanel.payments.models import Payment, PaymentMethod
+
+CREDENTIALS = "payment credentials"
+
+
+class GatewayState(StrEnum):
+    """What a gateway reports about a payment, in the panel's words."""
+
+    PAID = "paid"
+    PENDING = "pending"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    # Paid, then refunded or charged back.
+    REFUNDED = "refunded"
 
 
 @dataclass(frozen=True)
-class Notification:
-    """What a verified gateway notification says about one payment."""
+class Report:
+    """What a verified notification (or a status check) says about one payment. The payment is
+    found by our id when the gateway echoes it, else by the gateway's own reference."""
 
-    payment_id: int
-    paid: bool
-    amount: str
-    reference: str = ""
+    state: GatewayState
+    payment_id: int | None = None
+    gateway_reference: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    # The gateway's own words (its status name, a transfer's description), plain text.
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """Where the customer pays: the gateway's hosted page (`url`), and/or what to show them
+    (a transfer reference, a QR payload); the gateway's id for the payment when it gives one."""
+
+    url: str = ""
+    gateway_reference: str = ""
+    instructions: str = ""
+    qr: str = ""
+
+
+@dataclass(frozen=True)
+class MethodConfig:
+    """One payment method as its plug-in sees it: decrypted credentials, the currency."""
+
+    method_id: int
+    currency: str
+    credentials: dict[str, str] = field(default_factory=dict)
+
+    def credential(self, name: str, default: str = "") -> str:
+        return self.credentials.get(name, default)
 
 
 class Gateway:
@@ -37,25 +89,50 @@ class Gateway:
     label: str | Promise = ""
     # Whether the customer types a reference (their bank transfer's) when they pay.
     needs_reference: bool = False
+    # The credentials a method of this plug-in needs (`--credential NAME=VALUE`).
+    credential_names: tuple[str, ...] = ()
+    # Whether `check` can ask the gateway about a payment (the worker then polls).
+    polls: bool = False
+    # How the gateway sends its notifications (VNPay's IPN is a GET).
+    notification_methods: tuple[str, ...] = ("POST",)
+    # The currencies the gateway takes; empty: any.
+    currencies: tuple[str, ...] = ()
 
     def enabled(self) -> bool:
         return True
 
-    def checkout_url(self, payment: Payment) -> str | None:
-        """Where the customer completes the payment; None when the operator checks it by hand."""
+    def start(self, payment: Payment, config: MethodConfig) -> Checkout | None:
+        """Open the payment at the gateway; None when the operator checks it by hand. Called
+        outside any transaction; a failure raises PaymentError(GATEWAY_UNAVAILABLE)."""
         return None
 
-    def read_callback(self, request: HttpRequest) -> Notification:
-        """The verified notification; PaymentError(BAD_SIGNATURE) when it is not genuine."""
+    def read_notification(self, request: HttpRequest, config: MethodConfig) -> list[Report]:
+        """The verified reports of a notification; PaymentError(BAD_SIGNATURE) otherwise."""
         raise NotImplementedError
 
-    def callback_url(self) -> str:
-        """Where the gateway sends its notifications (its server calls it)."""
-        return publicurl.absolute(reverse("payments:callback", args=[self.code]))
+    def check(self, payment: Payment, config: MethodConfig) -> Report | None:
+        """The gateway's current word on `payment`, from its status API; None without one."""
+        return None
 
-    def return_url(self) -> str:
-        """Where the gateway sends the customer back after the checkout."""
-        return publicurl.absolute(reverse("panel:funds"))
+    def acknowledge(self, reports: list[Report]) -> HttpResponse:
+        """The answer the gateway expects to a notification that was taken."""
+        return HttpResponse("OK", content_type="text/plain")
+
+    def callback_url(self, config: MethodConfig | None = None) -> str:
+        """Where the gateway sends its notifications (its server calls it): one address per
+        method, so that each method's own credentials verify them."""
+        if config is None:
+            return publicurl.absolute(reverse("payments:callback", args=[self.code]))
+        return publicurl.absolute(
+            reverse("payments:method_callback", args=[self.code, config.method_id])
+        )
+
+    def return_url(self, payment: Payment | None = None) -> str:
+        """Where the gateway sends the customer back after the checkout: the page that follows
+        the payment until it is credited."""
+        if payment is None:
+            return publicurl.absolute(reverse("panel:funds"))
+        return publicurl.absolute(reverse("panel:payment", args=[payment.pk]))
 
 
 @cache
@@ -68,6 +145,29 @@ def gateways() -> dict[str, Gateway]:
 def gateway_of(method: PaymentMethod) -> Gateway | None:
     gateway = gateways().get(method.gateway)
     return gateway if gateway is not None and gateway.enabled() else None
+
+
+def config_of(method: PaymentMethod) -> MethodConfig:
+    """The method's plug-in view: its credentials decrypted (ValueError when SECRET_KEY changed
+    since they were stored), its currency (the panel's when it has none of its own)."""
+    credentials = (
+        json.loads(sealed.unseal(method.credentials, purpose=CREDENTIALS))
+        if method.credentials
+        else {}
+    )
+    return MethodConfig(
+        method_id=method.pk,
+        currency=method.currency or settings.CURRENCY,
+        credentials=credentials,
+    )
+
+
+def seal_credentials(credentials: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The credentials encrypted for storage, and the hints shown back to operators."""
+    if not credentials:
+        return "", {}
+    token = sealed.seal(json.dumps(credentials, sort_keys=True), purpose=CREDENTIALS)
+    return token, {name: sealed.hint(value) for name, value in sorted(credentials.items())}
 
 
 def available_methods() -> list[PaymentMethod]:

@@ -6,35 +6,94 @@ its own transaction, and none when nothing changes."""
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from smmpanel.audit.log import Actor, record
-from smmpanel.money import quantize
+from smmpanel.money import MAX_AMOUNT, quantize
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
-from smmpanel.payments.gateway import gateways
+from smmpanel.payments.gateway import Gateway, config_of, gateways, seal_credentials
 from smmpanel.payments.models import PaymentMethod
 
-EDITABLE = ("name", "gateway", "instructions", "min_amount", "max_amount", "active")
+EDITABLE = (
+    "name",
+    "gateway",
+    "instructions",
+    "min_amount",
+    "max_amount",
+    "active",
+    "currency",
+    "exchange_rate",
+    "fee_percent",
+    "fee_fixed",
+    "fee_added",
+)
 
 
 def method_values(method: PaymentMethod) -> dict[str, Any]:
-    """A method's editable values, as the form shows them and the audit log records them."""
-    return {name: getattr(method, name) for name in EDITABLE}
+    """A method's editable values, as the form shows them and the audit log records them; of
+    the credentials, only their hints."""
+    values = {name: getattr(method, name) for name in EDITABLE}
+    values["credential_hints"] = method.credential_hints
+    return values
+
+
+def _check_money_terms(
+    gateway: Gateway,
+    currency: str,
+    exchange_rate: Decimal,
+    fee_percent: Decimal,
+    fee_fixed: Decimal,
+) -> None:
+    if currency and not (currency.isascii() and currency.isalpha() and 3 <= len(currency) <= 8):
+        raise PaymentError(PaymentErrorCode.UNSUPPORTED_CURRENCY, currency=currency)
+    paid_in = currency or settings.CURRENCY
+    if gateway.currencies and paid_in not in gateway.currencies:
+        raise PaymentError(PaymentErrorCode.UNSUPPORTED_CURRENCY, currency=paid_in)
+    if not exchange_rate.is_finite() or exchange_rate <= 0 or exchange_rate >= MAX_AMOUNT:
+        raise PaymentError(PaymentErrorCode.INVALID_RATE)
+    if not (0 <= fee_percent < 100) or not (0 <= fee_fixed < MAX_AMOUNT):
+        raise PaymentError(PaymentErrorCode.INVALID_FEE)
 
 
 def check_method(
-    *, name: str, gateway: str, min_amount: Decimal, max_amount: Decimal | None, **_: Any
+    *,
+    name: str,
+    gateway: str,
+    min_amount: Decimal,
+    max_amount: Decimal | None,
+    currency: str = "",
+    exchange_rate: Decimal = Decimal(1),
+    fee_percent: Decimal = Decimal(0),
+    fee_fixed: Decimal = Decimal(0),
+    credentials: dict[str, str] | None = None,
+    **_: Any,
 ) -> None:
     """PaymentError unless the values make a usable method: a name, an installed plug-in, a
-    minimum above zero and a maximum, when there is one, not below it."""
+    currency it takes, a positive exchange rate, a fee from 0 to 99.99 % plus a positive part,
+    the plug-in's credentials (when given), a minimum above zero and a maximum, when there is
+    one, not below it."""
     if not name.strip():
         raise PaymentError(PaymentErrorCode.INVALID_METHOD)
-    if gateway not in gateways():
+    plugin = gateways().get(gateway)
+    if plugin is None:
         raise PaymentError(PaymentErrorCode.UNKNOWN_GATEWAY, gateway=gateway)
+    _check_money_terms(plugin, currency, exchange_rate, fee_percent, fee_fixed)
+    if credentials is not None:
+        for needed in plugin.credential_names:
+            if not credentials.get(needed, "").strip():
+                raise PaymentError(PaymentErrorCode.MISSING_CREDENTIAL, name=needed)
     if min_amount is None or min_amount <= 0:
         raise PaymentError(PaymentErrorCode.INVALID_AMOUNT)
     if max_amount is not None and max_amount < min_amount:
         raise PaymentError(PaymentErrorCode.MAX_BELOW_MIN)
+
+
+def _readable_credentials(method: PaymentMethod) -> dict[str, str] | None:
+    try:
+        return config_of(method).credentials
+    except ValueError:  # sealed under another SECRET_KEY: whatever is entered replaces them
+        return None
 
 
 def save_method(
@@ -44,12 +103,19 @@ def save_method(
     (PaymentError, and nothing written, when the values break a rule). Audited as
     "payment_method.create" or ".edit" with the editable values before and after; an edit that
     changes nothing writes nothing."""
+    credentials = values.get("credentials")
     values = {name: values[name] for name in EDITABLE if name in values}
     values["name"] = values["name"].strip()
+    if "currency" in values:
+        values["currency"] = values["currency"].strip().upper()
     values["min_amount"] = quantize(values["min_amount"])
     if values.get("max_amount") is not None:
         values["max_amount"] = quantize(values["max_amount"])
-    check_method(**values)
+    if method_id is None and credentials is None:
+        credentials = {}  # a new method is checked for the credentials its plug-in needs
+    check_method(**values, credentials=credentials)
+    if credentials is not None:
+        values["credentials"], values["credential_hints"] = seal_credentials(credentials)
     with transaction.atomic():
         if method_id is None:
             last = PaymentMethod.objects.order_by("-sort_order").first()
@@ -60,15 +126,18 @@ def save_method(
             return method
         method = PaymentMethod.objects.select_for_update().get(pk=method_id)
         before = method_values(method)
+        if credentials is not None and credentials == _readable_credentials(method):
+            del values["credentials"], values["credential_hints"]  # the same ones again
         for name, value in values.items():
             setattr(method, name, value)
-        if method_values(method) == before:
+        if method_values(method) == before and "credentials" not in values:
             return method
         method.save(update_fields=list(values))
         record(
             acting_user,
             "payment_method.edit",
             obj=method,
+            summary="credentials replaced" if "credentials" in values else "",
             before=before,
             after=method_values(method),
         )

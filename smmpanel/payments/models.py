@@ -21,6 +21,21 @@ class PaymentMethod(models.Model):
         blank=True,
         help_text="Shown to the customer, e.g. the bank account to transfer to",
     )
+    # The currency the customer pays in at the gateway, and how many of its units make one unit
+    # of the panel's currency (SMMPANEL_CURRENCY): empty and 1 when they are the same.
+    currency = models.CharField(_("currency"), max_length=8, blank=True)
+    exchange_rate = models.DecimalField(
+        _("exchange rate"), max_digits=20, decimal_places=8, default=1
+    )
+    # The gateway's fee: a percentage plus a fixed part, in the method's currency. Added to
+    # what the customer pays, or absorbed by the panel (the customer pays the amount only).
+    fee_percent = models.DecimalField(_("fee %"), max_digits=5, decimal_places=2, default=0)
+    fee_fixed = money_field(verbose_name=_("fixed fee"), default=0)
+    fee_added = models.BooleanField(_("fee added to the customer's payment"), default=True)
+    # The plug-in's credentials (API keys, secrets) as one encrypted JSON object; only hints of
+    # them are ever shown back (`credential_hints`).
+    credentials = models.TextField(blank=True)
+    credential_hints = models.JSONField(default=dict, blank=True)
     min_amount = money_field(verbose_name=_("minimum amount"), default=1)
     max_amount = money_field(verbose_name=_("maximum amount"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -34,6 +49,11 @@ class PaymentMethod(models.Model):
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gte=models.F("min_amount")),
                 name="payment_method_min_not_above_max",
             ),
+            models.CheckConstraint(condition=Q(exchange_rate__gt=0), name="payment_method_rate"),
+            models.CheckConstraint(
+                condition=Q(fee_percent__gte=0, fee_percent__lt=100, fee_fixed__gte=0),
+                name="payment_method_fee",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -44,6 +64,9 @@ class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    # Credited, then refunded or charged back at the gateway: see `settlement.reverse`.
+    REVERSED = "reversed", _("Reversed")
 
 
 class Payment(models.Model):
@@ -55,6 +78,22 @@ class Payment(models.Model):
     amount = money_field()
     # The customer's transfer reference (manual) or the gateway's transaction id.
     reference = models.CharField(max_length=255, blank=True)
+    # The plug-in that handles it, kept when the method later changes plug-in, and the gateway's
+    # own id for it: one payment per gateway transaction (payment_gateway_reference_once).
+    gateway = models.CharField(max_length=32, blank=True)
+    gateway_reference = models.CharField(max_length=255, blank=True)
+    # What the customer pays at the gateway: `amount` in the method's currency, with the fee
+    # when it is added. A notification must report exactly this, in this currency.
+    gateway_amount = money_field(null=True, blank=True)
+    currency = models.CharField(max_length=8, blank=True)
+    checkout_url = models.URLField(max_length=2000, blank=True)
+    # A gateway payment still waiting is asked about (polled by the worker: `polling`) until
+    # it expires; the worker's claim is a lease, as on orders.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # What a chargeback could not take back from the balance (spent already): the debt.
+    unrecovered = money_field(default=0)
     status = models.CharField(
         max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
@@ -83,17 +122,29 @@ class Payment(models.Model):
             models.Index(
                 fields=["status", "id"], condition=Q(status="pending"), name="payment_pending"
             ),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(next_attempt_at__isnull=False),
+                name="payment_due_check",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            # Approved if and only if the deposit exists.
+            # Credited (approved, or approved then reversed) if and only if the deposit exists.
             models.CheckConstraint(
                 condition=(
-                    Q(status="approved", ledger_entry__isnull=False)
-                    | (~Q(status="approved") & Q(ledger_entry__isnull=True))
+                    Q(status__in=["approved", "reversed"], ledger_entry__isnull=False)
+                    | (~Q(status__in=["approved", "reversed"]) & Q(ledger_entry__isnull=True))
                 ),
-                name="payment_approved_has_deposit",
+                name="payment_credited_has_deposit",
             ),
+            # A gateway's transaction is credited to one payment at most.
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_reference"],
+                condition=~Q(gateway_reference=""),
+                name="payment_gateway_reference_once",
+            ),
+            models.CheckConstraint(condition=Q(unrecovered__gte=0), name="payment_unrecovered"),
         ]
 
     def __str__(self) -> str:
@@ -102,3 +153,31 @@ class Payment(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == PaymentStatus.PENDING
+
+
+class PaymentEvent(models.Model):
+    """One thing that happened to a payment, for its history page: created, a notification or
+    a status check and what the panel made of it, credited, expired, reversed."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Payment created")
+        NOTIFICATION = "notification", _("Notification")
+        CHECK = "check", _("Status check")
+        CREDITED = "credited", _("Credited")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+        REVERSED = "reversed", _("Reversed")
+        REFUSED = "refused", _("Refused")
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What the gateway said (its state, amount, currency, id) and what the panel made of it.
+    state = models.CharField(max_length=16, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["payment", "id"], name="payment_event_history")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.kind}"

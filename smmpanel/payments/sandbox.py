@@ -8,6 +8,7 @@ notification whose signature verifies. Enabled by `SMMPANEL_PAYMENT_SANDBOX`, of
 
 import hashlib
 import hmac
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,14 @@ from smmpanel import publicurl
 from smmpanel.inputs import parse_id
 from smmpanel.money import format_amount
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
-from smmpanel.payments.gateway import Gateway, Notification, gateway_of
+from smmpanel.payments.gateway import (
+    Checkout,
+    Gateway,
+    GatewayState,
+    MethodConfig,
+    Report,
+    gateway_of,
+)
 from smmpanel.payments.models import Payment
 
 PAID, DECLINED = "paid", "declined"
@@ -36,7 +44,9 @@ def sign(payment_id: int, amount: str, outcome: str) -> str:
 
 
 def plain_amount(payment: Payment) -> str:
-    return format_amount(payment.amount, settings.CURRENCY)
+    """What the customer pays, as the sandbox's page shows and signs it."""
+    amount = payment.gateway_amount if payment.gateway_amount is not None else payment.amount
+    return format_amount(amount, payment.currency or settings.CURRENCY)
 
 
 class SandboxGateway(Gateway):
@@ -46,10 +56,11 @@ class SandboxGateway(Gateway):
     def enabled(self) -> bool:
         return bool(settings.PAYMENT_SANDBOX)
 
-    def checkout_url(self, payment: Payment) -> str | None:
-        return publicurl.absolute(reverse("payments:sandbox_checkout", args=[payment.pk]))
+    def start(self, payment: Payment, config: MethodConfig) -> Checkout:
+        url = publicurl.absolute(reverse("payments:sandbox_checkout", args=[payment.pk]))
+        return Checkout(url=url, gateway_reference=f"sandbox-{payment.pk}")
 
-    def read_callback(self, request: HttpRequest) -> Notification:
+    def read_notification(self, request: HttpRequest, config: MethodConfig) -> list[Report]:
         data = request.POST
         raw_id, amount = data.get("payment", ""), data.get("amount", "")
         outcome, signature = data.get("outcome", ""), data.get("signature", "")
@@ -59,12 +70,19 @@ class SandboxGateway(Gateway):
         expected = sign(payment_id, amount, outcome)
         if not hmac.compare_digest(expected, signature):
             raise PaymentError(PaymentErrorCode.BAD_SIGNATURE)
-        return Notification(
-            payment_id=payment_id,
-            paid=outcome == PAID,
-            amount=amount,
-            reference=f"sandbox-{raw_id}",
-        )
+        try:
+            paid = Decimal(amount)
+        except InvalidOperation:
+            raise PaymentError(PaymentErrorCode.AMOUNT_MISMATCH) from None
+        return [
+            Report(
+                state=GatewayState.PAID if outcome == PAID else GatewayState.FAILED,
+                payment_id=payment_id,
+                gateway_reference=f"sandbox-{raw_id}",
+                amount=paid,
+                currency=config.currency,
+            )
+        ]
 
 
 @login_required

@@ -5,5 +5,6 @@ from smmpanel.payments import sandbox, views
 app_name = "payments"
 urlpatterns = [
     path("payments/callback/<slug:gateway>/", views.callback, name="callback"),
+    path("payments/callback/<slug:gateway>/<id:method>/", views.callback, name="method_callback"),
     path("payments/sandbox/<id:pk>/", sandbox.checkout, name="sandbox_checkout"),
 ]

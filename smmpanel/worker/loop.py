@@ -13,6 +13,8 @@ from django.utils import timezone
 from smmpanel import fulfilment
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, Refill
+from smmpanel.payments.models import Payment
+from smmpanel.payments.polling import check_payment
 from smmpanel.providers.models import Provider
 from smmpanel.providers.operations import poll_balance
 from smmpanel.worker.claims import claim_due, extend_leases, release, release_many
@@ -86,6 +88,9 @@ def run_once(now: datetime | None = None) -> int:
         handled += len(ids)
     while ids := claim_due(Provider, now):
         _process(Provider.objects.all(), ids, now, poll_balance)
+        handled += len(ids)
+    while ids := claim_due(Payment, now):
+        _process(Payment.objects.select_related("method"), ids, now, check_payment)
         handled += len(ids)
     return handled
 
