@@ -305,6 +305,8 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "panel:order_refill": lambda shop: {"pk": shop["order"].pk},
     "panel:order_cancel": lambda shop: {"pk": shop["order"].pk},
     "payments:sandbox_checkout": lambda shop: {"pk": shop["payment"].pk},
+    "payments:method_callback": lambda shop: {"gateway": "manual", "method": shop["method"].pk},
+    "panel:payment": lambda shop: {"pk": shop["payment"].pk},
     "verify_email": lambda shop: {"token": "not-a-token"},
     "password_reset_confirm": lambda shop: {
         "uidb64": urlsafe_base64_encode(force_bytes(shop["account"].user.pk)),

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,9 +11,9 @@ from smmpanel.accounts.models import Account
 from smmpanel.money import MoneyFormatError, parse_amount
 from smmpanel.panel.customer import customer_required
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
-from smmpanel.payments.gateway import available_methods, gateway_of
-from smmpanel.payments.models import Payment
-from smmpanel.payments.operations import create_payment
+from smmpanel.payments.gateway import available_methods
+from smmpanel.payments.models import Payment, PaymentStatus
+from smmpanel.payments.operations import create_payment, start_payment
 
 # The field a refused payment's error is shown beside; other errors go above the form.
 ERROR_FIELDS = {
@@ -50,35 +50,54 @@ class PaymentForm(forms.Form):
             raise forms.ValidationError(_("Enter a positive amount")) from None
 
 
+def _pay(request: HttpRequest, account: Account, form: PaymentForm) -> HttpResponse | None:
+    """Record the payment and open it at its gateway; where the customer goes next, or None
+    (the form, with the refusal beside the field it concerns)."""
+    try:
+        payment = create_payment(
+            account=account,
+            method=form.methods[form.cleaned_data["method"]],
+            amount=form.cleaned_data["amount"],
+            reference=form.cleaned_data["reference"],
+        )
+        checkout = start_payment(payment=payment)
+    except PaymentError as error:
+        form.add_error(ERROR_FIELDS.get(error.code), error.message)
+        return None
+    if checkout is not None and checkout.url:
+        return redirect(checkout.url)
+    if checkout is not None:  # a reference or a QR code to pay by: the payment's own page
+        return redirect("panel:payment", pk=payment.pk)
+    messages.success(
+        request,
+        _("Payment %(id)s recorded; your balance grows when it is approved.") % {"id": payment.pk},
+    )
+    return redirect("panel:funds")
+
+
 @customer_required
 def funds(request: HttpRequest, account: Account) -> HttpResponse:
     methods = available_methods()
     form = PaymentForm(request.POST or None, methods=methods)
     if request.method == "POST" and form.is_valid():
-        method = form.methods[form.cleaned_data["method"]]
-        try:
-            payment = create_payment(
-                account=account,
-                method=method,
-                amount=form.cleaned_data["amount"],
-                reference=form.cleaned_data["reference"],
-            )
-        except PaymentError as error:
-            form.add_error(ERROR_FIELDS.get(error.code), error.message)
-        else:
-            gateway = gateway_of(method)
-            checkout = gateway.checkout_url(payment) if gateway else None
-            if checkout:
-                return redirect(checkout)
-            messages.success(
-                request,
-                _("Payment %(id)s recorded; your balance grows when it is approved.")
-                % {"id": payment.pk},
-            )
-            return redirect("panel:funds")
+        response = _pay(request, account, form)
+        if response is not None:
+            return response
     payments = Payment.objects.filter(account=account).select_related("method").order_by("-pk")
     return render(
         request,
         "panel/funds.html",
         {"form": form, "methods": methods, "payments": payments[:50]},
+    )
+
+
+@customer_required
+def payment_page(request: HttpRequest, account: Account, pk: int) -> HttpResponse:
+    """One payment, followed live (the page reloads itself while the payment waits) until it
+    is credited or closed: where the gateway sends the customer back."""
+    payment = get_object_or_404(Payment.objects.select_related("method"), pk=pk, account=account)
+    return render(
+        request,
+        "panel/payment.html",
+        {"payment": payment, "waiting": payment.status == PaymentStatus.PENDING},
     )

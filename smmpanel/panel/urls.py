@@ -25,6 +25,7 @@ urlpatterns = [
     path("refills/", list_views.refills, name="refills"),
     path("services/", list_views.services, name="services"),
     path("funds/", funds_views.funds, name="funds"),
+    path("funds/payments/<id:pk>/", funds_views.payment_page, name="payment"),
     path("transactions/", ledger_views.transactions, name="transactions"),
     path("transactions/export.csv", ledger_views.transactions_csv, name="transactions_csv"),
     path("api-access/", api_views.api_access, name="api_access"),

@@ -117,7 +117,8 @@ def test_no_page_answers_a_server_error_to_hostile_parameters(role, world, monke
     assert names <= crawl.fuzzed[path], crawl.fuzzed
     # It found real ids for every page with some (a token's page is reached by e-mail only).
     unreached = {r.name for r in site_routes if r.converters and r.name not in site.pages}
-    assert unreached <= {"verify_email", "password_reset_confirm", "payments:callback"}, unreached
+    server_to_server = {"payments:callback", "payments:method_callback"}
+    assert unreached <= {"verify_email", "password_reset_confirm", *server_to_server}, unreached
 
 
 def test_no_url_takes_a_number_that_cannot_be_an_id():
