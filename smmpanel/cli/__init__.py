@@ -1,8 +1,8 @@
 """The `smmpanel` command. Scripts rely on these exact forms; `--json` prints one JSON object.
 
 Each module registers its own commands: `server` (demo, migrate, serve, worker, audit, backup,
-restore), `users` (createadmin, user, staff), `catalog` (service); `provider` lives in
-providers/command.py and `api` (no Django) in client/command.py.
+restore), `users` (createadmin, user, staff), `catalog` (service), `payments` (gateways,
+methods); `provider` lives in providers/command.py and `api` (no Django) in client/command.py.
 """
 
 import argparse
@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-from smmpanel.cli import catalog, server, users
+from smmpanel.cli import catalog, payments, server, users
 from smmpanel.cli.output import CommandError
 from smmpanel.cli.server import DEFAULT_THREADS, DEMO_ENVIRONMENT, demo_environment
 
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     server.add_commands(commands)
     users.add_commands(commands)
     catalog.add_commands(commands)
+    payments.add_commands(commands)
     _provider_parser(commands)
     _api_parser(commands)
     server.add_backup_commands(commands)
@@ -72,10 +73,19 @@ def main(argv: list[str] | None = None) -> None:
     from smmpanel.accounts.errors import AccountError
     from smmpanel.backup import BackupError
     from smmpanel.catalog.operations import CatalogError
+    from smmpanel.errors import DomainError
     from smmpanel.providers.errors import ProviderError
     from smmpanel.staff.totp import StaffError
 
-    refusals = (CommandError, AccountError, CatalogError, ProviderError, BackupError, StaffError)
+    refusals = (
+        CommandError,
+        DomainError,
+        AccountError,
+        CatalogError,
+        ProviderError,
+        BackupError,
+        StaffError,
+    )
     try:
         args.handler(args)
     except refusals as error:
