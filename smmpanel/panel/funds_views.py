@@ -1,18 +1,19 @@
 """Add funds: the operator's payment methods, the customer's payments."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from smmpanel.accounts.models import Account
 from smmpanel.money import MoneyFormatError, parse_amount
 from smmpanel.panel.customer import customer_required
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import available_methods
-from smmpanel.payments.models import Payment, PaymentStatus
+from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
 from smmpanel.payments.operations import create_payment, start_payment
 
 # The field a refused payment's error is shown beside; other errors go above the form.
@@ -40,7 +41,7 @@ class PaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.methods = {method.pk: method for method in methods}
         self.fields["method"].choices = [  # type: ignore[attr-defined]
-            (method.pk, method.name) for method in methods
+            (method.pk, method.shown(get_language())[0]) for method in methods
         ]
 
     def clean_amount(self):
@@ -75,9 +76,18 @@ def _pay(request: HttpRequest, account: Account, form: PaymentForm) -> HttpRespo
     return redirect("panel:funds")
 
 
+def _offered(methods: list[PaymentMethod]) -> list[PaymentMethod]:
+    """The methods with what the customer reads of them: name and instructions in their
+    language, and the currency, rate and fee when they pay in another currency or a fee."""
+    for method in methods:
+        method.shown_name, method.shown_instructions = method.shown(get_language())  # type: ignore[attr-defined]
+        method.paid_in = method.currency or settings.CURRENCY  # type: ignore[attr-defined]
+    return methods
+
+
 @customer_required
 def funds(request: HttpRequest, account: Account) -> HttpResponse:
-    methods = available_methods()
+    methods = _offered(available_methods())
     form = PaymentForm(request.POST or None, methods=methods)
     if request.method == "POST" and form.is_valid():
         response = _pay(request, account, form)

@@ -27,6 +27,7 @@ EDITABLE = (
     "fee_percent",
     "fee_fixed",
     "fee_added",
+    "translations",
 )
 
 

@@ -36,6 +36,9 @@ class PaymentMethod(models.Model):
     # them are ever shown back (`credential_hints`).
     credentials = models.TextField(blank=True)
     credential_hints = models.JSONField(default=dict, blank=True)
+    # The name and instructions in the panel's other languages: {"id": {"name": …,
+    # "instructions": …}, "vi": {…}}; what is missing falls back to `name` / `instructions`.
+    translations = models.JSONField(default=dict, blank=True)
     min_amount = money_field(verbose_name=_("minimum amount"), default=1)
     max_amount = money_field(verbose_name=_("maximum amount"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -58,6 +61,11 @@ class PaymentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def shown(self, language: str | None) -> tuple[str, str]:
+        """(name, instructions) in `language`, each falling back to the default language's."""
+        text = self.translations.get((language or "")[:2], {}) if self.translations else {}
+        return (text.get("name") or self.name, text.get("instructions") or self.instructions)
 
 
 class PaymentStatus(models.TextChoices):

@@ -93,3 +93,45 @@ def test_support_may_not_see_or_change_payment_methods(support_op):
     assert support_op.post(toggle).status_code == 403
     method.refresh_from_db()
     assert method.active
+
+
+def test_a_method_in_another_currency_with_a_fee_credentials_and_translations(admin_op):
+    secret = "sk_live_0123456789abcdefXY"
+    form = {
+        **NEW,
+        "currency": "idr",
+        "exchange_rate": "16000",
+        "fee_percent": "2.5",
+        "fee_fixed": "2000",
+        "fee_added": "on",
+        "credentials": f"secret_key={secret}\nmerchant = M-1",
+        "name_id": "Transfer Bank BCA",
+        "instructions_id": "Transfer ke BCA 123-456",
+    }
+    assert admin_op.post(reverse("backoffice:payment_method_create"), form).status_code == 302
+    bca = PaymentMethod.objects.get(name="Bank BCA")
+    assert (bca.currency, bca.exchange_rate, bca.fee_percent) == ("IDR", 16000, Decimal("2.5"))
+    assert bca.credential_hints == {"merchant": "…", "secret_key": "sk_l…XY"}
+    edit = admin_op.get(reverse("backoffice:payment_method_edit", args=[bca.pk])).content.decode()
+    assert "sk_l…XY" in edit and secret not in edit
+    assert f"/payments/callback/manual/{bca.pk}/" in edit
+    # Saving again without credentials keeps the stored ones.
+    admin_op.post(
+        reverse("backoffice:payment_method_edit", args=[bca.pk]), {**form, "credentials": ""}
+    )
+    bca.refresh_from_db()
+    assert bca.credential_hints["secret_key"] == "sk_l…XY"
+
+    customer = Client()
+    customer.force_login(make_account()[0].user)
+    page = customer.get(reverse("panel:funds"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Transfer Bank BCA" in page and "Transfer ke BCA 123-456" in page
+    assert "16.000 IDR" in page
+
+
+def test_bad_credentials_text_is_refused_beside_the_field(admin_op):
+    response = admin_op.post(
+        reverse("backoffice:payment_method_create"), {**NEW, "credentials": "just-a-key"}
+    )
+    assert response.status_code == 400
+    assert not PaymentMethod.objects.exists()
