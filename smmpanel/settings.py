@@ -363,6 +363,7 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600
 PAYMENT_GATEWAYS = [
     "smmpanel.payments.manual.ManualTransfer",
     "smmpanel.payments.sandbox.SandboxGateway",
+    "smmpanel.payments.gateways.cryptomus.CryptomusGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
