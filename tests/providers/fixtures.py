@@ -3,6 +3,7 @@ connected to it, its catalog imported at cost."""
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from smmpanel.audit.log import Actor
+from smmpanel.audit.models import AuditEntry
 from smmpanel.catalog.models import Service
 from smmpanel.client.testing import FakeUpstream
 from smmpanel.orders.models import Order
@@ -38,10 +40,20 @@ def upstream(quick_providers) -> Iterator[FakeUpstream]:
     threading.Thread(target=fake.stop, daemon=True).start()
 
 
+@contextmanager
+def unaudited() -> Iterator[None]:
+    """Setting up a test is no operator's decision: the audit entries the actions write meanwhile
+    are removed, so that a test finds only the entries of what it does itself."""
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    yield
+    AuditEntry.objects.filter(pk__gt=last).delete()
+
+
 def connect(fake: FakeUpstream, name: str = "up") -> Provider:
-    return add_provider(
-        acting_user=Actor.cli(), name=name, url=fake.url, key=fake.key, dialect="form"
-    )
+    with unaudited():
+        return add_provider(
+            acting_user=Actor.cli(), name=name, url=fake.url, key=fake.key, dialect="form"
+        )
 
 
 @pytest.fixture
@@ -52,7 +64,8 @@ def provider(upstream) -> Provider:
 @pytest.fixture
 def followers(provider, upstream) -> Service:
     """The upstream's first service (Instagram Followers, 0.90), imported at cost."""
-    import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
+    with unaudited():
+        import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
     return Service.objects.get(routes__provider_service__service_id=upstream.service_id(0))
 
 
