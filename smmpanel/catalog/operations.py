@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from smmpanel.audit.log import Actor, record
@@ -207,7 +208,9 @@ def edit_service(*, acting_user: Actor, service_id: int, **values: object) -> Se
     return service
 
 
-def _set_active(acting_user: Actor, services: Any, active: bool, summary: str = "") -> list[int]:
+def _set_active(
+    acting_user: Actor, services: QuerySet[Service], active: bool, summary: str = ""
+) -> list[int]:
     changing = list(
         services.select_for_update().exclude(active=active).values_list("pk", flat=True)
     )

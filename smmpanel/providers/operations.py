@@ -167,7 +167,7 @@ def set_key(*, acting_user: Actor, provider_id: int, key: str) -> Provider:
             return provider
         before = {"key_hint": provider.key_hint}
         provider.key_encrypted, provider.key_hint = encrypt_key(key), key_hint(key)
-        provider.save(update_fields=["key_encrypted", "key_hint"])
+        provider.save(update_fields=["key_encrypted", "key_hint", "updated_at"])
         record(
             acting_user,
             "provider.set_key",
