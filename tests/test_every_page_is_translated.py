@@ -293,6 +293,8 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:user_reset_key": lambda shop: {"pk": shop["account"].pk},
     "backoffice:user_discount": lambda shop: {"pk": shop["account"].pk},
     "backoffice:payment_decide": lambda shop: {"pk": shop["payment"].pk},
+    "backoffice:payment": lambda shop: {"pk": shop["payment"].pk},
+    "backoffice:payment_check": lambda shop: {"pk": shop["payment"].pk},
     "backoffice:payment_method_edit": lambda shop: {"pk": shop["method"].pk},
     "backoffice:payment_method_toggle": lambda shop: {"pk": shop["method"].pk},
     "backoffice:payment_method_move": lambda shop: {"pk": shop["method"].pk, "direction": "up"},

@@ -25,6 +25,7 @@ class PaymentErrorCode(StrEnum):
     INVALID_RATE = "invalid_rate"
     INVALID_FEE = "invalid_fee"
     UNSUPPORTED_CURRENCY = "unsupported_currency"
+    NO_STATUS_CHECK = "no_status_check"
 
 
 MESSAGES = {
@@ -50,6 +51,7 @@ MESSAGES = {
         "The fee must be from 0 to 99.99 percent plus a positive amount"
     ),
     PaymentErrorCode.UNSUPPORTED_CURRENCY: _("This payment service does not take {currency}"),
+    PaymentErrorCode.NO_STATUS_CHECK: _("This payment service can not be asked about a payment"),
     PaymentErrorCode.TOO_MANY_PENDING: _(
         "You have too many payments waiting for approval; wait until they are checked"
     ),

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from smmpanel.audit.log import Actor
-from smmpanel.payments.errors import PaymentError
+from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import config_of, gateways
 from smmpanel.payments.models import Payment, PaymentEvent, PaymentStatus
 from smmpanel.payments.settlement import expire, settle
@@ -65,3 +65,27 @@ def check_payment(payment: Payment, now: datetime) -> datetime | None:
         expire(payment_id=payment.pk, acting_user=Actor.system())
         return None
     return _next_check(payment, now)
+
+
+def check_now(*, payment_id: int, acting_user: Actor) -> Payment:
+    """An operator's "check with the gateway now": the gateway's word on the payment, settled
+    as a worker's check is (a change of status is audited in the operator's name).
+    PaymentError(NO_STATUS_CHECK) for a gateway without a status API, (GATEWAY_UNAVAILABLE)
+    when it can't be reached."""
+    payment = Payment.objects.select_related("method").get(pk=payment_id)
+    gateway = gateways().get(payment.gateway)
+    if gateway is None or not gateway.polls:
+        raise PaymentError(PaymentErrorCode.NO_STATUS_CHECK)
+    try:
+        report = gateway.check(payment, config_of(payment.method))
+    except (ValueError, httpx.HTTPError) as error:
+        logger.warning("payment %s: the status check failed: %s", payment.pk, error)
+        raise PaymentError(PaymentErrorCode.GATEWAY_UNAVAILABLE) from None
+    if report is None:
+        return payment
+    return settle(
+        gateway=payment.gateway,
+        report=report,
+        acting_user=acting_user,
+        source=PaymentEvent.Kind.CHECK,
+    )

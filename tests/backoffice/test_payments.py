@@ -77,3 +77,30 @@ def test_the_customer_sees_the_message_never_the_internal_note(admin_op, waiting
     # The operators still see both.
     decided = admin_op.get(reverse("backoffice:payments") + "?status=approved").content.decode()
     assert "agent Rudi" in decided and "Thank you!" in decided
+
+
+def test_the_list_filters_by_method_user_and_reference(admin_op, waiting):
+    account, first, second = waiting
+    other, _ = make_account(username="someone-else")
+    card = PaymentMethod.objects.create(name="Card", gateway="manual")
+    create_payment(account=other, method=card, amount=Decimal("9"), reference="ZZ-9")
+    url = reverse("backoffice:payments")
+
+    def ids(query: str) -> set[str]:
+        page = admin_op.get(f"{url}?{query}").content.decode()
+        return {ref for ref in ("TX-1", "TX-2", "ZZ-9") if ref in page}
+
+    assert ids("status=pending") == {"TX-1", "TX-2", "ZZ-9"}
+    assert ids(f"status=pending&method={card.pk}") == {"ZZ-9"}
+    assert ids("status=pending&user=payer") == {"TX-1", "TX-2"}
+    assert ids("status=pending&q=tx-2") == {"TX-2"}
+
+
+def test_a_payments_history_and_a_check_refused_without_a_status_api(admin_op, waiting):
+    _, first, _ = waiting
+    admin_op.post(reverse("backoffice:payment_decide", args=[first.pk]), {"approve": "1"})
+    page = admin_op.get(reverse("backoffice:payment", args=[first.pk])).content.decode()
+    assert "Payment created" in page and "Credited" in page
+    assert "Check with the gateway now" not in page  # a bank transfer has no status API
+    check = admin_op.post(reverse("backoffice:payment_check", args=[first.pk]), follow=True)
+    assert "can not be asked about a payment" in check.content.decode()
