@@ -65,6 +65,8 @@ def world(settings, followers, provider):
     account.entry_pages = {
         "payments:sandbox_checkout": reverse("payments:sandbox_checkout", args=[payment.pk]),
         "backoffice:import_progress": reverse("backoffice:import_progress", args=[job.pk]),
+        # Offered only for a gateway with a status API.
+        "backoffice:payment_check": reverse("backoffice:payment_check", args=[payment.pk]),
         "backoffice:review_decide": reverse("backoffice:review_decide", args=[orders[2].pk]),
         # Its refill is open already, so the page offers none.
         "panel:order_refill": reverse("panel:order_refill", args=[orders[0].pk]),
