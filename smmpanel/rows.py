@@ -224,3 +224,13 @@ def insert(obj: M, params: list[Any] | None = None) -> M:
     obj._state.adding = False
     obj._state.db = DEFAULT_DB_ALIAS
     return obj
+
+
+@cache
+def insert_select(model: type[models.Model], source: str) -> str:
+    """`insert`'s statement as an `INSERT … SELECT` of the same values (`insert_params`), one row
+    for each row of `source` (a name in the statement's WITH clause): no row when it has none."""
+    sql, _ = _insert(model)
+    columns, _, rest = sql.partition(" VALUES ")
+    values, _, returning = rest.rpartition(" RETURNING ")
+    return f"{columns} SELECT {values[1:-1]} FROM {source} RETURNING {returning}"

@@ -103,16 +103,14 @@ def place_order(
     if guarded:
         link_guard.catch_up()
     try:
-        with transaction.atomic():
-            if guarded:
+        if guarded:
+            with transaction.atomic():
                 _check_duplicate_link(service, draft.link)
-            rows.insert(order, values)
-            ledger.charge(
-                account_id=account.pk,
-                amount=draft.charge,
-                reason=f"Order {order.pk}",
-                order_id=order.pk,
-            )
+                ledger.charge_new_order(
+                    order=order, values=values, amount=draft.charge, savepoint=False
+                )
+        else:
+            ledger.charge_new_order(order=order, values=values, amount=draft.charge)
     except (IntegrityError, OrderError):
         # A concurrent retry won the key (or, with the duplicate-link rule, the link): its order.
         if earlier := idempotency.replayed(Order, account=account, key=key, digest=digest):
