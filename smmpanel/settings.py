@@ -185,6 +185,14 @@ def _database() -> dict:
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend, with a health check that costs no round trip (see its module).
         database["ENGINE"] = "smmpanel.postgresql"
+        # No server-side prepared statements (Django's default, said here because it matters):
+        # they were measured to buy nothing on the API's statements (bench/api.py; each is
+        # planned in microseconds), and a pooler in transaction mode (PgBouncer before 1.21)
+        # would hand a statement prepared on one server connection to another.
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+        # Behind a pooler in transaction pooling mode (SMMPANEL_DATABASE_TRANSACTION_POOLING):
+        # no server-side cursors either, which outlive a transaction (Django's advice).
+        database["DISABLE_SERVER_SIDE_CURSORS"] = _env_flag("SMMPANEL_DATABASE_TRANSACTION_POOLING")
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # Django's backend, with writers waiting for each other without sleeping (see its module).
         database["ENGINE"] = "smmpanel.sqlite"

@@ -131,6 +131,34 @@ def close_server_connections(django_db_blocker) -> None:
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pooler_lets_go(request) -> Iterator[None]:
+    """Behind a pooler in transaction mode (SMMPANEL_DATABASE_TRANSACTION_POOLING), the test
+    database's server connections outlive the tests' own, and PostgreSQL refuses to drop it while
+    any is open: they are ended, from the server's `postgres` database, before it is dropped."""
+    if not os.environ.get("SMMPANEL_DATABASE_TRANSACTION_POOLING"):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    yield
+    import psycopg
+
+    database = connection.settings_dict
+    connection.close()
+    with psycopg.connect(
+        host=database["HOST"],
+        port=database["PORT"] or 5432,
+        user=database["USER"],
+        password=database["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [database["NAME"]],
+        )
+
+
 @pytest.fixture(scope="session")
 def panel_server(smmpanel_env, django_db_blocker) -> Iterator[PanelServer]:
     """`smmpanel serve` with 2 workers on the test database, for the whole session.
