@@ -376,6 +376,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.sandbox.SandboxGateway",
     "smmpanel.payments.gateways.cryptomus.CryptomusGateway",
     "smmpanel.payments.gateways.nowpayments.NowPaymentsGateway",
+    "smmpanel.payments.gateways.midtrans.MidtransGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
