@@ -378,6 +378,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.nowpayments.NowPaymentsGateway",
     "smmpanel.payments.gateways.midtrans.MidtransGateway",
     "smmpanel.payments.gateways.stripe.StripeGateway",
+    "smmpanel.payments.gateways.xendit.XenditGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
