@@ -41,8 +41,6 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 
-from smmpanel.cli import DEFAULT_THREADS
-
 BENCH = Path(__file__).resolve().parent
 SMMPANEL = [sys.executable, "-m", "smmpanel"]
 API = "/api/v2"
@@ -463,7 +461,7 @@ def verdict(result: Result) -> str:
 def print_table(database: str, results: list[Result], args: argparse.Namespace) -> None:
     title = DATABASES[database][0]
     workers = args.workers or "(serve's default)"
-    threads = args.threads or DEFAULT_THREADS
+    threads = args.threads or "(serve's default)"
     print(
         f"\n{title}: {workers} workers × {threads} threads, {args.connections} "
         f"connections, {args.customers} customer(s), {args.duration} s per action after "
