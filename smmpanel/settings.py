@@ -379,6 +379,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.midtrans.MidtransGateway",
     "smmpanel.payments.gateways.stripe.StripeGateway",
     "smmpanel.payments.gateways.xendit.XenditGateway",
+    "smmpanel.payments.gateways.tripay.TripayGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
