@@ -110,6 +110,11 @@ class Gateway:
         """The verified reports of a notification; PaymentError(BAD_SIGNATURE) otherwise."""
         raise NotImplementedError
 
+    def pay_by(self, payment: Payment, config: MethodConfig) -> Checkout | None:
+        """What a waiting payment's page shows the customer to pay it when there is no hosted
+        page to go back to (a bank transfer's code and amount, a QR code); None: nothing."""
+        return None
+
     def check(self, payment: Payment, config: MethodConfig) -> Report | None:
         """The gateway's current word on `payment`, from its status API; None without one."""
         return None
