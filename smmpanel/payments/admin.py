@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 
 from smmpanel.money import format_amount
-from smmpanel.payments.models import Payment, PaymentMethod
+from smmpanel.payments.models import Payment, PaymentMethod, UnmatchedTransfer
 from smmpanel.staff.inspector import Inspector
 
 
@@ -49,3 +49,15 @@ class PaymentAdmin(Inspector):
     @admin.display(description="amount", ordering="amount")
     def amount_shown(self, payment: Payment) -> str:
         return format_amount(payment.amount, settings.CURRENCY)
+
+
+@admin.register(UnmatchedTransfer)
+class UnmatchedTransferAdmin(Inspector):
+    """Bank transfers a bank-matching gateway reported that credited nothing by themselves."""
+
+    list_display = ["received_at", "gateway", "method", "transfer_id", "amount", "currency"]
+    list_display += ["reason", "payment", "description"]
+    list_filter = ["gateway", "reason"]
+    search_fields = ["transfer_id", "description"]
+    list_select_related = ["method", "payment"]
+    ordering = ["-id"]

@@ -189,3 +189,42 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} {self.kind}"
+
+
+class UnmatchedTransfer(models.Model):
+    """An incoming bank transfer a bank-matching gateway (SePay, Casso, Moota) reported that
+    the panel did not credit by itself: no payment code in its description, a code of no
+    waiting payment, two codes, another amount. Kept for the operator, once per transfer."""
+
+    class Reason(models.TextChoices):
+        NO_CODE = "no_code", _("No payment code in the description")
+        UNKNOWN_CODE = "unknown_code", _("The code names no waiting payment")
+        AMBIGUOUS = "ambiguous", _("Several payment codes in the description")
+        AMOUNT = "amount", _("The amount is not the payment's")
+        DECIDED = "decided", _("The payment was already decided")
+
+    gateway = models.CharField(max_length=32)
+    method = models.ForeignKey(
+        PaymentMethod, null=True, on_delete=models.SET_NULL, related_name="unmatched_transfers"
+    )
+    # The bank transaction's id at the gateway: one row per transfer, however often reported.
+    transfer_id = models.CharField(max_length=255)
+    amount = money_field()
+    currency = models.CharField(max_length=8, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    # The payment the code named, when it named one.
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "transfer_id"], name="unmatched_transfer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.transfer_id}"
