@@ -380,6 +380,9 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.stripe.StripeGateway",
     "smmpanel.payments.gateways.xendit.XenditGateway",
     "smmpanel.payments.gateways.tripay.TripayGateway",
+    "smmpanel.payments.gateways.sepay.SepayGateway",
+    "smmpanel.payments.gateways.casso.CassoGateway",
+    "smmpanel.payments.gateways.moota.MootaGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
