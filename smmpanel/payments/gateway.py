@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from smmpanel import publicurl, sealed
+from smmpanel.payments.errors import PaymentError
 from smmpanel.payments.models import Payment, PaymentMethod
 
 CREDENTIALS = "payment credentials"
@@ -122,6 +123,12 @@ class Gateway:
     def acknowledge(self, reports: list[Report]) -> HttpResponse:
         """The answer the gateway expects to a notification that was taken."""
         return HttpResponse("OK", content_type="text/plain")
+
+    def refusal(self, error: PaymentError) -> HttpResponse | None:
+        """The body of the answer to a notification refused with `error` (the view sets its
+        4xx status), for a gateway whose protocol encodes refusals (VNPay's RspCode); None:
+        the error's message as plain text."""
+        return None
 
     def callback_url(self, config: MethodConfig | None = None) -> str:
         """Where the gateway sends its notifications (its server calls it): one address per

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from smmpanel.audit.log import Actor, client_ip
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
-from smmpanel.payments.gateway import MethodConfig, config_of, gateways
+from smmpanel.payments.gateway import Gateway, MethodConfig, config_of, gateways
 from smmpanel.payments.models import PaymentEvent, PaymentMethod
 from smmpanel.payments.settlement import settle
 
@@ -25,10 +25,13 @@ logger = logging.getLogger(__name__)
 FORBIDDEN = {PaymentErrorCode.BAD_SIGNATURE}
 
 
-def _refused(gateway: str, error: PaymentError) -> HttpResponse:
-    logger.warning("payment notification from %s refused: %s", gateway, error.code)
-    status = 403 if error.code in FORBIDDEN else 400
-    return HttpResponse(error.message, status=status, content_type="text/plain")
+def _refused(plugin: Gateway, error: PaymentError) -> HttpResponse:
+    logger.warning("payment notification from %s refused: %s", plugin.code, error.code)
+    response = plugin.refusal(error)
+    if response is None:
+        response = HttpResponse(error.message, content_type="text/plain")
+    response.status_code = 403 if error.code in FORBIDDEN else 400
+    return response
 
 
 @csrf_exempt  # a server-to-server notification, authenticated by the gateway's signature
@@ -60,7 +63,7 @@ def callback(request: HttpRequest, gateway: str, method: int | None = None) -> H
                 source=PaymentEvent.Kind.NOTIFICATION,
             )
     except PaymentError as error:
-        return _refused(gateway, error)
+        return _refused(plugin, error)
     if request.POST.get("return") == "customer":
         # The sandbox's checkout page posts here in the customer's browser: send them back.
         return redirect(plugin.return_url())
