@@ -384,6 +384,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.casso.CassoGateway",
     "smmpanel.payments.gateways.moota.MootaGateway",
     "smmpanel.payments.gateways.paypal.PayPalGateway",
+    "smmpanel.payments.gateways.perfectmoney.PerfectMoneyGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")

@@ -47,6 +47,7 @@ from smmpanel.payments.operations import approve_payment, create_payment, reject
 from smmpanel.providers.keys import encrypt_key
 from smmpanel.providers.models import Provider
 from tests.factories import make_account, make_service
+from tests.payments.factories import make_method
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +271,14 @@ def shop(db) -> dict:
     }
 
 
+def form_payment(shop: dict) -> dict:
+    """A waiting payment whose checkout is a form the panel's page submits (Perfect Money)."""
+    credentials = {"payee_account": "U1234567", "alternate_passphrase": "p"}
+    method = make_method("perfectmoney", credentials=credentials)
+    payment = create_payment(account=shop["account"], method=method, amount=Decimal(10))
+    return {"pk": payment.pk}
+
+
 # The arguments of each page whose URL takes some: URL name -> shop -> kwargs.
 ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:order": lambda shop: {"pk": shop["order"].pk},
@@ -307,6 +316,7 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "panel:order_refill": lambda shop: {"pk": shop["order"].pk},
     "panel:order_cancel": lambda shop: {"pk": shop["order"].pk},
     "payments:sandbox_checkout": lambda shop: {"pk": shop["payment"].pk},
+    "payments:form_checkout": form_payment,
     "payments:method_callback": lambda shop: {"gateway": "manual", "method": shop["method"].pk},
     "panel:payment": lambda shop: {"pk": shop["payment"].pk},
     "verify_email": lambda shop: {"token": "not-a-token"},
