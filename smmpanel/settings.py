@@ -385,6 +385,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.moota.MootaGateway",
     "smmpanel.payments.gateways.paypal.PayPalGateway",
     "smmpanel.payments.gateways.perfectmoney.PerfectMoneyGateway",
+    "smmpanel.payments.gateways.duitku.DuitkuGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
