@@ -386,6 +386,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.paypal.PayPalGateway",
     "smmpanel.payments.gateways.perfectmoney.PerfectMoneyGateway",
     "smmpanel.payments.gateways.duitku.DuitkuGateway",
+    "smmpanel.payments.gateways.vnpay.VnpayGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
