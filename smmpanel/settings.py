@@ -387,6 +387,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.perfectmoney.PerfectMoneyGateway",
     "smmpanel.payments.gateways.duitku.DuitkuGateway",
     "smmpanel.payments.gateways.vnpay.VnpayGateway",
+    "smmpanel.payments.gateways.payos.PayosGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
