@@ -42,7 +42,7 @@ from smmpanel.orders.models import OrderStatus, RefillStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.refills import report_refill_status, request_refill
 from smmpanel.orders.status import apply_status
-from smmpanel.payments.models import PaymentMethod
+from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
 from smmpanel.providers.keys import encrypt_key
 from smmpanel.providers.models import Provider
@@ -256,7 +256,11 @@ def shop(db) -> dict:
         balance=Decimal(5),
     )
     job = CatalogImport.objects.create(provider=provider, started_by=admin)
+    bonus = DepositBonus.objects.create(min_amount=100, percent=5)
+    coupon = Coupon.objects.create(code="WELCOME", amount=2, uses=10)
     return {
+        "bonus": bonus,
+        "coupon": coupon,
         "account": account,
         "admin": admin,
         "support": staff("sam", roles.SUPPORT),
@@ -303,6 +307,8 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:user_discount": lambda shop: {"pk": shop["account"].pk},
     "backoffice:payment_decide": lambda shop: {"pk": shop["payment"].pk},
     "backoffice:payment": lambda shop: {"pk": shop["payment"].pk},
+    "backoffice:bonus_delete": lambda shop: {"pk": shop["bonus"].pk},
+    "backoffice:coupon_toggle": lambda shop: {"pk": shop["coupon"].pk},
     "backoffice:payment_check": lambda shop: {"pk": shop["payment"].pk},
     "backoffice:payment_method_edit": lambda shop: {"pk": shop["method"].pk},
     "backoffice:payment_method_toggle": lambda shop: {"pk": shop["method"].pk},

@@ -117,6 +117,13 @@ def deposit(*, account: Account, amount: Decimal, reason: str = "") -> LedgerEnt
     return entry
 
 
+def bonus(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
+    """Add money the panel gives: a deposit bonus, a coupon."""
+    entry = _move(account_id=account.pk, amount=_positive(amount), kind=Kind.BONUS, reason=reason)
+    assert entry is not None
+    return entry
+
+
 def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
     """A signed manual correction by the operator; it can not take the balance below zero."""
     if not amount.is_finite() or quantize(amount) == 0:

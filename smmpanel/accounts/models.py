@@ -66,6 +66,9 @@ class LedgerEntry(models.Model):
         CHARGE = "charge", _("Order charge")
         REFUND = "refund", _("Refund")
         ADJUSTMENT = "adjustment", _("Manual adjustment")
+        # A deposit bonus or a coupon: money the panel gives, kept apart from deposits (an
+        # affiliate's commission is a share of deposits, never of bonuses).
+        BONUS = "bonus", _("Bonus")
 
     # Indexed by ledger_account_recent (its first column).
     account = models.ForeignKey(

@@ -1,5 +1,5 @@
-"""Payments: `smmpanel payments gateways` (the installed plug-ins) and `smmpanel payments method
-add` (a payment method, its credentials stored encrypted)."""
+"""Payments: `smmpanel payments gateways` (the installed plug-ins), `smmpanel payments method
+add` (a payment method, its credentials stored encrypted), `smmpanel coupon create`."""
 
 import argparse
 
@@ -50,6 +50,37 @@ def cmd_method_add(args: argparse.Namespace) -> None:
     show(args, {"method": method.pk}, f"payment method {method.pk} added: {method.name}")
 
 
+def _expiry(text: str | None):
+    """The end of the day YYYY-MM-DD in the panel's time zone (the coupon is good all of it)."""
+    if text is None:
+        return None
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--expires takes YYYY-MM-DD, not {text!r}") from None
+    start_of_next = datetime.combine(day + timedelta(days=1), time.min)
+    return timezone.make_aware(start_of_next)
+
+
+def cmd_coupon_create(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
+    from smmpanel.payments.coupons import create_coupon
+
+    coupon = create_coupon(
+        code=args.code,
+        amount=parse_money(args.amount) if args.amount is not None else None,
+        percent=parse_money(args.percent) if args.percent is not None else None,
+        uses=args.uses,
+        expires_at=_expiry(args.expires),
+        acting_user=Actor.cli(),
+    )
+    show(args, {"coupon": coupon.code}, f"coupon {coupon.code} created")
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """payments gateways, payments method add."""
     payments = commands.add_parser("payments", help="payment gateways and methods").add_subparsers(
@@ -79,3 +110,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_method_add)
+
+    coupon = commands.add_parser("coupon", help="coupons").add_subparsers(
+        dest="coupon_command", required=True
+    )
+    create = coupon.add_parser("create", help="create a coupon")
+    create.add_argument("code")
+    worth = create.add_mutually_exclusive_group(required=True)
+    worth.add_argument("--amount", help="credited when redeemed")
+    worth.add_argument("--percent", help="of the next deposit")
+    create.add_argument("--uses", type=int, default=None, help="customers in all (default: any)")
+    create.add_argument("--expires", default=None, metavar="YYYY-MM-DD", help="last valid day")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=cmd_coupon_create)

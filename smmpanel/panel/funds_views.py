@@ -12,8 +12,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from smmpanel.accounts.models import Account
-from smmpanel.money import MoneyFormatError, parse_amount
+from smmpanel.money import MoneyFormatError, parse_amount, shown
 from smmpanel.panel.customer import customer_required
+from smmpanel.payments.coupons import redeem_coupon
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import Checkout, available_methods, config_of, gateway_of
 from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -25,7 +26,12 @@ ERROR_FIELDS = {
     PaymentErrorCode.INVALID_AMOUNT: "amount",
     PaymentErrorCode.AMOUNT_TOO_SMALL: "amount",
     PaymentErrorCode.AMOUNT_TOO_LARGE: "amount",
+    PaymentErrorCode.COUPON_UNAVAILABLE: "coupon",
 }
+
+
+class CouponForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Coupon code"), max_length=32)
 
 
 class PaymentForm(forms.Form):
@@ -38,6 +44,12 @@ class PaymentForm(forms.Form):
         required=False,
         max_length=255,
         help_text=gettext_lazy("For a bank transfer: the reference or sender name on it."),
+    )
+    coupon = forms.CharField(
+        label=gettext_lazy("Coupon"),
+        required=False,
+        max_length=32,
+        help_text=gettext_lazy("A coupon worth a share of this deposit, if you have one."),
     )
 
     def __init__(self, *args, methods, **kwargs) -> None:
@@ -63,6 +75,7 @@ def _pay(request: HttpRequest, account: Account, form: PaymentForm) -> HttpRespo
             method=form.methods[form.cleaned_data["method"]],
             amount=form.cleaned_data["amount"],
             reference=form.cleaned_data["reference"],
+            coupon_code=form.cleaned_data["coupon"],
         )
         checkout = start_payment(payment=payment)
     except PaymentError as error:
@@ -91,8 +104,20 @@ def _offered(methods: list[PaymentMethod]) -> list[PaymentMethod]:
 @customer_required
 def funds(request: HttpRequest, account: Account) -> HttpResponse:
     methods = _offered(available_methods())
-    form = PaymentForm(request.POST or None, methods=methods)
-    if request.method == "POST" and form.is_valid():
+    redeeming = request.method == "POST" and "redeem" in request.POST
+    form = PaymentForm(None if redeeming else (request.POST or None), methods=methods)
+    coupon_form = CouponForm(request.POST if redeeming else None)
+    if redeeming and coupon_form.is_valid():
+        try:
+            amount = redeem_coupon(code=coupon_form.cleaned_data["code"], account=account)
+        except PaymentError as error:
+            coupon_form.add_error("code", error.message)
+        else:
+            messages.success(
+                request, _("Coupon redeemed: %(amount)s added.") % {"amount": shown(amount)}
+            )
+            return redirect("panel:funds")
+    if request.method == "POST" and not redeeming and form.is_valid():
         response = _pay(request, account, form)
         if response is not None:
             return response
@@ -100,7 +125,12 @@ def funds(request: HttpRequest, account: Account) -> HttpResponse:
     return render(
         request,
         "panel/funds.html",
-        {"form": form, "methods": methods, "payments": payments[:50]},
+        {
+            "form": form,
+            "coupon_form": coupon_form,
+            "methods": methods,
+            "payments": payments[:50],
+        },
     )
 
 

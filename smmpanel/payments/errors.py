@@ -26,6 +26,11 @@ class PaymentErrorCode(StrEnum):
     INVALID_FEE = "invalid_fee"
     UNSUPPORTED_CURRENCY = "unsupported_currency"
     NO_STATUS_CHECK = "no_status_check"
+    INVALID_COUPON_CODE = "invalid_coupon_code"
+    INVALID_COUPON = "invalid_coupon"
+    COUPON_TAKEN = "coupon_taken"
+    COUPON_UNAVAILABLE = "coupon_unavailable"
+    INVALID_BONUS = "invalid_bonus"
 
 
 MESSAGES = {
@@ -51,6 +56,18 @@ MESSAGES = {
         "The fee must be from 0 to 99.99 percent plus a positive amount"
     ),
     PaymentErrorCode.UNSUPPORTED_CURRENCY: _("This payment service does not take {currency}"),
+    PaymentErrorCode.INVALID_COUPON_CODE: _(
+        "A coupon code has 3 to 32 letters, digits, dashes or underscores"
+    ),
+    PaymentErrorCode.INVALID_COUPON: _(
+        "A coupon is worth either an amount above zero or a percent from 0 to 100, "
+        "for at least one use"
+    ),
+    PaymentErrorCode.COUPON_TAKEN: _("The coupon code {coupon} is taken"),
+    PaymentErrorCode.COUPON_UNAVAILABLE: _("This coupon can not be used"),
+    PaymentErrorCode.INVALID_BONUS: _(
+        "A bonus tier needs an amount above zero and a percent from 0 to 100"
+    ),
     PaymentErrorCode.NO_STATUS_CHECK: _("This payment service can not be asked about a payment"),
     PaymentErrorCode.TOO_MANY_PENDING: _(
         "You have too many payments waiting for approval; wait until they are checked"

@@ -68,6 +68,71 @@ class PaymentMethod(models.Model):
         return (text.get("name") or self.name, text.get("instructions") or self.instructions)
 
 
+class DepositBonus(models.Model):
+    """A bonus tier: a deposit of at least `min_amount` (the panel's currency) through `method`
+    (or any method) earns `percent` of it on top. The highest tier that applies is given."""
+
+    method = models.ForeignKey(
+        PaymentMethod,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bonuses",
+        verbose_name=_("payment method"),
+    )
+    min_amount = money_field(verbose_name=_("from amount"))
+    percent = models.DecimalField(_("bonus %"), max_digits=5, decimal_places=2)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["min_amount", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_amount__gt=0), name="deposit_bonus_min"),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0, percent__lte=100), name="deposit_bonus_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.percent}% from {self.min_amount}"
+
+
+class Coupon(models.Model):
+    """A code worth an `amount` (credited when redeemed) or a `percent` of the next deposit,
+    for `uses` customers in all (None: no limit), once per customer, until `expires_at`."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    amount = money_field(verbose_name=_("amount"), null=True, blank=True)
+    percent = models.DecimalField(
+        _("percent of the deposit"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    uses = models.PositiveIntegerField(_("uses in all"), null=True, blank=True)
+    used = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(amount__gt=0, percent__isnull=True)
+                    | Q(amount__isnull=True, percent__gt=0, percent__lte=100)
+                ),
+                name="coupon_amount_or_percent",
+            ),
+            # Never more redemptions than uses, whatever the race.
+            models.CheckConstraint(
+                condition=Q(uses__isnull=True) | Q(used__lte=models.F("uses")),
+                name="coupon_used_within_uses",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     APPROVED = "approved", _("Approved")
@@ -100,6 +165,14 @@ class Payment(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # The coupon the customer gave with it (a percent of this deposit), and the bonus entry a
+    # tier gave: one of each per payment at most (the one-to-one links).
+    coupon = models.ForeignKey(
+        Coupon, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    bonus_entry = models.OneToOneField(
+        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_bonus"
+    )
     # What a chargeback could not take back from the balance (spent already): the debt.
     unrecovered = money_field(default=0)
     status = models.CharField(
@@ -228,3 +301,28 @@ class UnmatchedTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.transfer_id}"
+
+
+class CouponRedemption(models.Model):
+    """A customer's use of a coupon: once per customer (coupon_once_per_customer), its ledger
+    entry once (the one-to-one link)."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="coupon_redemptions"
+    )
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="redemption"
+    )
+    ledger_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, related_name="coupon_redemption"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coupon", "account"], name="coupon_once_per_customer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coupon_id} by {self.account_id}"

@@ -14,10 +14,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.money import MAX_AMOUNT, currency_decimals, quantize, shown
+from smmpanel.payments.coupons import usable
+from smmpanel.payments.crediting import credit
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import Checkout, config_of, gateway_of
 from smmpanel.payments.models import Payment, PaymentEvent, PaymentMethod, PaymentStatus
@@ -61,7 +62,12 @@ def gateway_amount(method: PaymentMethod, amount: Decimal) -> tuple[Decimal, str
 
 
 def create_payment(
-    *, account: Account, method: PaymentMethod, amount: Decimal, reference: str = ""
+    *,
+    account: Account,
+    method: PaymentMethod,
+    amount: Decimal,
+    reference: str = "",
+    coupon_code: str = "",
 ) -> Payment:
     """Record a customer's payment, waiting for the operator or the gateway, with what the
     customer pays at the gateway (`gateway_amount`, in the method's currency), when it expires
@@ -73,6 +79,8 @@ def create_payment(
     reference = reference.strip()[:255]
     if gateway.needs_reference and not reference:
         raise PaymentError(PaymentErrorCode.REFERENCE_REQUIRED)
+    # A coupon worth a percent of this deposit: checked now, redeemed when it is credited.
+    coupon = usable(coupon_code, account, percent=True) if coupon_code.strip() else None
     to_pay, currency = gateway_amount(method, amount)
     now = timezone.now()
     # A payment the customer makes at a gateway expires when abandoned; a bank transfer the
@@ -89,6 +97,7 @@ def create_payment(
             method=method,
             amount=amount,
             reference=reference,
+            coupon=coupon,
             gateway=method.gateway,
             gateway_amount=to_pay,
             currency=currency,
@@ -159,19 +168,10 @@ def approve_payment(
     with transaction.atomic():
         payment = _decide(payment_id)
         before = snapshot(payment, FIELDS)
-        entry = ledger.deposit(
-            account=Account(pk=payment.account_id),
-            amount=payment.amount,
-            reason=f"Payment {payment.pk}: {payment.method.name}",
-        )
-        payment.status = PaymentStatus.APPROVED
-        payment.ledger_entry = entry
         if reference:
             payment.reference = reference.strip()[:255]
+        credit(payment, detail=acting_user.name)
         _decided(payment, acting_user, note=note, message=message)
-        PaymentEvent.objects.create(
-            payment=payment, kind=PaymentEvent.Kind.CREDITED, detail=acting_user.name[:500]
-        )
         record(
             acting_user,
             "payment.approve",

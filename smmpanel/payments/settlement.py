@@ -23,6 +23,7 @@ from smmpanel.accounts.actions import suspend_account
 from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.money import quantize
+from smmpanel.payments.crediting import credit, given_with
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import GatewayState, Report
 from smmpanel.payments.models import Payment, PaymentEvent, PaymentStatus
@@ -113,19 +114,9 @@ def settle(*, gateway: str, report: Report, acting_user: Actor, source: str) -> 
 
 
 def _credit(payment: Payment) -> None:
-    entry = ledger.deposit(
-        account=Account(pk=payment.account_id),
-        amount=payment.amount,
-        reason=f"Payment {payment.pk}: {payment.method.name}",
-    )
-    payment.status = PaymentStatus.APPROVED
-    payment.ledger_entry = entry
     # The payments list shows one reference: the customer's, else the gateway's transaction.
     payment.reference = payment.reference or payment.gateway_reference
-    payment.decided_at = timezone.now()
-    payment.next_attempt_at = None
-    payment.save()
-    _event(payment, PaymentEvent.Kind.CREDITED, None, str(payment.amount))
+    credit(payment)
 
 
 def _close(payment: Payment, status: PaymentStatus, kind: str) -> None:
@@ -138,16 +129,17 @@ def _close(payment: Payment, status: PaymentStatus, kind: str) -> None:
 
 def _reverse(payment: Payment, acting_user: Actor) -> None:
     """A credited payment refunded or charged back at the gateway: take back what is left of
-    it on the balance (never below zero: the balance constraint holds); what was spent already
-    stays as the payment's `unrecovered` debt, and the account is suspended until an operator
-    looks (a chargeback after spending is the classic fraud)."""
+    it, with the bonuses it brought, on the balance (never below zero: the balance constraint
+    holds); what was spent already stays as the payment's `unrecovered` debt, and the account
+    is suspended until an operator looks (a chargeback after spending is the classic fraud)."""
     account = Account.objects.select_for_update().get(pk=payment.account_id)
-    taken = min(account.balance, payment.amount)
+    given = given_with(payment)
+    taken = min(account.balance, given)
     if taken > 0:
         ledger.adjust(
             account=account, amount=-taken, reason=f"Payment {payment.pk} reversed at the gateway"
         )
-    payment.unrecovered = payment.amount - taken
+    payment.unrecovered = given - taken
     payment.status = PaymentStatus.REVERSED
     payment.next_attempt_at = None
     payment.save()

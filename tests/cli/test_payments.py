@@ -5,7 +5,7 @@ import json
 import pytest
 
 from smmpanel.payments.gateway import config_of
-from smmpanel.payments.models import PaymentMethod
+from smmpanel.payments.models import Coupon, PaymentMethod
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,3 +46,16 @@ def test_a_bad_method_is_a_clear_error_and_adds_nothing(smmpanel_env, args):
     assert done.returncode == 1
     assert json.loads(done.stdout)["error"]
     assert not PaymentMethod.objects.exists()
+
+
+def test_coupon_create_prints_its_code_and_refuses_a_taken_one(smmpanel_env):
+    made = run_cli(
+        smmpanel_env, "coupon", "create", "spring", "--percent", "10", "--uses", "50",
+        "--expires", "2030-03-31", "--json",
+    )  # fmt: skip
+    assert json.loads(made.stdout) == {"coupon": "SPRING"}
+    again = run_cli(smmpanel_env, "coupon", "create", "SPRING", "--amount", "5", "--json")
+    assert again.returncode == 1 and "taken" in json.loads(again.stdout)["error"]
+    coupon = Coupon.objects.get()
+    assert (coupon.percent, coupon.uses, coupon.amount) == (10, 50, None)
+    assert coupon.expires_at.date().isoformat() == "2030-04-01"  # valid all of the 31st
