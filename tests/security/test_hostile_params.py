@@ -20,7 +20,7 @@ from smmpanel.orders.models import OrderStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
-from smmpanel.payments.models import PaymentMethod
+from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import create_payment
 from tests.backoffice.conftest import operator
 from tests.factories import make_account, make_product, make_service
@@ -59,6 +59,8 @@ def world(settings, followers, provider):
         name="Sandbox", gateway="sandbox", min_amount=1, max_amount=1000
     )
     payment = create_payment(account=account, method=sandbox, amount=Decimal("10"))
+    DepositBonus.objects.create(min_amount=100, percent=5)
+    Coupon.objects.create(code="WELCOME", amount=2)
     make_product(stock=3)
     job = CatalogImport.objects.create(provider=provider, state=CatalogImport.State.DONE)
     # Pages reached by a redirect or by a state the shop is not in, rather than by a link.
