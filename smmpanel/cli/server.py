@@ -127,6 +127,8 @@ DEMO_ENVIRONMENT = {
     "SMMPANEL_SECURE_SSL_REDIRECT": "0",
     "SMMPANEL_SECURE_COOKIES": "0",
     "SMMPANEL_HSTS_SECONDS": "0",
+    # A newcomer can add funds at once: the sandbox gateway (no real money) is offered.
+    "SMMPANEL_PAYMENT_SANDBOX": "1",
 }
 
 

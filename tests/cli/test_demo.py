@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -95,6 +96,10 @@ def test_demo_serves_a_working_panel_and_reuses_its_data(tmp_path):
         assert httpx.get(f"http://127.0.0.1:{port}/admin/login/").status_code == 200
     finally:
         _stop(process)
+    # A newcomer can add funds at once: the sandbox gateway is offered beside the transfer.
+    with sqlite3.connect(tmp_path / "data" / "smmpanel.sqlite3") as db:
+        gateways = {row[0] for row in db.execute("SELECT gateway FROM payments_paymentmethod")}
+    assert gateways == {"manual", "sandbox"}
 
     process, second_key, _ = _start_demo(env, port)
     try:
