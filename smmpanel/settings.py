@@ -389,6 +389,7 @@ PAYMENT_GATEWAYS = [
     "smmpanel.payments.gateways.vnpay.VnpayGateway",
     "smmpanel.payments.gateways.payos.PayosGateway",
     "smmpanel.payments.gateways.momo.MomoGateway",
+    "smmpanel.payments.gateways.payeer.PayeerGateway",
 ]
 # The sandbox gateway creates money from nothing: for tests and demos only.
 PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
