@@ -18,7 +18,8 @@ and `detail`) and the widely used zerosdev/tripay-sdk-php (`Transaction`, `Callb
 - The status API: "Detail Transaksi": GET `{base}/transaction/detail?reference=…`.
 - The statuses: UNPAID waits; PAID pays; EXPIRED expires; FAILED fails; REFUND takes the money
   back.
-- The acknowledgement: the JSON `{"success": true}`; otherwise Tripay retries.
+- The acknowledgement: the JSON `{"success": true}`; otherwise Tripay retries. A refusal is
+  answered `{"success": false, "message": …}` with a 4xx, as the documentation's handler does.
 The sandbox is `https://tripay.co.id/api-sandbox` (`sandbox=yes`); `api_url` replaces the base.
 Tripay has no official Python SDK: httpx.
 
@@ -159,6 +160,10 @@ class TripayGateway(Gateway):
 
     def acknowledge(self, reports: list[Report]) -> HttpResponse:
         return JsonResponse({"success": True})
+
+    def refusal(self, error: PaymentError) -> HttpResponse:
+        # The shape of the documentation's own handler when a callback does not verify.
+        return JsonResponse({"success": False, "message": str(error.message)})
 
 
 def _data(reply: httpx.Response) -> dict[str, Any]:

@@ -118,7 +118,12 @@ def test_the_fee_tripay_charges_the_customer_is_not_part_of_the_deposit(method, 
 def test_a_forged_or_altered_callback_is_refused(method, tripay):
     payment = started(method)
     body, headers = tripay.pay(payment.gateway_reference)
-    assert notify(method, (body, headers), X_Callback_Signature="0" * 64).status_code == 403
+    forged = notify(method, (body, headers), X_Callback_Signature="0" * 64)
+    assert forged.status_code == 403
+    assert json.loads(forged.content) == {
+        "success": False,
+        "message": "The payment notification's signature is wrong",
+    }
     altered = body.replace(b'"total_amount": 160000', b'"total_amount": 1600000')
     assert altered != body
     assert notify(method, (altered, headers)).status_code == 403
