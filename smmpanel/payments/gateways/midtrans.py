@@ -21,8 +21,9 @@ Documentation followed (docs.midtrans.com):
   `status_code` "404" while the customer has not chosen how to pay.
 - The statuses: "Transaction Status Cycle"
   (https://docs.midtrans.com/docs/transaction-status-cycle): settlement, or capture with
-  `fraud_status` accept, is paid; pending/authorize wait; deny/cancel/failure fail; expire
-  expires; refund/chargeback take the money back. A partial refund or chargeback only joins
+  `fraud_status` accept, is paid; pending/authorize wait, and so does deny (one refused
+  attempt: the Snap page stays open for another); cancel/failure fail; expire expires;
+  refund/chargeback take the money back. A partial refund or chargeback only joins
   the payment's history: the operator decides.
 - The acknowledgement: any HTTP 200 (Technical FAQ, "How to troubleshoot HTTP Notification
   failures", https://docs.midtrans.com/docs/technical-faq); anything else is retried.
@@ -60,7 +61,9 @@ STATES = {
     "settlement": GatewayState.PAID,
     "pending": GatewayState.PENDING,
     "authorize": GatewayState.PENDING,
-    "deny": GatewayState.FAILED,
+    # A denied attempt (a card the bank or the fraud check refused) does not close the order:
+    # the customer may pay it another way on the same Snap page; the payment expires if not.
+    "deny": GatewayState.PENDING,
     "cancel": GatewayState.FAILED,
     "failure": GatewayState.FAILED,
     "expire": GatewayState.EXPIRED,

@@ -164,19 +164,24 @@ def test_a_card_capture_waits_for_the_fraud_check(method, midtrans):
 
 @pytest.mark.parametrize(
     ("status", "closed"),
-    [
-        ("deny", PaymentStatus.REJECTED),
-        ("cancel", PaymentStatus.REJECTED),
-        ("expire", PaymentStatus.EXPIRED),
-    ],
+    [("cancel", PaymentStatus.REJECTED), ("expire", PaymentStatus.EXPIRED)],
 )
-def test_a_denied_cancelled_or_expired_transaction_closes_the_payment(
-    method, midtrans, status, closed
-):
+def test_a_cancelled_or_expired_transaction_closes_the_payment(method, midtrans, status, closed):
     payment = started(method)
     assert notify(method, midtrans.pay(order_id(payment), status)).status_code == 200
     payment.refresh_from_db()
     assert payment.status == closed and balance(payment) == 0
+
+
+def test_a_denied_attempt_leaves_the_payment_open_for_another(method, midtrans):
+    payment = started(method)
+    denied = midtrans.pay(order_id(payment), "deny", payment_type="credit_card")
+    assert notify(method, denied).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert notify(method, midtrans.pay(order_id(payment), payment_type="qris")).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.APPROVED and balance(payment) == Decimal("10")
 
 
 def test_a_refund_takes_the_deposit_back(method, midtrans):
