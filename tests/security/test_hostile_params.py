@@ -24,6 +24,7 @@ from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import create_payment
 from tests.backoffice.conftest import operator
 from tests.factories import make_account, make_product, make_service
+from tests.payments.factories import make_method
 from tests.security.crawl import NUMBER_CONVERTERS, Crawl, SiteMap, record_get_reads, routes
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,10 @@ def world(settings, followers, provider):
         name="Sandbox", gateway="sandbox", min_amount=1, max_amount=1000
     )
     payment = create_payment(account=account, method=sandbox, amount=Decimal("10"))
+    perfectmoney = make_method(
+        "perfectmoney", credentials={"payee_account": "U1234567", "alternate_passphrase": "p"}
+    )
+    form_payment = create_payment(account=account, method=perfectmoney, amount=Decimal("10"))
     DepositBonus.objects.create(min_amount=100, percent=5)
     Coupon.objects.create(code="WELCOME", amount=2)
     make_product(stock=3)
@@ -66,6 +71,8 @@ def world(settings, followers, provider):
     # Pages reached by a redirect or by a state the shop is not in, rather than by a link.
     account.entry_pages = {
         "payments:sandbox_checkout": reverse("payments:sandbox_checkout", args=[payment.pk]),
+        # The self-submitting form of a gateway whose checkout is a form (Perfect Money).
+        "payments:form_checkout": reverse("payments:form_checkout", args=[form_payment.pk]),
         "backoffice:import_progress": reverse("backoffice:import_progress", args=[job.pk]),
         # Offered only for a gateway with a status API.
         "backoffice:payment_check": reverse("backoffice:payment_check", args=[payment.pk]),
