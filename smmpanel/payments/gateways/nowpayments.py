@@ -109,7 +109,7 @@ class NowPaymentsGateway(Gateway):
     def start(self, payment: Payment, config: MethodConfig) -> Checkout:
         amount = payment.gateway_amount if payment.gateway_amount is not None else payment.amount
         body = {
-            "price_amount": amount.normalize(),
+            "price_amount": Number(f"{amount.normalize():f}"),  # 100, not 1E+2
             "price_currency": payment.currency.lower(),
             "order_id": str(payment.pk),
             "order_description": f"Deposit {payment.pk}",

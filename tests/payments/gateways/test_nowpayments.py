@@ -76,6 +76,8 @@ def test_the_invoice_is_created_as_documented(nowpayments, method):
         "cancel_url": f"http://testserver/funds/payments/{payment.pk}/",
     }
     assert payment.gateway_reference == "4522625843"
+    started(method, "100")
+    assert b'"price_amount":100,' in nowpayments.requests[-1].body
     assert payment.checkout_url == "https://nowpayments.io/payment/?iid=4522625843"
 
 
