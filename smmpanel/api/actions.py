@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
+from smmpanel.api.errors import MAX_IDS, ApiError, ApiErrorCode, wording
 from smmpanel.catalog.listing import active_services
 from smmpanel.catalog.models import Product
 from smmpanel.configuration.current import current
@@ -25,19 +26,14 @@ from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status_reads import status_rows
 from smmpanel.versions import cache as versions
 
-MAX_IDS = 100
 Reply = dict | list | bytes
-
-
-class TooManyIds(ValueError):
-    pass
 
 
 def split_ids(raw: str, none_given: OrderErrorCode = OrderErrorCode.INCORRECT_ORDER) -> list[str]:
     """Comma-separated ids as given, stripped, without duplicates or blanks; at most 100."""
     ids = list(dict.fromkeys(filter(None, map(str.strip, raw.split(",")))))
     if len(ids) > MAX_IDS:
-        raise TooManyIds
+        raise ApiError(ApiErrorCode.TOO_MANY_IDS, max=MAX_IDS)
     if not ids:
         raise OrderError(none_given)
     return ids
@@ -78,7 +74,7 @@ def status(account: Account, params: dict[str, str]) -> Reply:
         )
         if len(found) == len(wanted):
             return {raw: found[pk] for raw, pk in wanted.items()}  # type: ignore[index]
-        missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
+        missing = replies.error(wording(OrderError(OrderErrorCode.INCORRECT_ORDER)))
         return {raw: found.get(pk, missing) for raw, pk in wanted.items()}  # type: ignore[arg-type]
     pk = parse_id(params.get("order"))
     found = replies.order_statuses(status_rows(account.pk, [pk]), currency) if pk else {}
@@ -104,7 +100,7 @@ def _each_order(
                 raise OrderError(OrderErrorCode.INCORRECT_ORDER)
             items.append({"order": pk, field: act(found[pk])})
         except OrderError as error:
-            items.append({"order": _as_reply_id(raw), field: replies.error(error.message)})
+            items.append({"order": _as_reply_id(raw), field: replies.error(wording(error))})
     return items
 
 
@@ -134,8 +130,8 @@ def refill_status(account: Account, params: dict[str, str]) -> Reply:
                 items.append({"refill": pk, "status": found[pk]})
             else:
                 code = OrderErrorCode.REFILL_NOT_FOUND if pk else OrderErrorCode.INCORRECT_REFILL
-                message = OrderError(code).message
-                items.append({"refill": _as_reply_id(raw), "status": replies.error(message)})
+                error = replies.error(wording(OrderError(code)))
+                items.append({"refill": _as_reply_id(raw), "status": error})
         return items
     return {"status": owned_refill(account, params.get("refill")).status}
 
@@ -203,7 +199,7 @@ def product_order_status(account: Account, params: dict[str, str]) -> Reply:
             .prefetch_related("items")
             .in_bulk()
         )
-        missing = replies.error(OrderError(OrderErrorCode.INCORRECT_ORDER).message)
+        missing = replies.error(wording(OrderError(OrderErrorCode.INCORRECT_ORDER)))
         return {
             raw: _product_status(found[pk]) if pk in found else missing
             for raw, pk in wanted.items()

@@ -7,13 +7,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
+from smmpanel.errors import DomainError
 from smmpanel.money import ZERO
-from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order
 from smmpanel.orders.placement import place_order, service_for_order
 from smmpanel.orders.validation import validate_order
+from smmpanel.panel.errors import MassOrderError, MassOrderErrorCode
 
 MAX_LINES = 500
 
@@ -26,10 +26,6 @@ class LineResult:
     error: str = ""
 
 
-class MassOrderError(Exception):
-    pass
-
-
 class _Refused(Exception):
     """Rolls back an all-or-nothing batch in which a line was refused."""
 
@@ -37,7 +33,7 @@ class _Refused(Exception):
 def _parse(text: str) -> dict[str, str]:
     parts = [part.strip() for part in text.split("|")]
     if len(parts) != 3 or not all(parts):
-        raise MassOrderError(_("Write each line as: service_id | link | quantity"))
+        raise MassOrderError(MassOrderErrorCode.LINE_FORMAT)
     return {"service": parts[0], "link": parts[1], "quantity": parts[2]}
 
 
@@ -51,7 +47,7 @@ def _lines(text: str) -> list[LineResult]:
     rows = [row.strip() for row in text.replace("\r\n", "\n").split("\n")]
     numbered = [LineResult(number, row) for number, row in enumerate(rows, 1) if row]
     if len(numbered) > MAX_LINES:
-        raise MassOrderError(_("At most %(max)s lines at once") % {"max": MAX_LINES})
+        raise MassOrderError(MassOrderErrorCode.TOO_MANY_LINES, max=MAX_LINES)
     return numbered
 
 
@@ -64,20 +60,20 @@ def place_mass_order(*, account: Account, text: str, all_or_nothing: bool) -> li
     """
     results = _lines(text)
     if not results:
-        raise MassOrderError(_("Write at least one line"))
+        raise MassOrderError(MassOrderErrorCode.NO_LINES)
     if not all_or_nothing:
         for line in results:
             try:
                 _place(account, line)
-            except (MassOrderError, OrderError, AccountError) as error:
-                line.error = str(error)
+            except DomainError as error:
+                line.error = error.message
         return results
     for line in results:
         try:
             params = _parse(line.text)
             validate_order(service_for_order(params["service"]), params)
-        except (MassOrderError, OrderError) as error:
-            line.error = str(error)
+        except DomainError as error:
+            line.error = error.message
     if any(line.error for line in results):
         return _not_placed(results)
     try:
@@ -85,8 +81,8 @@ def place_mass_order(*, account: Account, text: str, all_or_nothing: bool) -> li
             for line in results:
                 try:
                     _place(account, line)
-                except (MassOrderError, OrderError, AccountError) as error:
-                    line.error = str(error)
+                except DomainError as error:
+                    line.error = error.message
                     raise _Refused from error
     except _Refused:
         for line in results:

@@ -16,7 +16,8 @@ from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order
 from smmpanel.orders.placement import place_order, service_for_order
 from smmpanel.panel.customer import customer_required
-from smmpanel.panel.mass_order import MAX_LINES, MassOrderError, place_mass_order, total_charge
+from smmpanel.panel.errors import MassOrderError
+from smmpanel.panel.mass_order import MAX_LINES, place_mass_order, total_charge
 from smmpanel.panel.order_forms import OrderForm
 
 SEARCH_MAX = 100
@@ -174,7 +175,7 @@ def mass_order(request: HttpRequest, account: Account) -> HttpResponse:
                     account=account, text=text, all_or_nothing=all_or_nothing
                 )
             except MassOrderError as error:
-                context["error"] = str(error)
+                context["error"] = error.message
             else:
                 placed = [line for line in results if line.order]
                 context.update(results=results, placed=len(placed), total=total_charge(results))
