@@ -17,17 +17,20 @@ written are exactly the ones the ORM would read and write. Signals are not sent:
 model signals.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=models.Model)
 
@@ -108,6 +111,64 @@ def get(model: type[M], pk: int) -> M | None:
             value = convert(value, column, db)
         values[position] = value
     return model.from_db(db.alias, names, values)
+
+
+def reader(field: models.Field) -> Callable[[Any], Any] | None:
+    """What the ORM does to a value of `field` read from the database, as one function (None when
+    it keeps it as it is). SQLite's datetimes (text, in UTC) have a shortcut: Django's converter
+    reads the settings and the connection's time zone on each value."""
+    db = connection
+    column = field.get_col(field.model._meta.db_table)
+    found = db.ops.get_db_converters(column) + column.get_db_converters(db)
+    if not found:
+        return None
+    if (
+        db.vendor == "sqlite"
+        and type(field) is models.DateTimeField
+        and len(found) == 1
+        and settings.USE_TZ
+        and db.settings_dict.get("TIME_ZONE") is None
+    ):
+        return _sqlite_datetime
+
+    def convert(value: Any) -> Any:
+        db = connections[DEFAULT_DB_ALIAS]
+        for each in found:
+            value = each(value, column, db)
+        return value
+
+    return convert
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    if type(value) is str:
+        try:
+            found = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+    return connection.ops.convert_datetimefield_value(value, None, connection)  # type: ignore[attr-defined]
+
+
+@cache
+def _plain(model: type[models.Model]) -> bool:
+    """Whether making an instance runs nothing but setting its fields (no init signals)."""
+    return not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+
+
+def instance(model: type[M], names: list[str], values: list[Any]) -> M:
+    """`model.from_db` of a row of every concrete field (`names` their attnames, in order, and
+    `values` converted), without `Model.__init__`, which costs microseconds per field: the
+    instance is the same, its values in its `__dict__` and a `_state` from the database."""
+    if not _plain(model):
+        return model.from_db(DEFAULT_DB_ALIAS, names, values)
+    obj = model.__new__(model)
+    state = obj.__dict__["_state"] = ModelState()
+    state.adding = False
+    state.db = DEFAULT_DB_ALIAS
+    obj.__dict__.update(zip(names, values, strict=True))
+    return obj
 
 
 # Columns whose database value is the Python value itself, on both backends, when that value is a

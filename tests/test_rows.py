@@ -197,3 +197,42 @@ def test_statements_are_logged_while_queries_are_captured():
         rows.fetchone(f"SELECT id FROM {Account._meta.db_table} WHERE id = %s", [account.pk])
     assert len(captured) == 1
     assert f"WHERE id = {account.pk}" in captured[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 24, 5, 6, 7, 890123, tzinfo=UTC),
+        datetime(2026, 11, 24, 5, 6, 7, tzinfo=UTC),  # no microseconds: printed without them
+        datetime(1, 1, 1, tzinfo=UTC),
+    ],
+)
+def test_reader_converts_a_read_value_as_the_orm_does(moment):
+    account, _ = make_account()
+    Account.objects.filter(pk=account.pk).update(created_at=moment)
+    field = Account._meta.get_field("created_at")
+    raw = rows.fetchone(
+        f"SELECT created_at FROM {Account._meta.db_table} WHERE id = %s", [account.pk]
+    )[0]  # type: ignore[index]
+    read = rows.reader(field)
+    assert read is not None
+    converted = read(raw)
+    orm = Account.objects.values_list("created_at", flat=True).get(pk=account.pk)
+    assert converted == orm == moment
+    assert converted.tzinfo == orm.tzinfo
+    assert rows.reader(Account._meta.get_field("status")) is None
+
+
+def test_instance_is_the_instance_the_orm_makes():
+    account, _ = make_account("12.5")
+    orm = Account.objects.get(pk=account.pk)
+    names = [field.attname for field in Account._meta.concrete_fields]
+    made = rows.instance(Account, names, [getattr(orm, name) for name in names])
+    assert type(made) is Account
+    assert made == orm
+    assert list(made.__dict__) == list(orm.__dict__)
+    assert {name: getattr(made, name) for name in names} == {
+        name: getattr(orm, name) for name in names
+    }
+    assert (made._state.adding, made._state.db) == (False, "default")
+    assert made.user == orm.user  # relations load as usual

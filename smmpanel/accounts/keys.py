@@ -2,8 +2,9 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -15,44 +16,34 @@ from smmpanel.versions import cache as versions
 
 
 @cache
-def _by_key_hash() -> tuple[str, list[str], list[tuple[int, Any]]]:
+def _by_key_hash() -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
     """The API's hottest query, written out (the ORM would compile it anew on every request):
     the whole account, and the versions of what the request may read from caches, in one
     statement. One row always (no account: its columns are NULL). Decimals are read as text,
-    which SQLite prints exactly; each column's converter, by position."""
+    which SQLite prints exactly; each other column's conversion (`rows.reader`), by position."""
     db = connections[DEFAULT_DB_ALIAS]
-    table = Account._meta.db_table
     fields = Account._meta.concrete_fields
     columns = []
-    converters: list[tuple[int, Any]] = []
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
     for position, field in enumerate(fields):
         column = f"a.{db.ops.quote_name(field.column or field.attname)}"
         if isinstance(field, models.DecimalField):
             columns.append(f"CAST({column} AS TEXT)")
             quantum = Decimal(1).scaleb(-field.decimal_places)  # type: ignore[arg-type]
-            converters.append(
-                (position, lambda text, q=quantum: Decimal(text).quantize(q, ROUND_HALF_UP))
-            )
+            converters.append((position, partial(_decimal, quantum=quantum)))
             continue
         columns.append(column)
-        col = field.get_col(table)
-        found = db.ops.get_db_converters(col) + col.get_db_converters(db)
-        if found:
-            converters.append(
-                (position, lambda value, found=found, col=col: _converted(value, found, col))
-            )
+        if (convert := rows.reader(field)) is not None:
+            converters.append((position, convert))
     sql = (
         f"SELECT {', '.join(columns)}, {versions.COLUMNS} "
-        f"FROM (SELECT 1) AS one LEFT JOIN {table} a ON a.api_key_hash = %s"
+        f"FROM (SELECT 1) AS one LEFT JOIN {Account._meta.db_table} a ON a.api_key_hash = %s"
     )
     return sql, [field.attname for field in fields], converters
 
 
-def _converted(value: Any, found: list, col: Any) -> Any:
-    db = connections[DEFAULT_DB_ALIAS]
-    for convert in found:
-        value = convert(value, col, db)
-    return value
+def _decimal(text: str, quantum: Decimal) -> Decimal:
+    return Decimal(text).quantize(quantum, ROUND_HALF_UP)
 
 
 def hash_key(key: str) -> str:
@@ -88,7 +79,7 @@ def authenticate_key(key: str | None) -> Account:
     for position, convert in converters:
         if values[position] is not None:
             values[position] = convert(values[position])
-    account = Account.from_db(DEFAULT_DB_ALIAS, names, values)
+    account = rows.instance(Account, names, values)
     if account.status != Account.Status.ACTIVE:
         raise AccountError(AccountErrorCode.SUSPENDED)
     return account

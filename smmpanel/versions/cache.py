@@ -44,7 +44,8 @@ _READ = f"SELECT {COLUMNS}"
 _kept: dict[Hashable, tuple[tuple[int, ...], Any]] = {}
 # The things whose triggers are all in place in this process's database (checked once).
 _watched: frozenset[str] | None = None
-# The versions of the scope open in this thread ({} until read), None outside a scope.
+# The scope open in this thread: its versions ({} until read), the values it was given (by key),
+# and its connection; `numbers` is None outside a scope.
 _scope = threading.local()
 
 
@@ -53,20 +54,26 @@ def forget() -> None:
     global _watched
     _watched = None
     _kept.clear()
+    given = getattr(_scope, "given", None)
+    if given is not None:
+        given.clear()
 
 
 @contextmanager
 def scope() -> Iterator[None]:
     """Read the versions at most once until the block ends (a request that changes no watched
-    table; nested scopes are the outer one)."""
+    table; nested scopes are the outer one). A value is then looked up once per scope: the API
+    reads the settings several times per request, and each read costs no more than a dict's."""
     if getattr(_scope, "numbers", None) is not None:
         yield
         return
     _scope.numbers = {}
+    _scope.given = {}
+    _scope.db = connections[DEFAULT_DB_ALIAS]
     try:
         yield
     finally:
-        _scope.numbers = None
+        _scope.numbers = _scope.given = _scope.db = None
 
 
 def note(values: tuple | list) -> None:
@@ -128,15 +135,22 @@ def cached(names: tuple[str, ...], key: Hashable, load: Callable[[], T]) -> T:
 def updated(names: tuple[str, ...], key: Hashable, update: Callable[[T | None], T]) -> T:
     """Like `cached`; `update` is given what it returned at the versions before (None the first
     time, inside a transaction, or when the triggers are missing)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.in_atomic_block or not set(names) <= _check_triggers(db.vendor):
+    given = getattr(_scope, "given", None)
+    if given is None:
+        db = connections[DEFAULT_DB_ALIAS]
+    else:
+        db = _scope.db
+        if key in given and not db.in_atomic_block:
+            return given[key]
+    if db.in_atomic_block or not (_watched or _check_triggers(db.vendor)).issuperset(names):
         return update(None)
     numbers = _numbers(names)
     if numbers is None:
         return update(None)
     kept = _kept.get(key)
-    if kept is not None and kept[0] == numbers:
-        return kept[1]
-    value = update(kept[1] if kept is not None else None)
-    _kept[key] = (numbers, value)
-    return value
+    if kept is None or kept[0] != numbers:
+        kept = (numbers, update(kept[1] if kept is not None else None))
+        _kept[key] = kept
+    if given is not None:
+        given[key] = kept[1]
+    return kept[1]
