@@ -7,21 +7,19 @@ list, or bytes already serialized). Domain errors propagate to the view, which s
 from collections.abc import Callable
 
 import orjson
-from django.db.models import Count, Q
 
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
 from smmpanel.api.errors import MAX_IDS, ApiError, ApiErrorCode, wording
-from smmpanel.catalog.listing import active_services
-from smmpanel.catalog.models import Product
+from smmpanel.catalog.listing import active_services, products_for_sale
 from smmpanel.configuration.current import current
 from smmpanel.inputs import parse_id, parse_ids
 from smmpanel.orders import product_orders
 from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.errors import OrderError, OrderErrorCode
-from smmpanel.orders.models import Order, ProductOrder, Refill
-from smmpanel.orders.owned import owned_order, owned_refill
-from smmpanel.orders.placement import place_order, replayed_order, service_for_order
+from smmpanel.orders.models import Order, ProductOrder
+from smmpanel.orders.owned import owned_order, owned_orders, owned_refill, refill_statuses
+from smmpanel.orders.placement import place_order
 from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status_reads import status_rows
 from smmpanel.versions import cache as versions
@@ -57,11 +55,9 @@ def _services_body() -> bytes:
 
 # --- orders ---------------------------------------------------------------------------------
 def add(account: Account, params: dict[str, str]) -> Reply:
-    key = params.get("idempotency_key")
-    order = replayed_order(account=account, params=params, idempotency_key=key)
-    if order is None:
-        service = service_for_order(params.get("service"))
-        order = place_order(account=account, service=service, params=params, idempotency_key=key)
+    order = place_order(
+        account=account, params=params, idempotency_key=params.get("idempotency_key")
+    )
     return {"order": order.pk}
 
 
@@ -87,11 +83,7 @@ def _each_order(
     account: Account, raw_ids: list[str], act: Callable[[Order], object], field: str
 ) -> list:
     """Run `act` on each of the account's orders, an error item for each id that fails."""
-    pks = [pk for pk in map(parse_id, raw_ids) if pk]
-    found = {
-        order.pk: order
-        for order in Order.objects.filter(account=account, pk__in=pks).select_related("service")
-    }
+    found = owned_orders(account, [pk for pk in map(parse_id, raw_ids) if pk])
     items = []
     for raw in raw_ids:
         pk = parse_id(raw)
@@ -119,10 +111,7 @@ def refill(account: Account, params: dict[str, str]) -> Reply:
 def refill_status(account: Account, params: dict[str, str]) -> Reply:
     if params.get("refills"):
         raw_ids = split_ids(params["refills"], OrderErrorCode.INCORRECT_REFILL)
-        pks = [pk for pk in map(parse_id, raw_ids) if pk]
-        found = dict(
-            Refill.objects.filter(order__account=account, pk__in=pks).values_list("pk", "status")
-        )
+        found = refill_statuses(account, [pk for pk in map(parse_id, raw_ids) if pk])
         items = []
         for raw in raw_ids:
             pk = parse_id(raw)
@@ -153,34 +142,17 @@ def balance(account: Account, params: dict[str, str]) -> Reply:
 
 # --- digital products -----------------------------------------------------------------------
 def products(account: Account, params: dict[str, str]) -> Reply:
-    rows = (
-        Product.objects.filter(active=True)
-        .select_related("category")
-        .annotate(inventory=Count("items", filter=Q(items__product_order__isnull=True)))
-        .order_by("category__sort_order", "sort_order", "pk")
-    )
-    return [replies.product(row, row.inventory) for row in rows]
+    return [replies.product(product, inventory) for product, inventory in products_for_sale()]
 
 
 def add_product_order(account: Account, params: dict[str, str]) -> Reply:
-    quantity, require = params.get("quantity", ""), params.get("require", "")
-    key = params.get("idempotency_key")
-    order = product_orders.replayed_product_order(
+    order = product_orders.place_product_order(
         account=account,
         product_id=params.get("product"),
-        quantity=quantity,
-        require=require,
-        idempotency_key=key,
+        quantity=params.get("quantity", ""),
+        require=params.get("require", ""),
+        idempotency_key=params.get("idempotency_key"),
     )
-    if order is None:
-        product = product_orders.product_for_order(params.get("product"))
-        order = product_orders.place_product_order(
-            account=account,
-            product=product,
-            quantity=quantity,
-            require=require,
-            idempotency_key=key,
-        )
     return {"order": order.pk}
 
 
@@ -192,13 +164,7 @@ def product_order_status(account: Account, params: dict[str, str]) -> Reply:
     if params.get("orders"):
         raw_ids = split_ids(params["orders"])
         wanted = {raw: parse_id(raw) for raw in raw_ids}
-        found = (
-            ProductOrder.objects.filter(
-                account=account, pk__in=[pk for pk in wanted.values() if pk]
-            )
-            .prefetch_related("items")
-            .in_bulk()
-        )
+        found = product_orders.owned_product_orders(account, [pk for pk in wanted.values() if pk])
         missing = replies.error(wording(OrderError(OrderErrorCode.INCORRECT_ORDER)))
         return {
             raw: _product_status(found[pk]) if pk in found else missing

@@ -29,3 +29,16 @@ def owned_refill(account: Account, raw_id: str | int | None) -> Refill:
     if refill is None:
         raise OrderError(OrderErrorCode.REFILL_NOT_FOUND)
     return refill
+
+
+def owned_orders(account: Account, ids: list[int]) -> dict[int, Order]:
+    """The account's orders among `ids` (their services loaded), by id; another customer's are
+    absent, like missing ones."""
+    found = Order.objects.filter(account=account, pk__in=ids).select_related("service")
+    return {order.pk: order for order in found}
+
+
+def refill_statuses(account: Account, ids: list[int]) -> dict[int, str]:
+    """The status of each of the account's refills among `ids`, by id (others absent)."""
+    found = Refill.objects.filter(order__account=account, pk__in=ids)
+    return dict(found.values_list("pk", "status"))

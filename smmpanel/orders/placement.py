@@ -41,41 +41,35 @@ def _check_duplicate_link(service: Service, link: str) -> None:
         raise OrderError(OrderErrorCode.DUPLICATE_LINK)
 
 
-def replayed_order(
-    *, account: Account, params: Mapping[str, str], idempotency_key: str | None
-) -> Order | None:
-    """The account's order placed earlier with this idempotency key and these parameters, if any
-    (OrderError IDEMPOTENCY_KEY_REUSED when the parameters differ). Lets a retry get its order back
-    even when the service has changed since."""
-    key = idempotency.clean_key(idempotency_key)
-    if key is None:
-        return None
-    digest = idempotency.fingerprint("service", params)
-    return idempotency.replayed(Order, account=account, key=key, digest=digest)
-
-
 def place_order(
     *,
     account: Account,
-    service: Service,
     params: Mapping[str, str],
+    service: Service | None = None,
     idempotency_key: str | None = None,
 ) -> Order:
-    """Check `params` against `service`, then debit the charge and create the order atomically.
+    """Place an order as a request asks for it (the API's `add`, the order form, a line of a
+    mass order): check `params` against the service, then debit the charge and create the order
+    atomically. The service is `params["service"]` (OrderError INCORRECT_SERVICE, or
+    SERVICE_DISABLED), unless the caller gives it.
 
     The account row is locked for the debit, so concurrent orders can never overspend: an order
     that does not fit the balance raises AccountError(NOT_ENOUGH_FUNDS) and leaves no trace.
 
     With an `idempotency_key`, the order is placed at most once per account and key, even when
     retries arrive concurrently (a unique constraint): a retry returns the original order and
-    charges nothing; the same key with other parameters raises OrderError IDEMPOTENCY_KEY_REUSED.
+    charges nothing, even when the service has changed since (it is looked up after); the same
+    key with other parameters raises OrderError IDEMPOTENCY_KEY_REUSED.
     """
     key = idempotency.clean_key(idempotency_key)
-    digest = (
-        idempotency.fingerprint("service", {**params, "service": str(service.pk)}) if key else ""
-    )
-    if earlier := idempotency.replayed(Order, account=account, key=key, digest=digest):
-        return earlier
+    digest = ""
+    if key is not None:
+        ordered = params if service is None else {**params, "service": str(service.pk)}
+        digest = idempotency.fingerprint("service", ordered)
+        if earlier := idempotency.replayed(Order, account=account, key=key, digest=digest):
+            return earlier
+    if service is None:
+        service = service_for_order(params.get("service"))
     draft = validate_order(service, params, discount=account.rate_discount)
     if draft.charge >= MAX_AMOUNT:
         # No balance can hold it; refuse before the charge overflows the money column.

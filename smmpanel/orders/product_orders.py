@@ -37,39 +37,29 @@ def _digest(product_id: str | int | None, quantity: str, require: str) -> str:
     return idempotency.fingerprint("product", params)
 
 
-def replayed_product_order(
-    *,
-    account: Account,
-    product_id: str | None,
-    quantity: str,
-    require: str = "",
-    idempotency_key: str | None,
-) -> ProductOrder | None:
-    """The account's product order placed earlier with this key and these parameters, if any."""
-    key = idempotency.clean_key(idempotency_key)
-    if key is None:
-        return None
-    digest = _digest(product_id, quantity, require)
-    return idempotency.replayed(ProductOrder, account=account, key=key, digest=digest)
-
-
 def place_product_order(
     *,
     account: Account,
-    product: Product,
     quantity: str,
     require: str = "",
+    product: Product | None = None,
+    product_id: str | int | None = None,
     idempotency_key: str | None = None,
 ) -> ProductOrder:
     """Charge for `quantity` units and, for an Auto product, deliver them from stock, atomically.
+    The product is `product_id` as a request gives it (OrderError INCORRECT_PRODUCT, or
+    PRODUCT_DISABLED), unless the caller gives it.
 
     Stock items are locked (skipped when another order holds them), so no item is sold twice.
-    With an `idempotency_key`, placed at most once per account and key, as `place_order`.
+    With an `idempotency_key`, placed at most once per account and key, as `place_order` (a
+    retry gets its order back even when the product has changed since: it is looked up after).
     """
     key = idempotency.clean_key(idempotency_key)
-    digest = _digest(product.pk, quantity, require) if key else ""
+    digest = _digest(product.pk if product else product_id, quantity, require) if key else ""
     if earlier := idempotency.replayed(ProductOrder, account=account, key=key, digest=digest):
         return earlier
+    if product is None:
+        product = product_for_order(product_id)
     if quantity == "":
         raise OrderError(OrderErrorCode.MISSING_FIELD, field="quantity")
     number = parse_whole(quantity)
@@ -123,6 +113,13 @@ def _deliver_from_stock(order: ProductOrder, quantity: int) -> None:
     ProductItem.objects.filter(pk__in=item_ids).update(product_order=order)
     order.status = OrderStatus.COMPLETED
     order.save(update_fields=["status"])
+
+
+def owned_product_orders(account: Account, ids: list[int]) -> dict[int, ProductOrder]:
+    """The account's product orders among `ids` (their items loaded), by id; another customer's
+    are absent, like missing ones."""
+    found = ProductOrder.objects.filter(account=account, pk__in=ids).prefetch_related("items")
+    return found.in_bulk()
 
 
 def owned_product_order(account: Account, raw_id: str | int | None) -> ProductOrder:

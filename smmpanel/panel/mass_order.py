@@ -1,5 +1,6 @@
 """Mass order: one order per line, `service_id | link | quantity`, placed all-or-nothing or
-line by line. Each line goes through `orders.placement.place_order`, the API's own path."""
+line by line. Each line goes through `orders.placement.place_order`, as the API's `add` and the
+order form do, with the same arguments."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,9 +39,7 @@ def _parse(text: str) -> dict[str, str]:
 
 
 def _place(account: Account, line: LineResult) -> None:
-    params = _parse(line.text)
-    service = service_for_order(params["service"])
-    line.order = place_order(account=account, service=service, params=params)
+    line.order = place_order(account=account, params=_parse(line.text))
 
 
 def _lines(text: str) -> list[LineResult]:

@@ -145,8 +145,11 @@ class OrderForm(forms.Form):
         return [self[name] for name in self.fields if name not in ("runs", "interval")]
 
     def params(self) -> dict[str, str]:
+        """The order as a request gives it (`orders.placement.place_order`'s params): the
+        service's id and the fields filled in."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return {name: str(value) for name, value in data.items() if value not in ("", None)}
+        filled = {name: str(value) for name, value in data.items() if value not in ("", None)}
+        return {"service": str(self.service.pk), **filled}
 
     def add_domain_error(self, error: OrderError | AccountError) -> None:
         name = None

@@ -113,7 +113,7 @@ def new_order(request: HttpRequest, account: Account) -> HttpResponse:
         form.add_error(None, str(AccountError(AccountErrorCode.SUSPENDED).message))
     elif form.is_valid():
         try:
-            order = place_order(account=account, service=service, params=form.params())
+            order = place_order(account=account, params=form.params())
         except (OrderError, AccountError) as error:
             form.add_domain_error(error)
         else:

@@ -8,8 +8,8 @@ from django.test import override_settings
 from smmpanel.accounts.models import LedgerEntry
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, ProductOrder
-from smmpanel.orders.placement import place_order, replayed_order
-from smmpanel.orders.product_orders import place_product_order, replayed_product_order
+from smmpanel.orders.placement import place_order
+from smmpanel.orders.product_orders import place_product_order
 from tests.factories import make_account, make_product, make_service
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_retry_finds_the_order_after_the_service_is_disabled():
     service.active = False
     service.save()
     params = {**_params(service), "service": f" {service.pk}.0"}
-    assert replayed_order(account=account, params=params, idempotency_key="k") == order
+    assert place_order(account=account, params=params, idempotency_key="k") == order
 
 
 @override_settings(REFUSE_DUPLICATE_LINK=True)
@@ -126,7 +126,7 @@ def test_product_order_retry_returns_the_order_and_delivers_once():
     assert first.items.count() == 2
     with pytest.raises(OrderError, match="different parameters"):
         place_product_order(account=account, product=product, quantity="3", idempotency_key="p")
-    found = replayed_product_order(
-        account=account, product_id=str(product.pk), quantity="2", idempotency_key="p"
+    found = place_product_order(
+        account=account, product_id=f" {product.pk}", quantity="2", idempotency_key="p"
     )
     assert found == first
