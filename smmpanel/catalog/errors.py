@@ -16,6 +16,9 @@ class CatalogErrorCode(StrEnum):
     INVALID_CATEGORY_NAME = "invalid_category_name"
     CATEGORY_NAME_TAKEN = "category_name_taken"
     INVALID_PERCENT = "invalid_percent"
+    INVALID_REQUIRE = "invalid_require"
+    INVALID_STOCK_ITEM = "invalid_stock_item"
+    NO_STOCK_BY_HAND = "no_stock_by_hand"
 
 
 MESSAGES = {
@@ -29,6 +32,9 @@ MESSAGES = {
     CatalogErrorCode.INVALID_CATEGORY_NAME: _("A category name of 1 to 255 characters"),
     CatalogErrorCode.CATEGORY_NAME_TAKEN: _("Another category has this name"),
     CatalogErrorCode.INVALID_PERCENT: _("A percentage from -100 (free) to 10000"),
+    CatalogErrorCode.INVALID_REQUIRE: _("What the customer must give: at most 255 characters"),
+    CatalogErrorCode.INVALID_STOCK_ITEM: _("A stock item has at most {limit} characters"),
+    CatalogErrorCode.NO_STOCK_BY_HAND: _("A product delivered by hand has no stock"),
 }
 
 

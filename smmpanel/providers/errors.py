@@ -26,6 +26,7 @@ class ProviderErrorCode(StrEnum):
     INVALID_MARKUP = "invalid_markup"
     NOT_A_NUMBER = "not_a_number"
     INVALID_EXCHANGE_RATE = "invalid_exchange_rate"
+    INVALID_LOW_BALANCE = "invalid_low_balance"
     EXCHANGE_RATE_NEEDED = "exchange_rate_needed"
     INVALID_CATEGORY_MAP = "invalid_category_map"
     UNKNOWN_PROVIDER = "unknown_provider"
@@ -63,6 +64,7 @@ MESSAGES = {
     ProviderErrorCode.INVALID_MARKUP: _("The markup is a percentage from 0 (sell at cost)"),
     ProviderErrorCode.NOT_A_NUMBER: _("Not a number: {text!r}"),
     ProviderErrorCode.INVALID_EXCHANGE_RATE: _("The exchange rate must be > 0"),
+    ProviderErrorCode.INVALID_LOW_BALANCE: _("The low-balance mark can't be negative"),
     ProviderErrorCode.EXCHANGE_RATE_NEEDED: _(
         "The provider's currency is {currency}: give its exchange rate to {panel_currency} "
         "(panel units per 1 {currency})"

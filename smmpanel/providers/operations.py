@@ -228,3 +228,71 @@ def poll_balance(provider: Provider, now: datetime) -> datetime | None:
             **{name: getattr(provider, name) for name in BALANCE_FIELDS}
         )
     return now + timedelta(seconds=settings.PROVIDER_BALANCE_SECONDS)
+
+
+# The settings an operator edits on a provider's page (the key goes through `set_key`).
+SETTINGS = ("url", "dialect", "exchange_rate", "low_balance", "enabled")
+
+
+def provider_settings(provider: Provider) -> dict:
+    """A provider's editable settings, the dialect in the words of `smmpanel api --dialect`."""
+    values = {name: getattr(provider, name) for name in SETTINGS}
+    values["dialect"] = dialect_words(provider.dialect)
+    return values
+
+
+def dialect_words(stored: str) -> str:
+    """A stored dialect in the words `parse_dialect` reads back (`json,bearer,numeric`)."""
+    try:
+        dialect = Dialect.from_json(stored)
+    except ValueError:
+        return "form,key"
+    words: list[str] = ["get"] if dialect.method == "GET" else [dialect.body]
+    words.append(dialect.auth)
+    if dialect.numeric_ids and dialect.method != "GET":
+        words.append("numeric")
+    return ",".join(words)
+
+
+def edit_provider(
+    *,
+    acting_user: Actor,
+    provider_id: int,
+    url: str,
+    dialect: str,
+    exchange_rate: Decimal,
+    low_balance: Decimal,
+    enabled: bool,
+) -> Provider:
+    """Change a provider's settings and record `provider.edit` (before -> after).
+
+    The URL is checked like a new provider's; the dialect is given in the words of `smmpanel api
+    --dialect` (`auto` keeps the stored one: nothing is probed here). Settings equal to the
+    stored ones change nothing. ProviderError on a refused value; nothing is written then."""
+    url = url.strip()
+    if len(url) > 500:
+        raise ProviderError(ProviderErrorCode.URL_TOO_LONG)
+    try:
+        url = check_provider_url(url)
+    except ProviderUrlError as error:
+        raise url_refused(error) from None
+    parsed = parse_dialect(dialect)
+    if not exchange_rate.is_finite() or exchange_rate <= 0:
+        raise ProviderError(ProviderErrorCode.INVALID_EXCHANGE_RATE)
+    if not low_balance.is_finite() or low_balance < 0:
+        raise ProviderError(ProviderErrorCode.INVALID_LOW_BALANCE)
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update().get(pk=provider_id)
+        before = provider_settings(provider)
+        provider.url, provider.enabled = url, enabled
+        provider.exchange_rate, provider.low_balance = exchange_rate, quantize(low_balance)
+        if parsed is not None:
+            provider.dialect = parsed.to_json()
+        after = provider_settings(provider)
+        if after == before:
+            return provider
+        provider.save(update_fields=[*SETTINGS, "updated_at"])
+        provider.refresh_from_db()  # the values as stored (the rate at its scale)
+        after = provider_settings(provider)
+        record(acting_user, "provider.edit", obj=provider, before=before, after=after)
+    return provider
