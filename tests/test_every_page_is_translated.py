@@ -46,7 +46,7 @@ from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
 from smmpanel.providers.keys import encrypt_key
 from smmpanel.providers.models import Provider
-from tests.factories import make_account, make_service
+from tests.factories import make_account, make_product, make_service
 from tests.payments.factories import make_method
 
 pytestmark = pytest.mark.django_db
@@ -272,6 +272,7 @@ def shop(db) -> dict:
         "provider": provider,
         "import": job,
         "method": bank,
+        "product": make_product(stock=2),
     }
 
 
@@ -300,6 +301,11 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     },
     "backoffice:route_markup": lambda shop: {"pk": 1},
     "backoffice:route_move": lambda shop: {"pk": 1, "direction": "up"},
+    "backoffice:route_remove": lambda shop: {"pk": 1},
+    "backoffice:route_add": lambda shop: {"pk": shop["service"].pk},
+    "backoffice:product_edit": lambda shop: {"pk": shop["product"].pk},
+    "backoffice:product_stock": lambda shop: {"pk": shop["product"].pk},
+    "backoffice:provider_edit": lambda shop: {"pk": shop["provider"].pk},
     "backoffice:user": lambda shop: {"pk": shop["account"].pk},
     "backoffice:user_adjust": lambda shop: {"pk": shop["account"].pk},
     "backoffice:user_status": lambda shop: {"pk": shop["account"].pk},

@@ -86,7 +86,9 @@ def test_the_same_settings_again_write_nothing(alice, provider):
 )
 def test_a_refused_setting_writes_nothing(alice, provider, changes, code):
     with pytest.raises(ProviderError) as refused:
-        edit_provider(acting_user=alice, provider_id=provider.pk, **settings_of(provider, **changes))
+        edit_provider(
+            acting_user=alice, provider_id=provider.pk, **settings_of(provider, **changes)
+        )
     assert refused.value.code == code
     assert not AuditEntry.objects.filter(action="provider.edit").exists()
     provider.refresh_from_db()

@@ -1,5 +1,5 @@
-"""Upstream providers: add, test the connection (balance), import the catalog with a progress
-bar. Each calls the providers' action, which records itself."""
+"""Upstream providers: add, edit the settings, test the connection (balance), import the
+catalog with a progress bar. Each calls the providers' action, which records itself."""
 
 from decimal import Decimal
 
@@ -16,10 +16,16 @@ from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.imports import start_import
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.backoffice.pages import is_htmx, render_page
-from smmpanel.money import shown
+from smmpanel.money import MAX_DIGITS, SCALE, shown
 from smmpanel.providers.errors import ProviderError
 from smmpanel.providers.models import Provider
-from smmpanel.providers.operations import add_provider, check_balance
+from smmpanel.providers.operations import (
+    add_provider,
+    check_balance,
+    edit_provider,
+    provider_settings,
+    set_key,
+)
 
 VIEW = ("providers.view_provider",)
 CHANGE = ("providers.view_provider", "providers.change_provider")
@@ -46,6 +52,35 @@ class ProviderForm(forms.Form):
         max_digits=20,
         decimal_places=8,
     )
+
+
+class SettingsForm(forms.Form):
+    url = forms.URLField(label=gettext_lazy("API URL"), max_length=500, assume_scheme="https")
+    new_key = forms.CharField(
+        label=gettext_lazy("New API key"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=gettext_lazy("Leave empty to keep the key"),
+    )
+    dialect = forms.CharField(
+        label=gettext_lazy("Dialect"),
+        max_length=100,
+        help_text=gettext_lazy("e.g. form,key or json,bearer,numeric or get"),
+    )
+    exchange_rate = forms.DecimalField(
+        label=gettext_lazy("Exchange rate (panel currency per provider unit)"),
+        min_value=Decimal("0.000001"),
+        max_digits=20,
+        decimal_places=8,
+    )
+    low_balance = forms.DecimalField(
+        label=gettext_lazy("Warn when the balance is at or below"),
+        min_value=0,
+        max_digits=MAX_DIGITS,
+        decimal_places=SCALE,
+    )
+    enabled = forms.BooleanField(label=gettext_lazy("Enabled"), required=False)
 
 
 class ImportForm(forms.Form):
@@ -99,6 +134,46 @@ def provider_add(request: HttpRequest) -> HttpResponse:
         providers=Provider.objects.order_by("name"),
         form=form,
         import_form=ImportForm(),
+    )
+
+
+@staff_required(*CHANGE)
+def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provider's settings; a new key, when given, is set by its own action."""
+    provider = get_object_or_404(Provider, pk=pk)
+    if request.method != "POST":
+        form = SettingsForm(initial=provider_settings(provider))
+        return render_page(
+            request, "backoffice/provider_form.html", "providers", form=form, provider=provider
+        )
+    form = SettingsForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        acting_user = Actor.of_request(request)
+        try:
+            edit_provider(
+                acting_user=acting_user,
+                provider_id=pk,
+                url=data["url"],
+                dialect=data["dialect"],
+                exchange_rate=data["exchange_rate"],
+                low_balance=data["low_balance"],
+                enabled=data["enabled"],
+            )
+            if data["new_key"].strip():
+                set_key(acting_user=acting_user, provider_id=pk, key=data["new_key"])
+        except ProviderError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Provider %s saved.") % provider.name)
+            return redirect("backoffice:providers")
+    return render_page(
+        request,
+        "backoffice/provider_form.html",
+        "providers",
+        status=400,
+        form=form,
+        provider=provider,
     )
 
 

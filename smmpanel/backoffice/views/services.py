@@ -20,6 +20,7 @@ from smmpanel.catalog.models import Category, Fulfilment, Service
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.inputs import MAX_BIGINT, MAX_INTEGER, clean_text, known_ids, required_id
 from smmpanel.money import MAX_DIGITS, SCALE
+from smmpanel.providers.models import Provider
 from smmpanel.providers.pricing import cost, resale_rate
 
 CHANGE = ("catalog.view_service", "catalog.change_service")
@@ -119,6 +120,7 @@ def _service_form_page(
         form=form,
         service=service,
         routes=routes,
+        providers=Provider.objects.order_by("name") if service is not None else [],
         categories=Category.objects.order_by("sort_order", "pk"),
         status=400 if form.is_bound else 200,
     )
