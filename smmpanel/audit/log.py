@@ -165,21 +165,3 @@ def record(
         after=_plain(after) if after is not None else None,
         ip=acting_user.ip,
     )
-
-
-def record_admin_log_entry(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
-    """Mirror the Django admin's own log (its actions and saves) into the audit log."""
-    if not created or kwargs.get("raw"):
-        return
-    AuditEntry.objects.create(
-        actor_id=instance.user_id,
-        actor_name=instance.user.get_username(),
-        action=f"admin.{instance.get_action_flag_display().lower()}"[:64],
-        object_type=(
-            instance.content_type.model_class()._meta.label_lower
-            if instance.content_type and instance.content_type.model_class()
-            else ""
-        )[:64],
-        object_id=str(instance.object_id or "")[:64],
-        summary=(instance.get_change_message() or instance.object_repr)[:500],
-    )

@@ -66,3 +66,37 @@ class InspectorInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnly:
+    """Makes another app's model admin (Django's users and groups, django-otp's devices) an
+    inspector like ours: staff accounts are managed by `smmpanel createadmin`, `smmpanel staff
+    totp` and the back-office, through actions that record themselves."""
+
+    actions: Any = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_superuser(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def make_read_only(site: admin.AdminSite) -> None:
+    """Every model admin on the site that is not already an Inspector becomes read-only."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, Inspector):
+            continue
+        base = type(model_admin)
+        read_only = type(f"ReadOnly{base.__name__}", (ReadOnly, base), {})
+        site.unregister(model)
+        site.register(model, read_only)
