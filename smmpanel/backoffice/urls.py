@@ -14,6 +14,7 @@ from smmpanel.backoffice.views import (
     requests,
     routes,
     services,
+    transfers,
     users,
 )
 
@@ -57,6 +58,7 @@ urlpatterns = [
     path("users/<id:pk>/key/", users.user_reset_key, name="user_reset_key"),
     path("users/<id:pk>/discount/", users.user_discount, name="user_discount"),
     path("payments/", payments.payment_list, name="payments"),
+    path("payments/transfers/", transfers.transfer_list, name="unmatched_transfers"),
     path("payments/<id:pk>/", payments.payment_decide, name="payment_decide"),
     path("payments/<id:pk>/history/", payments.payment_detail, name="payment"),
     path("payments/<id:pk>/check/", payments.payment_check, name="payment_check"),
