@@ -45,7 +45,7 @@ _kept: dict[Hashable, tuple[tuple[int, ...], Any]] = {}
 # The things whose triggers are all in place in this process's database (checked once).
 _watched: frozenset[str] | None = None
 # The scope open in this thread: its versions ({} until read), the values it was given (by key),
-# and its connection; `numbers` is None outside a scope.
+# and its connection (looked up at its first use); `numbers` is None outside a scope.
 _scope = threading.local()
 
 
@@ -69,7 +69,7 @@ def scope() -> Iterator[None]:
         return
     _scope.numbers = {}
     _scope.given = {}
-    _scope.db = connections[DEFAULT_DB_ALIAS]
+    _scope.db = None
     try:
         yield
     finally:
@@ -140,7 +140,9 @@ def updated(names: tuple[str, ...], key: Hashable, update: Callable[[T | None], 
         db = connections[DEFAULT_DB_ALIAS]
     else:
         db = _scope.db
-        if key in given and not db.in_atomic_block:
+        if db is None:  # the scope's first use (pages that read nothing cached never look)
+            db = _scope.db = connections[DEFAULT_DB_ALIAS]
+        elif key in given and not db.in_atomic_block:
             return given[key]
     if db.in_atomic_block or not (_watched or _check_triggers(db.vendor)).issuperset(names):
         return update(None)
