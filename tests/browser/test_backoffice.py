@@ -10,16 +10,20 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.urls import reverse
 from django.utils import timezone
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import LedgerEntry
+from smmpanel.catalog.models import ServiceRoute
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.status import apply_status
+from smmpanel.providers.keys import encrypt_key
+from smmpanel.providers.models import Provider, ProviderService
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import make_account, make_service
+from tests.factories import make_account, make_product, make_service
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
@@ -120,3 +124,45 @@ def test_operator_cancels_two_orders_with_htmx_on_a_phone(operator_page, panel_s
             if name == "phone":
                 assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert len(list(directory.glob("backoffice-*.png"))) >= 4
+
+
+def test_provider_route_and_product_pages_fit_a_phone(operator_page, panel_server):
+    """The pages that replaced the admin's provider, route and product forms, at 360 px, with
+    long names and a long URL."""
+    long_name = "Netflix Premium 4K UHD [1 month] 🎬 " + "★" * 80
+    provider = Provider.objects.create(
+        name="upstream-" + "x" * 80,
+        url="https://provider.example/api/v2/" + "a" * 150,
+        key_encrypted=encrypt_key("k"),
+        key_hint="k…",
+        balance=Decimal(5),
+    )
+    upstream = ProviderService.objects.create(
+        provider=provider,
+        service_id="1",
+        name=long_name,
+        type="Default",
+        category="Instagram",
+        rate=Decimal("0.9"),
+        min_quantity=10,
+        max_quantity=1000,
+    )
+    service = make_service(name=long_name)
+    ServiceRoute.objects.create(service=service, provider_service=upstream, priority=1)
+    product = make_product(stock=2, name=long_name, require="Your account " + "e" * 100)
+    page = operator_page
+    for path in (
+        reverse("backoffice:products"),
+        reverse("backoffice:product_create"),
+        reverse("backoffice:product_edit", args=[product.pk]),
+        reverse("backoffice:providers"),
+        reverse("backoffice:provider_edit", args=[provider.pk]),
+        reverse("backoffice:service_edit", args=[service.pk]),
+    ):
+        page.goto(f"{panel_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width} px wide"
+    page.goto(f"{panel_server.url}{reverse('backoffice:product_edit', args=[product.pk])}")
+    page.fill("#id_items", "code-1\ncode-2")
+    page.click("text=Add stock")
+    page.wait_for_selector("text=4 items in stock.")
