@@ -17,7 +17,7 @@ from smmpanel.panel.customer import customer_required
 from smmpanel.payments.coupons import redeem_coupon
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
 from smmpanel.payments.gateway import Checkout, available_methods, config_of, gateway_of
-from smmpanel.payments.models import Payment, PaymentMethod, PaymentStatus
+from smmpanel.payments.models import DepositBonus, Payment, PaymentMethod, PaymentStatus
 from smmpanel.payments.operations import create_payment, start_payment
 
 # The field a refused payment's error is shown beside; other errors go above the form.
@@ -95,7 +95,11 @@ def _pay(request: HttpRequest, account: Account, form: PaymentForm) -> HttpRespo
 def _offered(methods: list[PaymentMethod]) -> list[PaymentMethod]:
     """The methods with what the customer reads of them: name and instructions in their
     language, and the currency, rate and fee when they pay in another currency or a fee."""
+    tiers = list(DepositBonus.objects.filter(active=True).order_by("min_amount", "pk"))
     for method in methods:
+        method.offered_bonuses = [  # type: ignore[attr-defined]
+            tier for tier in tiers if tier.method_id in (None, method.pk)
+        ]
         method.shown_name, method.shown_instructions = method.shown(get_language())  # type: ignore[attr-defined]
         method.paid_in = method.currency or settings.CURRENCY  # type: ignore[attr-defined]
     return methods

@@ -192,3 +192,21 @@ def test_the_funds_page_redeems_a_coupon_and_takes_one_with_a_payment(bank):
         ("deposit", Decimal(40)),
         ("bonus", Decimal(2)),
     ]
+
+
+def test_the_funds_page_shows_each_methods_bonus_tiers_before_paying(bank):
+    card = PaymentMethod.objects.create(name="Card", gateway="manual")
+    save_bonus(bonus_id=None, min_amount=Decimal(100), percent=Decimal(5), acting_user=OPERATOR)
+    save_bonus(
+        bonus_id=None,
+        min_amount=Decimal(50),
+        percent=Decimal("7.5"),
+        method_id=card.pk,
+        acting_user=OPERATOR,
+    )
+    customer = Client()
+    customer.force_login(make_account()[0].user)
+    page = customer.get(reverse("panel:funds")).content.decode()
+    bank_part, card_part = page.split("<h2>Card</h2>")
+    assert "+5 % from 100.00 USD" in bank_part and "7.5" not in bank_part
+    assert "+7.5 % from 50.00 USD" in card_part
