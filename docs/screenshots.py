@@ -176,7 +176,17 @@ def main() -> None:
                 page.wait_for_selector("[data-testid=mass-summary]")
                 shoot(page, out, "mass-order", size, full_page=True)
                 page.goto(f"{url}/funds/")
-                shoot(page, out, "add-funds", size)
+                shoot(page, out, "add-funds", size, full_page=True)
+                # A sandbox payment, paid at its checkout, then followed on its own page.
+                page.select_option("#id_method", index=1)  # the demo's sandbox card
+                page.fill("#id_amount", "25")
+                page.click("main form button[type=submit]")
+                page.wait_for_url(re.compile(r".*/payments/sandbox/\d+/"))
+                paid = int(re.search(r"/sandbox/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+                page.locator("form:has(input[value=paid]) button").click()
+                page.wait_for_url(re.compile(r".*/funds/"))
+                page.goto(f"{url}/funds/payments/{paid}/")
+                shoot(page, out, "payment", size)
                 page.goto(f"{url}/api-access/")
                 shoot(page, out, "api", size)
                 page.close()

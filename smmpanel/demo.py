@@ -135,9 +135,29 @@ def _seed_payment_methods() -> None:
             "name": "Bank transfer",
             "instructions": "Transfer to: Demo Bank 123-456-789 (Demo Panel).\n"
             "Then enter the amount and the transfer's reference below.",
+            # The operator's texts in the panel's other languages (issue 16: per language).
+            "translations": {
+                "id": {
+                    "name": "Transfer bank",
+                    "instructions": "Transfer ke: Demo Bank 123-456-789 (Demo Panel).\n"
+                    "Lalu isi jumlah dan referensi transfer di bawah.",
+                },
+                "vi": {
+                    "name": "Chuyển khoản ngân hàng",
+                    "instructions": "Chuyển khoản đến: Demo Bank 123-456-789 (Demo Panel).\n"
+                    "Sau đó nhập số tiền và mã tham chiếu chuyển khoản bên dưới.",
+                },
+            },
         },
     )
     if settings.PAYMENT_SANDBOX:
         PaymentMethod.objects.get_or_create(
-            gateway="sandbox", defaults={"name": "Sandbox card (test)"}
+            gateway="sandbox",
+            defaults={
+                "name": "Sandbox card (test)",
+                "translations": {
+                    "id": {"name": "Kartu sandbox (uji coba)"},
+                    "vi": {"name": "Thẻ sandbox (thử nghiệm)"},
+                },
+            },
         )

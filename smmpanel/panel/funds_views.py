@@ -125,7 +125,11 @@ def funds(request: HttpRequest, account: Account) -> HttpResponse:
         response = _pay(request, account, form)
         if response is not None:
             return response
-    payments = Payment.objects.filter(account=account).select_related("method").order_by("-pk")
+    payments = list(
+        Payment.objects.filter(account=account).select_related("method").order_by("-pk")[:50]
+    )
+    for payment in payments:
+        payment.method_name = payment.method.shown(get_language())[0]  # type: ignore[attr-defined]
     return render(
         request,
         "panel/funds.html",
@@ -133,7 +137,7 @@ def funds(request: HttpRequest, account: Account) -> HttpResponse:
             "form": form,
             "coupon_form": coupon_form,
             "methods": methods,
-            "payments": payments[:50],
+            "payments": payments,
         },
     )
 
@@ -161,11 +165,14 @@ def payment_page(request: HttpRequest, account: Account, pk: int) -> HttpRespons
     is credited or closed: where the gateway sends the customer back."""
     payment = get_object_or_404(Payment.objects.select_related("method"), pk=pk, account=account)
     pay_by = _pay_by(payment)
+    name, instructions = payment.method.shown(get_language())
     return render(
         request,
         "panel/payment.html",
         {
             "payment": payment,
+            "method_name": name,
+            "instructions": instructions,
             "waiting": payment.status == PaymentStatus.PENDING,
             "pay_by": pay_by,
             "qr": _qr_svg(pay_by.qr) if pay_by is not None and pay_by.qr else "",
