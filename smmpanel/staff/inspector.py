@@ -91,9 +91,18 @@ class ReadOnly:
         return False
 
 
+# Models whose admin shows a secret (a TOTP device's key and its QR code): not shown at all,
+# not even to a superuser, who could otherwise copy another operator's second factor.
+SECRET_BEARING = ("otp_totp.totpdevice", "otp_static.staticdevice", "otp_static.statictoken")
+
+
 def make_read_only(site: admin.AdminSite) -> None:
-    """Every model admin on the site that is not already an Inspector becomes read-only."""
+    """Every model admin on the site that is not already an Inspector becomes read-only; the
+    admins of secret-bearing models are removed."""
     for model, model_admin in list(site._registry.items()):
+        if model._meta.label_lower in SECRET_BEARING:
+            site.unregister(model)
+            continue
         if isinstance(model_admin, Inspector):
             continue
         base = type(model_admin)

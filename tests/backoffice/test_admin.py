@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account, LedgerEntry
@@ -314,8 +315,24 @@ def test_staff_accounts_are_not_changed_here(admin_client):
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url, {"username": "op", "is_superuser": "on"}).status_code == 403
     assert admin_client.post(f"/admin/auth/user/{user.pk}/password/", {}).status_code == 403
-    for model in ("auth/user", "auth/group", "otp_totp/totpdevice"):
+    for model in ("auth/user", "auth/group"):
         path = f"/admin/{model}/add/"
         assert admin_client.get(path).status_code == 403, path
     user.refresh_from_db()
     assert not user.is_superuser and user.check_password("pw")
+
+
+def test_no_one_sees_a_totp_devices_secret_here(admin_client):
+    """A TOTP device's page showed its key and QR code: a superuser could copy another
+    operator's second factor. The admin has no such page at all."""
+    user = get_user_model().objects.create_user(username="op2", password="pw", is_staff=True)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    for path in (
+        "/admin/otp_totp/totpdevice/",
+        "/admin/otp_totp/totpdevice/add/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/",
+    ):
+        assert admin_client.get(path).status_code == 404, path
+    assert device.key not in admin_client.get("/admin/").content.decode()
