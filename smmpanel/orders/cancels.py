@@ -8,6 +8,7 @@ from django.utils import timezone
 from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor, record
 from smmpanel.catalog.models import Fulfilment
+from smmpanel.orders.changes import cancel_changed
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import (
     FINAL_STATUSES,
@@ -35,7 +36,9 @@ def request_cancel(*, account: Account, order: Order) -> CancelRequest:
             if order.service.fulfilment != Fulfilment.MANUAL:
                 # The fulfilment hears of the cancel at its next pass, not at its next poll.
                 Order.objects.filter(pk=order.pk).update(next_attempt_at=timezone.now())
-            return CancelRequest.objects.create(order=order)
+            cancel = CancelRequest.objects.create(order=order)
+            cancel_changed.send(sender=CancelRequest, cancel=cancel)
+            return cancel
     except IntegrityError:
         raise OrderError(OrderErrorCode.CANCEL_PENDING) from None
 
@@ -43,9 +46,14 @@ def request_cancel(*, account: Account, order: Order) -> CancelRequest:
 def mark_cancel_rejected(*, cancel_request_id: int) -> None:
     """The fulfilment could not cancel (the provider refused): a pending request ends Rejected.
     No audit entry: the operator's decision is `reject_cancel`."""
-    CancelRequest.objects.filter(pk=cancel_request_id, status=CancelStatus.PENDING).update(
-        status=CancelStatus.REJECTED, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        pending = CancelRequest.objects.select_for_update().filter(
+            pk=cancel_request_id, status=CancelStatus.PENDING
+        )
+        for cancel in pending:
+            cancel.status = CancelStatus.REJECTED
+            cancel.save(update_fields=["status", "updated_at"])
+            cancel_changed.send(sender=CancelRequest, cancel=cancel)
 
 
 def _snapshot(cancel: CancelRequest) -> dict[str, str]:
@@ -95,5 +103,6 @@ def reject_cancel(*, cancel_id: int, acting_user: Actor) -> CancelRequest:
         before = _snapshot(cancel)
         cancel.status = CancelStatus.REJECTED
         cancel.save(update_fields=["status", "updated_at"])
+        cancel_changed.send(sender=CancelRequest, cancel=cancel)
         record(acting_user, "cancel.reject", obj=cancel, before=before, after=_snapshot(cancel))
     return cancel

@@ -9,6 +9,7 @@ from django.utils import timezone
 from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor, record
 from smmpanel.catalog.models import Fulfilment
+from smmpanel.orders.changes import refill_changed
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import Order, OrderStatus, Refill, RefillStatus
 
@@ -32,9 +33,11 @@ def request_refill(*, account: Account, order: Order) -> Refill:
     automatic = order.service.fulfilment != Fulfilment.MANUAL
     try:
         with transaction.atomic():
-            return Refill.objects.create(
+            refill = Refill.objects.create(
                 order=order, next_attempt_at=timezone.now() if automatic else None
             )
+            refill_changed.send(sender=Refill, refill=refill)
+            return refill
     except IntegrityError:
         raise OrderError(OrderErrorCode.REFILL_PENDING) from None
 
@@ -54,6 +57,7 @@ def report_refill_status(*, refill_id: int, status: str) -> Refill:
             if status not in OPEN:
                 refill.next_attempt_at = None
             refill.save(update_fields=["status", "next_attempt_at", "updated_at"])
+            refill_changed.send(sender=Refill, refill=refill)
     return refill
 
 

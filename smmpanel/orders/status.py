@@ -15,6 +15,7 @@ from django.utils import timezone
 from smmpanel.accounts import ledger
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.money import ZERO, proportional_part
+from smmpanel.orders.changes import cancel_changed, orders_changed
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import (
     ORDER_STATUSES,
@@ -90,12 +91,15 @@ def _settle(order: Order) -> None:
         reason=f"{order.status} order {order.pk}",
         order_id=order.pk,
     )
-    CancelRequest.objects.filter(order=order, status=CancelStatus.PENDING).update(
-        status=CancelStatus.ACCEPTED
-        if order.status in (OrderStatus.CANCELED, OrderStatus.PARTIAL)
-        else CancelStatus.REJECTED,
-        updated_at=timezone.now(),
-    )
+    pending = list(CancelRequest.objects.filter(order=order, status=CancelStatus.PENDING))
+    for cancel in pending:
+        cancel.status = (
+            CancelStatus.ACCEPTED
+            if order.status in (OrderStatus.CANCELED, OrderStatus.PARTIAL)
+            else CancelStatus.REJECTED
+        )
+        cancel.save(update_fields=["status", "updated_at"])
+        cancel_changed.send(sender=CancelRequest, cancel=cancel)
 
 
 def apply_status(
@@ -123,6 +127,7 @@ def apply_status(
             order.save(update_fields=_FIELDS)
             if order.is_final:
                 _settle(order)
+            orders_changed.send(sender=Order, orders=[order])
     return order
 
 
@@ -136,7 +141,7 @@ def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]
     with transaction.atomic():
         orders = Order.objects.select_for_update(of=("self",)).select_related("service")
         locked = orders.in_bulk([report.order_id for report in reports])
-        progressed = []
+        progressed, changed_orders = [], []
         for report in reports:
             order = locked[report.order_id]
             try:
@@ -147,12 +152,15 @@ def apply_statuses(reports: list[StatusReport]) -> dict[int, Order | OrderError]
             results[report.order_id] = order
             if changed:
                 charge_served_posts(order)
+                changed_orders.append(order)
             if changed and order.is_final:
                 order.save(update_fields=_FIELDS)
                 _settle(order)
             elif changed:
                 progressed.append(order)
         _write_progress(progressed)
+        if changed_orders:
+            orders_changed.send(sender=Order, orders=changed_orders)
     return results
 
 
