@@ -141,6 +141,9 @@ def reader(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def _sqlite_datetime(value: Any) -> Any:
+    # A column declared datetime comes already parsed by the driver (Django's converter), naive.
+    if type(value) is datetime:
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if type(value) is str:
         try:
             found = datetime.fromisoformat(value)
