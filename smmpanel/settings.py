@@ -136,6 +136,8 @@ INSTALLED_APPS = [
     "smmpanel.audit",
     "smmpanel.backoffice",
     "smmpanel.providers",
+    "smmpanel.quality",
+    "smmpanel.worker",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from smmpanel.panel import (
     funds_views,
     ledger_views,
     list_views,
+    order_page,
     order_views,
 )
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("order/preview/", order_views.preview, name="order_preview"),
     path("mass-order/", order_views.mass_order, name="mass_order"),
     path("orders/", list_views.orders, name="orders"),
+    path("orders/<id:pk>/", order_page.order_page, name="order"),
     path("orders/<id:pk>/refill/", list_views.refill, name="order_refill"),
     path("orders/<id:pk>/cancel/", list_views.cancel, name="order_cancel"),
     path("refills/", list_views.refills, name="refills"),

@@ -18,6 +18,8 @@ from smmpanel.payments.polling import check_payment
 from smmpanel.providers.models import Provider
 from smmpanel.providers.operations import poll_balance
 from smmpanel.worker.claims import claim_due, extend_leases, release, release_many
+from smmpanel.worker.models import Routine
+from smmpanel.worker.routines import ensure_routines, run_routine
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(seconds=30)
@@ -91,6 +93,10 @@ def run_once(now: datetime | None = None) -> int:
         handled += len(ids)
     while ids := claim_due(Payment, now):
         _process(Payment.objects.select_related("method"), ids, now, check_payment)
+        handled += len(ids)
+    ensure_routines(now)
+    while ids := claim_due(Routine, now):
+        _process(Routine.objects.all(), ids, now, run_routine)
         handled += len(ids)
     return handled
 

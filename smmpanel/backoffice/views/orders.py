@@ -24,6 +24,7 @@ from smmpanel.catalog.models import Fulfilment, Service
 from smmpanel.inputs import MAX_BIGINT, IdField, parse_id, required_id
 from smmpanel.orders.models import Order, OrderStatus
 from smmpanel.providers.models import Provider
+from smmpanel.quality.progress import delivery_proof
 
 PAGE_SIZE = 50
 
@@ -186,6 +187,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ledger_entries=order.ledger.order_by("pk"),
         attempts=order.upstream_orders.select_related("provider").order_by("pk"),
         refills=order.refills.order_by("pk"),
+        proof=delivery_proof(order),
         cancels=order.cancel_requests.order_by("pk"),
         history=AuditEntry.objects.filter(object_type="orders.order", object_id=str(pk)).order_by(
             "-pk"
