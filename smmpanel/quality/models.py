@@ -1,7 +1,6 @@
 """What the panel measures of real orders: each order's reported progress over time."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from smmpanel.orders.models import Order
 
@@ -11,10 +10,10 @@ class OrderProgress(models.Model):
     The order's delivery proof, and the source of the providers' times to start."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="progress")
-    at = models.DateTimeField(_("time"))
-    status = models.CharField(_("status"), max_length=32)
-    start_count = models.BigIntegerField(_("start count"), null=True, blank=True)
-    remains = models.BigIntegerField(_("remains"), null=True, blank=True)
+    at = models.DateTimeField("time")
+    status = models.CharField("status", max_length=32)
+    start_count = models.BigIntegerField("start count", null=True, blank=True)
+    remains = models.BigIntegerField("remains", null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["order", "at"])]
