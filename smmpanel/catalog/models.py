@@ -48,7 +48,19 @@ class Service(models.Model):
     dripfeed = models.BooleanField(_("drip-feed"), default=False)
     description = models.TextField(_("description"), blank=True)
     average_time = models.PositiveIntegerField(
-        _("average time"), null=True, blank=True, help_text="Minutes"
+        _("average time"),
+        null=True,
+        blank=True,
+        help_text="Minutes per 1000; measured from completed orders once there are enough",
+    )
+    # Off when empty. The worker asks a refill by itself at this interval while a completed
+    # order is inside its refill window (orders.auto_refills).
+    auto_refill_hours = models.PositiveIntegerField(_("auto-refill every (hours)"), null=True,
+                                                    blank=True)  # fmt: skip
+    # Off when empty. An order not started after this long is canceled upstream and, once the
+    # provider confirms, placed on the next route (providers.reroutes).
+    reroute_after_minutes = models.PositiveIntegerField(
+        _("reroute when not started after (minutes)"), null=True, blank=True
     )
     active = models.BooleanField(_("active"), default=True)
     fulfilment = models.CharField(

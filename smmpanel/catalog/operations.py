@@ -84,6 +84,8 @@ def new_service(
     fulfilment: str = Fulfilment.MANUAL,
     description: str = "",
     active: bool = True,
+    auto_refill_hours: int | None = None,
+    reroute_after_minutes: int | None = None,
     routes: Sequence[Any] = (),
 ) -> Service:
     """The one way a service comes to be: checked, in the named category (created when new),
@@ -117,6 +119,8 @@ def new_service(
         fulfilment=fulfilment,
         description=description,
         active=active,
+        auto_refill_hours=auto_refill_hours or None,
+        reroute_after_minutes=reroute_after_minutes or None,
     )
     for priority, route in enumerate(chosen, start=1):
         ServiceRoute.objects.create(
@@ -154,6 +158,8 @@ EDITABLE_FIELDS = (
     "fulfilment",
     "description",
     "active",
+    "auto_refill_hours",
+    "reroute_after_minutes",
 )
 # The smallest bulk change: -100 % makes a service free, never negative.
 MIN_PERCENT = Decimal(-100)

@@ -63,12 +63,15 @@ def usable_routes(service: Service) -> list[ProviderService]:
     ]
 
 
-def _tried(unit: Unit) -> set[int]:
-    """Provider services that refused this order (or run) already."""
-    attempts = UpstreamOrder.objects.filter(order=unit.order, run=unit.run)
-    return set(
-        attempts.filter(state=UpstreamState.REFUSED).values_list("provider_service_id", flat=True)
-    )
+# Attempts whose provider service is not tried again for the same order (or run).
+NOT_AGAIN = (UpstreamState.REFUSED, UpstreamState.REROUTED)
+
+
+def tried_routes(order: Order, run: Run | None = None) -> set[int]:
+    """Provider services that refused this order (or run) already, or were left for being
+    stuck."""
+    attempts = UpstreamOrder.objects.filter(order=order, run=run, state__in=NOT_AGAIN)
+    return set(attempts.values_list("provider_service_id", flat=True))
 
 
 def add_params(unit: Unit, provider_service: ProviderService) -> dict[str, str | int]:
@@ -165,7 +168,7 @@ def forward(units: Iterable[Unit], keepalive: Callable[[], None]) -> None:
     waiting = deque(units)
     services = {unit.order.service_id: unit.order.service for unit in waiting}
     routes = {pk: usable_routes(service) for pk, service in services.items()}
-    tried = {id(unit): _tried(unit) for unit in waiting}
+    tried = {id(unit): tried_routes(unit.order, unit.run) for unit in waiting}
     in_flight: dict[Future[str | ClientError], tuple[Unit, UpstreamOrder]] = {}
     kept_alive = time.monotonic()
     with (

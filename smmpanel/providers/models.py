@@ -98,6 +98,7 @@ class UpstreamState(models.TextChoices):
     FAILED = "failed", _("Not sent (provider unreachable)")
     REVIEW = "review", _("Needs review (may have been sent)")
     RESOLVED = "resolved", _("Review resolved by the operator")
+    REROUTED = "rerouted", _("Canceled there to be placed on the next route")
 
 
 LIVE_STATES = [UpstreamState.SENDING, UpstreamState.SENT, UpstreamState.REVIEW]
@@ -126,6 +127,9 @@ class UpstreamOrder(models.Model):
     error = models.TextField(blank=True)
     unchanged_polls = models.PositiveIntegerField(default=0)
     cancel_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the order is stuck here (not started in time, providers.reroutes): the cancel
+    # asked is the panel's own, and the provider's Canceled moves the order to the next route.
+    reroute_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import F
 
+from smmpanel.audit.log import Actor
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.cancels import mark_cancel_rejected
 from smmpanel.orders.dripfeed import report_runs, runs_of, set_run_progress
@@ -22,6 +23,7 @@ from smmpanel.orders.status import StatusReport, apply_status, apply_statuses
 from smmpanel.providers import cancels
 from smmpanel.providers.forwarding import Unit, forward
 from smmpanel.providers.models import LIVE_STATES, UpstreamOrder, UpstreamState
+from smmpanel.providers.reroutes import reroute_refused, rerouted
 from smmpanel.providers.sync import Report, clamp, next_poll, poll
 
 logger = logging.getLogger(__name__)
@@ -178,14 +180,31 @@ def _stop_runs(work: Pass, order: Order) -> None:
 
 
 def _pass_cancels(work: Pass, keepalive: Callable[[], None]) -> None:
+    """Pass on the customers' cancels, and the panel's own for stuck orders (providers.reroutes)."""
     asked = [
         upstream
         for upstream in work.to_poll
-        if upstream.order_id in work.cancels and upstream.cancel_sent_at is None
+        if (upstream.order_id in work.cancels or upstream.reroute_requested_at is not None)
+        and upstream.cancel_sent_at is None
     ]
     for upstream, accepted in cancels.send(asked, work.now, keepalive):
-        if not accepted and not upstream.order.runs:
-            mark_cancel_rejected(cancel_request_id=work.cancels[upstream.order_id])
+        if upstream.order_id in work.cancels:
+            if not accepted and not upstream.order.runs:
+                mark_cancel_rejected(cancel_request_id=work.cancels[upstream.order_id])
+        elif not accepted:
+            message = UpstreamOrder.objects.values_list("error", flat=True).get(pk=upstream.pk)
+            reroute_refused(upstream=upstream, message=message, acting_user=Actor.system())
+
+
+def _confirms_reroute(work: Pass, upstream: UpstreamOrder, report: Report) -> bool:
+    """The provider canceled an order the panel asked it to give up (and the customer did not
+    ask to cancel meanwhile: then the cancel is the customer's, refunded as usual)."""
+    return (
+        upstream.reroute_requested_at is not None
+        and upstream.run_id is None
+        and report.status == OrderStatus.CANCELED
+        and upstream.order_id not in work.cancels
+    )
 
 
 def _subscription_values(order: Order, report: Report) -> tuple[int | None, dict | None]:
@@ -212,6 +231,11 @@ def _apply_reports(work: Pass, reports: dict[int, Report]) -> None:
         order = work.orders[upstream.order_id]
         if report.status is None:
             logger.info("order %s: provider report unusable (%s)", order.pk, report.note)
+        if _confirms_reroute(work, upstream, report) and rerouted(
+            upstream=upstream, acting_user=Actor.system()
+        ):
+            work.later(order.pk, work.now)  # to the next route at the next pass
+            continue
         outcome = _read_report(work, order, upstream, report)
         if isinstance(outcome, StatusReport):
             to_apply.append(outcome)

@@ -49,6 +49,16 @@ def unaudited() -> Iterator[None]:
     AuditEntry.objects.filter(pk__gt=last).delete()
 
 
+@pytest.fixture
+def second(quick_providers):
+    """A second provider with its catalog imported (its service 1 costs 0.27819)."""
+    with FakeUpstream() as other:
+        provider = connect(other, name="second")
+        with unaudited():
+            import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
+        yield provider, other
+
+
 def connect(fake: FakeUpstream, name: str = "up") -> Provider:
     with unaudited():
         return add_provider(

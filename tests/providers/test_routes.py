@@ -10,12 +10,9 @@ from smmpanel.audit.log import Actor
 from smmpanel.audit.models import AuditEntry
 from smmpanel.catalog.errors import CatalogError, CatalogErrorCode
 from smmpanel.catalog.models import Fulfilment, ServiceRoute
-from smmpanel.client.testing import FakeUpstream
-from smmpanel.providers.catalog_import import import_catalog
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode
 from smmpanel.providers.routes import add_route, remove_route
 from tests.factories import make_service
-from tests.providers.fixtures import connect, unaudited
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +21,6 @@ pytestmark = pytest.mark.django_db
 def alice() -> Actor:
     user = get_user_model().objects.create_user(username="alice", is_staff=True)
     return Actor.of_user(user, ip="192.0.2.7")
-
-
-@pytest.fixture
-def second(quick_providers):
-    """A second provider with its catalog imported (its service 1 costs 0.27819)."""
-    with FakeUpstream() as other:
-        provider = connect(other, name="second")
-        with unaudited():
-            import_catalog(acting_user=Actor.cli(), provider=provider, markup=Decimal(0))
-        yield provider, other
 
 
 def entries(action: str) -> list[AuditEntry]:

@@ -55,6 +55,26 @@ class ServiceForm(forms.Form):
     )
     cancel = forms.BooleanField(label=gettext_lazy("Cancel"), required=False)
     dripfeed = forms.BooleanField(label=gettext_lazy("Drip-feed"), required=False)
+    auto_refill_hours = forms.IntegerField(
+        label=gettext_lazy("Auto-refill every (hours)"),
+        help_text=gettext_lazy(
+            "Empty: off. While a completed order is inside its refill window, the panel asks "
+            "a refill by itself at this interval."
+        ),
+        required=False,
+        min_value=1,
+        max_value=24 * 365,
+    )
+    reroute_after_minutes = forms.IntegerField(
+        label=gettext_lazy("Reroute when not started after (minutes)"),
+        help_text=gettext_lazy(
+            "Empty: off. An order the provider has not started by then is canceled there and, "
+            "once the provider confirms, placed on the next route."
+        ),
+        required=False,
+        min_value=1,
+        max_value=MAX_INTEGER,
+    )
     active = forms.BooleanField(label=gettext_lazy("Enabled"), required=False, initial=True)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
