@@ -288,6 +288,7 @@ def form_payment(shop: dict) -> dict:
 ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:order": lambda shop: {"pk": shop["order"].pk},
     "panel:order": lambda shop: {"pk": shop["order"].pk},
+    "panel:favorite": lambda shop: {"pk": shop["service"].pk},
     "backoffice:service_edit": lambda shop: {"pk": shop["service"].pk},
     "backoffice:service_toggle": lambda shop: {"pk": shop["service"].pk},
     "backoffice:service_move": lambda shop: {"pk": shop["service"].pk, "direction": "up"},

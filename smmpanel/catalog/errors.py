@@ -19,6 +19,7 @@ class CatalogErrorCode(StrEnum):
     INVALID_REQUIRE = "invalid_require"
     INVALID_STOCK_ITEM = "invalid_stock_item"
     NO_STOCK_BY_HAND = "no_stock_by_hand"
+    NO_SUCH_SERVICE = "no_such_service"
 
 
 MESSAGES = {
@@ -35,6 +36,7 @@ MESSAGES = {
     CatalogErrorCode.INVALID_REQUIRE: _("What the customer must give: at most 255 characters"),
     CatalogErrorCode.INVALID_STOCK_ITEM: _("A stock item has at most {limit} characters"),
     CatalogErrorCode.NO_STOCK_BY_HAND: _("A product delivered by hand has no stock"),
+    CatalogErrorCode.NO_SUCH_SERVICE: _("No such service"),
 }
 
 

@@ -177,3 +177,18 @@ class ServiceRoute(models.Model):
 
     def __str__(self) -> str:
         return f"route {self.priority} of service {self.service_id}"
+
+
+class Favorite(models.Model):
+    """A service a customer starred: the new order form can list only these."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE,
+                                related_name="favorites")  # fmt: skip
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "service"], name="favorite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} ★ {self.service_id}"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account, LedgerEntry
+from smmpanel.catalog.favorites import favorite_ids
 from smmpanel.catalog.models import Category
 from smmpanel.inputs import clean_text, parse_id
 from smmpanel.orders.cancels import request_cancel
@@ -138,6 +139,13 @@ def services(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     category = request.GET.get("category", "")
     rows = search_services(category, query)
+    account = (
+        Account.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
+    favorites = favorite_ids(account) if account is not None else None
+    only_favorites = favorites is not None and bool(request.GET.get("favorites"))
+    if favorites is not None and only_favorites:
+        rows = rows.filter(pk__in=favorites)
     return render(
         request,
         "panel/services.html",
@@ -146,5 +154,7 @@ def services(request: HttpRequest) -> HttpResponse:
             "categories": Category.objects.filter(services__active=True).distinct(),
             "query": query.strip(),
             "category": category,
+            "favorites": favorites,
+            "only_favorites": only_favorites,
         },
     )

@@ -4,11 +4,15 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.models import Account, LedgerEntry
+from smmpanel.catalog.errors import CatalogError
+from smmpanel.catalog.favorites import favorite_ids, set_favorite
 from smmpanel.catalog.models import Category, Service
 from smmpanel.inputs import clean_text, parse_id
 from smmpanel.money import shown
@@ -64,6 +68,7 @@ def _page(request: HttpRequest, account: Account, service: Service | None, form)
         "services": search_services(str(category_id) if category_id else None, ""),
         "service": service,
         "form": form,
+        "favorites": favorite_ids(account),
     }
     return render(request, "panel/orders/new.html", context)
 
@@ -129,8 +134,12 @@ def new_order(request: HttpRequest, account: Account) -> HttpResponse:
 def service_options(request: HttpRequest, account: Account) -> HttpResponse:
     """The <option>s of the category's services, or of every service matching the search (htmx)."""
     query = request.GET.get("q", "")
-    category = None if query.strip() else request.GET.get("category")
+    only_favorites = bool(request.GET.get("favorites"))
+    # A search, or the favorites (a short list), span every category.
+    category = None if query.strip() or only_favorites else request.GET.get("category")
     services = search_services(category, query)
+    if only_favorites:
+        services = services.filter(pk__in=favorite_ids(account))
     return render(request, "panel/orders/service_options.html", {"services": services})
 
 
@@ -142,7 +151,11 @@ def service_fields(request: HttpRequest, account: Account) -> HttpResponse:
     response = render(
         request,
         "panel/orders/type_fields.html",
-        {"service": service, "form": OrderForm(service) if service else None},
+        {
+            "service": service,
+            "form": OrderForm(service) if service else None,
+            "favorites": favorite_ids(account),
+        },
     )
     response["HX-Trigger-After-Swap"] = "refresh-preview"
     return response
@@ -184,3 +197,23 @@ def mass_order(request: HttpRequest, account: Account) -> HttpResponse:
                 context["text"] = "\n".join(line.text for line in results if not line.order)
                 account.refresh_from_db(fields=["balance"])
     return render(request, "panel/orders/mass.html", context)
+
+
+@require_POST
+@customer_required
+def favorite(request: HttpRequest, account: Account, pk: int) -> HttpResponse:
+    """Star or unstar a service (`starred` = 1 or 0); the star button again for htmx, else back
+    to the page it was pressed on."""
+    try:
+        starred = set_favorite(
+            account=account, service_id=pk, starred=request.POST.get("starred") == "1"
+        )
+    except CatalogError as error:
+        messages.error(request, error.message)
+        starred = False
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "panel/orders/star.html", {"service_id": pk, "starred": starred})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("panel:services")
+    return redirect(back)

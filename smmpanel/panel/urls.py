@@ -18,6 +18,7 @@ urlpatterns = [
     path("", order_views.new_order, name="new_order"),
     path("order/services/", order_views.service_options, name="order_services"),
     path("order/fields/", order_views.service_fields, name="order_fields"),
+    path("favorites/<id:pk>/", order_views.favorite, name="favorite"),
     path("order/preview/", order_views.preview, name="order_preview"),
     path("mass-order/", order_views.mass_order, name="mass_order"),
     path("orders/", list_views.orders, name="orders"),
