@@ -309,6 +309,8 @@ CLIENT_IP_HEADER = os.environ.get("SMMPANEL_CLIENT_IP_HEADER", "").strip()
 
 # Provider URLs may point at private, loopback or link-local addresses only when allowed.
 ALLOW_PRIVATE_PROVIDERS = _env_flag("SMMPANEL_ALLOW_PRIVATE_PROVIDERS")
+# Customers' webhook URLs likewise (a separate switch: customers, not the operator, type them).
+ALLOW_PRIVATE_WEBHOOKS = _env_flag("SMMPANEL_ALLOW_PRIVATE_WEBHOOKS")
 
 # Two-factor log-in of staff (TOTP, django-otp), required of those who enrolled a device.
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
@@ -331,7 +333,7 @@ LOGGING["handlers"] = {
 }
 
 # --- the web panel: customer pages, payments, languages ------------------------------------------
-INSTALLED_APPS += ["smmpanel.payments", "smmpanel.panel"]
+INSTALLED_APPS += ["smmpanel.payments", "smmpanel.webhooks", "smmpanel.panel"]
 # The language of a page: the customer's profile, else the language cookie, else the browser's.
 # Each app keeps its own `locale/` (makemessages per app), so branches don't collide in one file.
 MIDDLEWARE.insert(

@@ -17,6 +17,8 @@ from smmpanel.payments.models import Payment
 from smmpanel.payments.polling import check_payment
 from smmpanel.providers.models import Provider
 from smmpanel.providers.operations import poll_balance
+from smmpanel.webhooks import delivery
+from smmpanel.webhooks.models import Event
 from smmpanel.worker.claims import claim_due, extend_leases, release, release_many
 from smmpanel.worker.models import Routine
 from smmpanel.worker.routines import ensure_routines, run_routine
@@ -94,6 +96,11 @@ def run_once(now: datetime | None = None) -> int:
     while ids := claim_due(Payment, now):
         _process(Payment.objects.select_related("method"), ids, now, check_payment)
         handled += len(ids)
+    if Event.objects.filter(next_attempt_at__lte=now).exists():
+        with delivery.client() as http:
+            while ids := claim_due(Event, now, delivery.BATCH):
+                delivery.deliver(ids, now, http)
+                handled += len(ids)
     # Routines (hourly measurements) are not counted: `handled` is the rows of work done.
     ensure_routines(now)
     while ids := claim_due(Routine, now):
