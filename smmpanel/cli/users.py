@@ -61,6 +61,28 @@ def cmd_user_deposit(args: argparse.Namespace) -> None:
     show(args, data, f"deposited {amount}: balance of {args.username} is {balance}")
 
 
+def cmd_user_webhook(args: argparse.Namespace) -> None:
+    from smmpanel.accounts.registration import account_for_username
+    from smmpanel.audit.log import Actor
+    from smmpanel.webhooks import actions
+
+    account = account_for_username(args.username)
+    if args.off:
+        removed = actions.remove_webhook(account=account, acting_user=Actor.cli())
+        text = "webhook removed" if removed else "no webhook to remove"
+        show(args, {"removed": removed}, f"{text} for {args.username}")
+        return
+    if args.rotate:
+        webhook, secret = actions.rotate_webhook_secret(account=account, acting_user=Actor.cli())
+    else:
+        webhook, secret = actions.set_webhook(account=account, url=args.url, acting_user=Actor.cli())
+    show(
+        args,
+        {"url": webhook.url, "secret": secret},
+        f"events of {args.username} go to {webhook.url}\nsecret (shown once): {secret}",
+    )
+
+
 def cmd_staff_totp(args: argparse.Namespace) -> None:
     from smmpanel.audit.log import Actor
     from smmpanel.staff import totp
@@ -87,7 +109,7 @@ def cmd_staff_totp(args: argparse.Namespace) -> None:
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    """createadmin, user create, user deposit."""
+    """createadmin, user create, user deposit, user webhook."""
     admin = commands.add_parser("createadmin", help="create or update an operator account")
     admin.add_argument("username")
     admin.add_argument("--password", required=True)
@@ -112,6 +134,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     deposit.add_argument("--reason", default="Deposit from the command line")
     deposit.add_argument("--json", action="store_true")
     deposit.set_defaults(handler=cmd_user_deposit)
+    webhook = user.add_parser(
+        "webhook", help="set (new secret), rotate the secret of, or remove a customer's webhook"
+    )
+    webhook.add_argument("username")
+    what = webhook.add_mutually_exclusive_group(required=True)
+    what.add_argument("--url", help="send the customer's events here, signed with a new secret")
+    what.add_argument("--rotate", action="store_true", help="a new secret for the same URL")
+    what.add_argument("--off", action="store_true", help="remove the webhook and its events")
+    webhook.add_argument("--json", action="store_true")
+    webhook.set_defaults(handler=cmd_user_webhook)
 
 
 def add_staff_commands(commands: argparse._SubParsersAction) -> None:

@@ -12,6 +12,7 @@ from smmpanel.accounts.models import Account
 from smmpanel.panel import api_docs
 from smmpanel.panel.account_views import NEW_KEY_SESSION
 from smmpanel.panel.customer import customer_required
+from smmpanel.panel.webhook_views import webhook_context
 
 PLACEHOLDER_KEY = "YOUR_API_KEY"
 
@@ -40,6 +41,7 @@ def api_access(request: HttpRequest, account: Account) -> HttpResponse:
             "url": url,
             "actions": actions,
             "errors": api_docs.ERRORS,
+            **webhook_context(request, account),
         },
     )
 

@@ -11,6 +11,7 @@ from smmpanel.panel import (
     list_views,
     order_page,
     order_views,
+    webhook_views,
 )
 
 app_name = "panel"
@@ -33,6 +34,10 @@ urlpatterns = [
     path("transactions/export.csv", ledger_views.transactions_csv, name="transactions_csv"),
     path("api-access/", api_views.api_access, name="api_access"),
     path("api-access/regenerate/", api_views.regenerate_key, name="regenerate_key"),
+    path("api-access/webhook/", webhook_views.set_webhook, name="webhook_set"),
+    path("api-access/webhook/secret/", webhook_views.rotate_secret, name="webhook_secret"),
+    path("api-access/webhook/remove/", webhook_views.remove_webhook, name="webhook_remove"),
+    path("api-access/webhook/test/", webhook_views.test_event, name="webhook_test"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("language/", account_views.set_language, name="language"),
 ]
