@@ -75,7 +75,9 @@ def cmd_user_webhook(args: argparse.Namespace) -> None:
     if args.rotate:
         webhook, secret = actions.rotate_webhook_secret(account=account, acting_user=Actor.cli())
     else:
-        webhook, secret = actions.set_webhook(account=account, url=args.url, acting_user=Actor.cli())
+        webhook, secret = actions.set_webhook(
+            account=account, url=args.url, acting_user=Actor.cli()
+        )
     show(
         args,
         {"url": webhook.url, "secret": secret},

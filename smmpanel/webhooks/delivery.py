@@ -54,7 +54,7 @@ def client() -> httpx.Client:
 
 
 def _post(http: httpx.Client, event: Event) -> str:
-    """"" when the receiver took the event, else what went wrong (for the customer)."""
+    """What went wrong (shown to the customer), or the empty text when the receiver took it."""
     body = body_of(event)
     headers = {
         "Content-Type": "application/json",

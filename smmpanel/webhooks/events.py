@@ -79,8 +79,13 @@ def _queue_one(kind: str, name: str, pk: int, order_id: int, status: str) -> Non
         webhook_id=webhook_id,
         type=kind,
         order_id=order_id,
-        payload={"type": kind, name: pk, "order": order_id, "status": status,
-                 "time": now.isoformat()},  # fmt: skip
+        payload={
+            "type": kind,
+            name: pk,
+            "order": order_id,
+            "status": status,
+            "time": now.isoformat(),
+        },
         created_at=now,
         next_attempt_at=now,
     )

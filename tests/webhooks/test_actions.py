@@ -100,5 +100,7 @@ def test_the_url_policy_refuses_private_addresses(settings, url, code):
 def test_a_public_address_is_allowed(settings):
     settings.ALLOW_PRIVATE_WEBHOOKS = False
     account, _ = make_account()
-    webhook, _ = set_webhook(account=account, url="https://93.184.215.14/hook", acting_user=Actor.cli())
+    webhook, _ = set_webhook(
+        account=account, url="https://93.184.215.14/hook", acting_user=Actor.cli()
+    )
     assert webhook.url == "https://93.184.215.14/hook"

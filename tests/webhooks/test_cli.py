@@ -44,7 +44,9 @@ def test_user_webhook_text_and_refusals(env, smmpanel_env):
     assert lines[0] == f"events of eko go to {URL}"
     assert lines[1].startswith("secret (shown once): whsec_")
     assert run_cli(env, "user", "webhook", "eko", "--off").stdout == "webhook removed for eko\n"
-    assert run_cli(env, "user", "webhook", "eko", "--off").stdout == "no webhook to remove for eko\n"
+    assert (
+        run_cli(env, "user", "webhook", "eko", "--off").stdout == "no webhook to remove for eko\n"
+    )
 
     # Without the operator's switch, a loopback URL is refused like a provider's.
     refused = run_cli(smmpanel_env, "user", "webhook", "eko", "--url", URL, "--json")

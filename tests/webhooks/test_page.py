@@ -26,7 +26,9 @@ def post(client, path, data=None, **headers):
 
 def test_setting_the_webhook_shows_the_secret_once_and_a_test_event_arrives(browser, receiver):
     assert browser.post("/api-access/webhook/", {"url": receiver.url}).status_code == 403  # CSRF
-    assert post(browser, "/api-access/webhook/", {"url": receiver.url})["Location"] == "/api-access/"
+    assert (
+        post(browser, "/api-access/webhook/", {"url": receiver.url})["Location"] == "/api-access/"
+    )
     page = browser.get("/api-access/")
     secret = page.context["new_secret"]
     assert secret and secret in page.content.decode()
@@ -47,7 +49,9 @@ def test_setting_the_webhook_shows_the_secret_once_and_a_test_event_arrives(brow
 
 def test_a_refused_url_is_explained_in_the_customers_language(browser, settings):
     settings.ALLOW_PRIVATE_WEBHOOKS = False
-    post(browser, "/api-access/webhook/", {"url": "http://127.0.0.1/hook"}, HTTP_ACCEPT_LANGUAGE="id")
+    post(
+        browser, "/api-access/webhook/", {"url": "http://127.0.0.1/hook"}, HTTP_ACCEPT_LANGUAGE="id"
+    )
     page = browser.get("/api-access/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "127.0.0.1" in page and "alamat" in page.lower()
     assert not Webhook.objects.exists() and not Event.objects.exists()
