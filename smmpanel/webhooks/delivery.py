@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from datetime import datetime, timedelta
 
 import httpx
@@ -24,6 +25,7 @@ from smmpanel.netguard import guarded_transport
 from smmpanel.netpolicy import is_public
 from smmpanel.webhooks.actions import secret_of, turn_off_webhook
 from smmpanel.webhooks.models import Event, Webhook
+from smmpanel.worker.claims import extend_leases
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +124,15 @@ def deliver(ids: list[int], now: datetime, http: httpx.Client) -> None:
     it). A webhook that failed once in this batch is not tried again in it."""
     events = Event.objects.select_related("webhook").filter(pk__in=ids).order_by("pk")
     failed_hooks: dict[int, datetime] = {}
+    renewed = time.monotonic()
     for event in events:
+        if time.monotonic() - renewed > settings.WORKER_LEASE_SECONDS / 3:
+            extend_leases(Event, ids)  # slow receivers: keep the batch ours
+            renewed = time.monotonic()
+        if not event.webhook.active:
+            # Written by a change that committed while the webhook was being turned off.
+            Event.objects.filter(pk=event.pk).delete()
+            continue
         if event.webhook_id in failed_hooks:
             if Event.objects.filter(pk=event.pk).exists():  # not dropped with its webhook
                 _release(event, failed_hooks[event.webhook_id])
