@@ -333,7 +333,7 @@ LOGGING["handlers"] = {
 }
 
 # --- the web panel: customer pages, payments, languages ------------------------------------------
-INSTALLED_APPS += ["smmpanel.payments", "smmpanel.webhooks", "smmpanel.panel"]
+INSTALLED_APPS += ["smmpanel.payments", "smmpanel.webhooks", "smmpanel.panel", "smmpanel.pages"]
 # The language of a page: the customer's profile, else the language cookie, else the browser's.
 # Each app keeps its own `locale/` (makemessages per app), so branches don't collide in one file.
 MIDDLEWARE.insert(

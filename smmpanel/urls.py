@@ -36,6 +36,7 @@ from smmpanel.panel.urls import accounts_urlpatterns  # noqa: E402
 urlpatterns += [
     path("", include("smmpanel.payments.urls")),
     *accounts_urlpatterns,
+    path("", include("smmpanel.pages.urls")),
     path("", include("smmpanel.panel.urls")),
 ]
 

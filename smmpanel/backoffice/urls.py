@@ -1,6 +1,7 @@
 from django.urls import path
 
 from smmpanel.backoffice.views import (
+    announcements,
     audit_log,
     categories,
     dashboard,
@@ -94,4 +95,18 @@ urlpatterns = [
     path("imports/<id:pk>/", providers.import_progress, name="import_progress"),
     path("settings/", panel_settings.settings_page, name="settings"),
     path("audit/", audit_log.audit_list, name="audit"),
+    path("announcements/", announcements.announcement_list, name="announcements"),
+    path("announcements/new/", announcements.announcement_create, name="announcement_create"),
+    path("announcements/<id:pk>/", announcements.announcement_edit, name="announcement_edit"),
+    path(
+        "announcements/<id:pk>/publish/",
+        announcements.announcement_publish,
+        name="announcement_publish",
+    ),
+    path(
+        "announcements/<id:pk>/delete/",
+        announcements.announcement_delete,
+        name="announcement_delete",
+    ),
+    path("pages/<str:kind>/", announcements.site_page_edit, name="site_page"),
 ]

@@ -6,17 +6,20 @@ from django.urls import path, reverse_lazy
 from smmpanel.panel import (
     account_views,
     api_views,
+    dashboard_views,
     funds_views,
     ledger_views,
     list_views,
     order_page,
     order_views,
+    product_views,
     webhook_views,
 )
 
 app_name = "panel"
 urlpatterns = [
     path("", order_views.new_order, name="new_order"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("order/services/", order_views.service_options, name="order_services"),
     path("order/fields/", order_views.service_fields, name="order_fields"),
     path("favorites/<id:pk>/", order_views.favorite, name="favorite"),
@@ -28,6 +31,8 @@ urlpatterns = [
     path("orders/<id:pk>/cancel/", list_views.cancel, name="order_cancel"),
     path("refills/", list_views.refills, name="refills"),
     path("services/", list_views.services, name="services"),
+    path("products/", product_views.products, name="products"),
+    path("products/orders/", product_views.product_orders, name="product_orders"),
     path("funds/", funds_views.funds, name="funds"),
     path("funds/payments/<id:pk>/", funds_views.payment_page, name="payment"),
     path("transactions/", ledger_views.transactions, name="transactions"),
