@@ -317,6 +317,8 @@ INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
     "smmpanel.staff.apps.StaffAdminConfig"
 )
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+# Customers' recovery codes (their two-factor log-in: smmpanel.accounts.two_factor).
+INSTALLED_APPS += ["django_otp.plugins.otp_static"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",

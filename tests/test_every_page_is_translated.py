@@ -42,6 +42,7 @@ from smmpanel.orders.models import OrderStatus, RefillStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.refills import report_refill_status, request_refill
 from smmpanel.orders.status import apply_status
+from smmpanel.pages.actions import create_announcement
 from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
 from smmpanel.providers.keys import encrypt_key
@@ -273,6 +274,9 @@ def shop(db) -> dict:
         "import": job,
         "method": bank,
         "product": make_product(stock=2),
+        "announcement": create_announcement(
+            acting_user=Actor.of_user(admin), publish=True, title_en="News", body_en="*Hello*"
+        ),
     }
 
 
@@ -327,6 +331,10 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:provider_check": lambda shop: {"pk": shop["provider"].pk},
     "backoffice:provider_import": lambda shop: {"pk": shop["provider"].pk},
     "backoffice:import_progress": lambda shop: {"pk": shop["import"].pk},
+    "backoffice:announcement_edit": lambda shop: {"pk": shop["announcement"].pk},
+    "backoffice:announcement_publish": lambda shop: {"pk": shop["announcement"].pk},
+    "backoffice:announcement_delete": lambda shop: {"pk": shop["announcement"].pk},
+    "backoffice:site_page": lambda shop: {"kind": "faq"},
     "panel:order_refill": lambda shop: {"pk": shop["order"].pk},
     "panel:order_cancel": lambda shop: {"pk": shop["order"].pk},
     "payments:sandbox_checkout": lambda shop: {"pk": shop["payment"].pk},

@@ -39,3 +39,25 @@ class AccountError(DomainError):
 
     messages = MESSAGES
     code: AccountErrorCode
+
+
+class TwoFactorErrorCode(StrEnum):
+    WRONG_CODE = "wrong_code"
+    NOT_STARTED = "not_started"
+    ALREADY_ON = "already_on"
+    NOT_ON = "not_on"
+
+
+TWO_FACTOR_MESSAGES = {
+    TwoFactorErrorCode.WRONG_CODE: _("Wrong code: check the authenticator app and the clock"),
+    TwoFactorErrorCode.NOT_STARTED: _("Start again: no two-factor set-up is waiting"),
+    TwoFactorErrorCode.ALREADY_ON: _("Two-factor log-in is already on"),
+    TwoFactorErrorCode.NOT_ON: _("Two-factor log-in is off"),
+}
+
+
+class TwoFactorError(DomainError):
+    """A refused change of a customer's two-factor log-in; nothing was written."""
+
+    messages = TWO_FACTOR_MESSAGES
+    code: TwoFactorErrorCode

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core import signing
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smmpanel import publicurl
-from smmpanel.accounts import login_limits
+from smmpanel.accounts import login_limits, two_factor
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
@@ -26,6 +26,7 @@ from smmpanel.configuration.current import current
 from smmpanel.panel.account_forms import ProfileForm, SignupForm
 from smmpanel.panel.customer import customer_required
 from smmpanel.panel.throttle import too_many_attempts
+from smmpanel.panel.two_factor_views import ask_for_code
 
 VERIFY_SALT = "smmpanel.panel.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -51,8 +52,17 @@ class LoginView(auth_views.LoginView):
             error = str(login_limits.ACCOUNT_LOCKED) if refused == login_limits.BY_ACCOUNT else None
             return _too_many(request, self.template_name, self.get_form(), error)
         response = super().post(request, *args, **kwargs)
-        attempt.record(response)
+        if not getattr(request, "_password_right", False):
+            # A right password waiting for its code is not a failure (nor a log-in yet).
+            attempt.record(response)
         return response
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if two_factor.is_on(user):
+            self.request._password_right = True  # type: ignore[attr-defined]
+            return ask_for_code(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -13,6 +13,7 @@ from smmpanel.panel import (
     order_page,
     order_views,
     product_views,
+    two_factor_views,
     webhook_views,
 )
 
@@ -44,12 +45,14 @@ urlpatterns = [
     path("api-access/webhook/remove/", webhook_views.remove_webhook, name="webhook_remove"),
     path("api-access/webhook/test/", webhook_views.test_event, name="webhook_test"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/two-factor/", two_factor_views.two_factor_page, name="two_factor"),
     path("language/", account_views.set_language, name="language"),
 ]
 
 # Log-in and friends keep Django's names (`login`, `logout`, `password_reset`, …).
 accounts_urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", two_factor_views.login_code, name="login_code"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/verify/<str:token>/", account_views.verify_email, name="verify_email"),

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.orders.cancels import request_cancel
@@ -20,6 +21,7 @@ from smmpanel.orders.models import OrderStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
+from smmpanel.pages.actions import create_announcement
 from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import create_payment
 from tests.backoffice.conftest import operator
@@ -67,6 +69,7 @@ def world(settings, followers, provider):
     DepositBonus.objects.create(min_amount=100, percent=5)
     Coupon.objects.create(code="WELCOME", amount=2)
     make_product(stock=3)
+    create_announcement(acting_user=Actor.system(), publish=True, title_en="News")
     job = CatalogImport.objects.create(provider=provider, state=CatalogImport.State.DONE)
     # Pages reached by a redirect or by a state the shop is not in, rather than by a link.
     account.entry_pages = {

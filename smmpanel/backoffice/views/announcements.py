@@ -2,6 +2,7 @@
 entries are the pages app's (`pages.actions`); the page parses, calls and shows."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,11 +24,8 @@ ADD = (*CHANGE, "pages.add_announcement")
 DELETE = (*CHANGE, "pages.delete_announcement")
 CHANGE_PAGE = ("pages.change_sitepage",)
 
-LANGUAGE_LABELS = {
-    "en": gettext_lazy("English"),
-    "id": gettext_lazy("Indonesian"),
-    "vi": gettext_lazy("Vietnamese"),
-}
+# Each language by its own name, as the language switch shows it.
+LANGUAGE_LABELS = dict(settings.LANGUAGES)
 MARKDOWN_HELP = gettext_lazy("Markdown: **bold**, *italic*, lists, [links](https://…). No HTML.")
 
 
