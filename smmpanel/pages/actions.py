@@ -56,12 +56,13 @@ def create_announcement(*, acting_user: Actor, publish: bool = False, **texts: s
 
 
 def edit_announcement(*, acting_user: Actor, announcement_id: int, **texts: str) -> Announcement:
-    """Change an announcement's texts, recorded as "announcement.edit"; the same texts change
-    nothing. Its publication stays as it was."""
-    values = _announcement_texts(texts)
+    """Change the texts given (the others stay), recorded as "announcement.edit"; the same texts
+    change nothing. Its publication stays as it was."""
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement_id)
         before = _state(announcement)
+        current = {name: before[name] for name in ANNOUNCEMENT_FIELDS}
+        values = _announcement_texts({**current, **texts})
         if all(getattr(announcement, name) == value for name, value in values.items()):
             return announcement
         for name, value in values.items():
@@ -117,15 +118,16 @@ def _new_page(kind: str) -> SitePage:
 
 
 def edit_site_page(*, acting_user: Actor, kind: str, **texts: str) -> SitePage:
-    """Set the FAQ's or the terms' text per language (Markdown; empty: the English text, else
-    the panel's default), recorded as "site_page.edit"; the same texts change nothing (and an
-    unsaved page stays unsaved). PagesError for another kind of page or a text too long."""
+    """Set the FAQ's or the terms' texts given, per language (Markdown; empty: the English
+    text, else the panel's default; a language not given stays), recorded as "site_page.edit".
+    The same texts change nothing (and an unsaved page stays unsaved). PagesError for another
+    kind of page or a text too long."""
     if kind not in SitePage.Kind.values:
         raise PagesError(PagesErrorCode.UNKNOWN_PAGE)
-    values = _checked_texts(texts, BODY_FIELDS)
     with transaction.atomic():
         page = SitePage.objects.select_for_update().filter(kind=kind).first()
         before = snapshot(page or SitePage(kind=kind), BODY_FIELDS)
+        values = _checked_texts({**before, **texts}, BODY_FIELDS)
         if before == values:
             return page or SitePage(kind=kind)
         page = page or _new_page(kind)

@@ -99,3 +99,13 @@ def test_a_text_in_the_language_else_in_english():
     assert in_language(announcement, "title", "id") == "Halo"
     assert in_language(announcement, "title", "vi") == "Hello"  # blank: the English one
     assert in_language(announcement, "title", "fr") == "Hello"
+
+
+def test_an_edit_keeps_the_texts_it_does_not_give(actor):
+    made = actions.create_announcement(acting_user=actor, title_en="Hello", body_en="World")
+    actions.edit_announcement(acting_user=actor, announcement_id=made.pk, title_vi="Xin chào")
+    made.refresh_from_db()
+    assert (made.title_en, made.body_en, made.title_vi) == ("Hello", "World", "Xin chào")
+    actions.edit_site_page(acting_user=actor, kind="faq", body_en="Q?")
+    page = actions.edit_site_page(acting_user=actor, kind="faq", body_vi="Hỏi?")
+    assert (page.body_en, page.body_vi) == ("Q?", "Hỏi?")
