@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "smmpanel.providers",
     "smmpanel.quality",
     "smmpanel.worker",
+    "smmpanel.adminapi",
 ]
 
 MIDDLEWARE = [

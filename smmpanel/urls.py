@@ -17,6 +17,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("panel/favicon.svg"), permanent=True)),
     re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     path("api/v2/openapi.json", openapi.document, name="openapi"),
+    path("adminapi/", include("smmpanel.adminapi.urls")),
     path("admin/", admin.site.urls),
     path("backoffice/", include("smmpanel.backoffice.urls")),
 ]

@@ -112,9 +112,10 @@ def _drain(request: HttpRequest) -> None:
         pass
 
 
-# The API paths answer JSON even when Django itself refuses a request; other pages keep Django's.
+# The API paths (API v2's, the Admin API's) answer JSON even when Django itself refuses a
+# request; other pages keep Django's.
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api")
+    return request.path.startswith(("/api", "/adminapi"))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -110,6 +110,15 @@ def cmd_staff_totp(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_staff_apikey(args: argparse.Namespace) -> None:
+    from smmpanel.adminapi.keys import issue_staff_key, staff_user_named
+    from smmpanel.audit.log import Actor
+
+    user = staff_user_named(args.username)
+    _, key = issue_staff_key(user_id=user.pk, acting_user=Actor.cli())
+    show(args, {"api_key": key}, key)
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """createadmin, user create, user deposit, user webhook."""
     admin = commands.add_parser("createadmin", help="create or update an operator account")
@@ -149,7 +158,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def add_staff_commands(commands: argparse._SubParsersAction) -> None:
-    """staff totp (registered last: `smmpanel --help` lists it last)."""
+    """staff totp, staff apikey (registered last: `smmpanel --help` lists it last)."""
     staff = commands.add_parser("staff", help="operator accounts").add_subparsers(
         dest="staff_command", required=True
     )
@@ -160,3 +169,9 @@ def add_staff_commands(commands: argparse._SubParsersAction) -> None:
     action.add_argument("--remove", action="store_true", help="turn two-factor log-in off")
     totp.add_argument("--json", action="store_true")
     totp.set_defaults(handler=cmd_staff_totp)
+    apikey = staff.add_parser(
+        "apikey", help="issue the Admin API key of a staff user (replacing the old one)"
+    )
+    apikey.add_argument("username")
+    apikey.add_argument("--json", action="store_true")
+    apikey.set_defaults(handler=cmd_staff_apikey)

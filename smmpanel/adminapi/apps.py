@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AdminApiConfig(AppConfig):
+    name = "smmpanel.adminapi"
+    label = "adminapi"
