@@ -30,7 +30,6 @@ WORDINGS: Mapping[StrEnum, str] = {
     **{code: API_PROTOCOL[code] for code in _SHARED},
     AdminApiErrorCode.INVALID_KEY: "Invalid API key",
     AdminApiErrorCode.NOT_ALLOWED: "Your role may not do this",
-    AdminApiErrorCode.NOT_STAFF: "No such staff user: {username}",
     AdminApiErrorCode.MISSING_PARAMETER: "Missing parameter: {field}",
     AdminApiErrorCode.INCORRECT_PARAMETER: "Incorrect {field}",
     AdminApiErrorCode.INCORRECT_USER: "Incorrect user",
