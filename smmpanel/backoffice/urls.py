@@ -1,6 +1,7 @@
 from django.urls import path
 
 from smmpanel.backoffice.views import (
+    admin_api,
     announcements,
     audit_log,
     categories,
@@ -109,4 +110,6 @@ urlpatterns = [
         name="announcement_delete",
     ),
     path("pages/<str:kind>/", announcements.site_page_edit, name="site_page"),
+    path("admin-api/", admin_api.admin_api_key, name="admin_api_key"),
+    path("admin-api/key/", admin_api.admin_api_key_issue, name="admin_api_key_issue"),
 ]
