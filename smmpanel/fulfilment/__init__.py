@@ -8,8 +8,9 @@ batch at once (the worker uses the batch form when a module has it):
 
 `keepalive()` renews the worker's claim on the batch; a module calls it during slow work.
 
-Manual fulfilment has no module: the operator reports progress from the back-office, and manual
-work is never queued for the worker.
+Manual fulfilment has no module here: the operator reports progress from the back-office, or a
+staff bot claims the orders through the Admin API (`fulfilment.manual`); manual work is never
+queued for the worker.
 """
 
 from types import ModuleType
