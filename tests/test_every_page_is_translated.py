@@ -31,7 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import trans_real
 
 import smmpanel
-from smmpanel.accounts.models import Account
+from smmpanel.accounts.models import Account, Rank
 from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
@@ -259,7 +259,9 @@ def shop(db) -> dict:
     job = CatalogImport.objects.create(provider=provider, started_by=admin)
     bonus = DepositBonus.objects.create(min_amount=100, percent=5)
     coupon = Coupon.objects.create(code="WELCOME", amount=2, uses=10)
+    rank = Rank.objects.create(name="Gold", min_spent=100, discount=5)
     return {
+        "rank": rank,
         "bonus": bonus,
         "coupon": coupon,
         "account": account,
@@ -292,6 +294,8 @@ def form_payment(shop: dict) -> dict:
 ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:order": lambda shop: {"pk": shop["order"].pk},
     "panel:order": lambda shop: {"pk": shop["order"].pk},
+    "backoffice:rank_edit": lambda shop: {"pk": shop["rank"].pk},
+    "backoffice:user_custom_rate": lambda shop: {"pk": shop["account"].pk},
     "panel:favorite": lambda shop: {"pk": shop["service"].pk},
     "backoffice:service_edit": lambda shop: {"pk": shop["service"].pk},
     "backoffice:service_toggle": lambda shop: {"pk": shop["service"].pk},

@@ -17,6 +17,9 @@ class AccountErrorCode(StrEnum):
     INVALID_USERNAME = "invalid_username"
     USERNAME_TAKEN = "username_taken"
     NO_SUCH_USER = "no_such_user"
+    INVALID_RANK_NAME = "invalid_rank_name"
+    RANK_NAME_TAKEN = "rank_name_taken"
+    INVALID_MIN_SPENT = "invalid_min_spent"
 
 
 MESSAGES = {
@@ -31,6 +34,9 @@ MESSAGES = {
     AccountErrorCode.INVALID_USERNAME: _("A username of 1 to 150 characters"),
     AccountErrorCode.USERNAME_TAKEN: _("This username is taken"),
     AccountErrorCode.NO_SUCH_USER: _("No such user: {username}"),
+    AccountErrorCode.INVALID_RANK_NAME: _("A rank name of 1 to 100 characters"),
+    AccountErrorCode.RANK_NAME_TAKEN: _("Another rank has this name"),
+    AccountErrorCode.INVALID_MIN_SPENT: _("The amount spent must be zero or more"),
 }
 
 

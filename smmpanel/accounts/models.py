@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,29 @@ from smmpanel.money import MAX_DIGITS, SCALE
 
 def money_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=SCALE, **kwargs)
+
+
+class Rank(models.Model):
+    """A customer rank the operator defines: customers who spent at least `min_spent` (charges
+    less refunds) hold the highest rank they reach, and its discount (accounts.ranks)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    min_spent = money_field(verbose_name=_("spent at least"))
+    discount = models.DecimalField(_("discount (percent)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["min_spent", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_spent__gte=0), name="rank_min_spent_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0, discount__lt=100), name="rank_discount_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Account(models.Model):
@@ -34,6 +59,14 @@ class Account(models.Model):
     rate_discount = models.DecimalField(
         max_digits=5, decimal_places=2, default=0, help_text="Percent off every rate"
     )
+    # The rank the customer's spending reached, and its discount, kept together by
+    # accounts.ranks (the charge reads the discount without another query).
+    rank = models.ForeignKey(Rank, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="accounts")  # fmt: skip
+    rank_discount = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    # Whether the operator set a custom rate of some service for this customer (catalog's
+    # CustomRate): only then does placing an order look one up.
+    has_custom_rates = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # The customer's preferences for the web panel (the API ignores them).
     timezone = models.CharField(max_length=64, default="UTC")
@@ -48,6 +81,10 @@ class Account(models.Model):
                 condition=Q(rate_discount__gte=0, rate_discount__lt=100),
                 name="account_rate_discount_range",
             ),
+            models.CheckConstraint(
+                condition=Q(rank_discount__gte=0, rank_discount__lt=100),
+                name="account_rank_discount_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -56,6 +93,11 @@ class Account(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def discount(self) -> Decimal:
+        """Percent off every rate: the operator's for this customer or the rank's, the larger."""
+        return max(self.rate_discount, self.rank_discount)
 
 
 class LedgerEntry(models.Model):

@@ -192,3 +192,24 @@ class Favorite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} ★ {self.service_id}"
+
+
+class CustomRate(models.Model):
+    """The operator's rate of one service for one customer: charged instead of the service's
+    rate less discounts (catalog.custom_rates)."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE,
+                                related_name="custom_rates")  # fmt: skip
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="custom_rates")
+    rate = money_field(verbose_name=_("rate per 1000"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "service"], name="custom_rate_once"),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0), name="custom_rate_not_negative"
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.service_id} at {self.rate}"

@@ -17,6 +17,7 @@ from smmpanel.money import MAX_AMOUNT
 from smmpanel.orders import idempotency, link_guard
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
+from smmpanel.orders.prices import rate_for
 from smmpanel.orders.validation import validate_order
 
 
@@ -70,7 +71,7 @@ def place_order(
             return earlier
     if service is None:
         service = service_for_order(params.get("service"))
-    draft = validate_order(service, params, discount=account.rate_discount)
+    draft = validate_order(service, params, rate=rate_for(account, service))
     if draft.charge >= MAX_AMOUNT:
         # No balance can hold it; refuse before the charge overflows the money column.
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)

@@ -17,7 +17,7 @@ from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.money import ZERO, order_charge
 from smmpanel.orders.models import CancelRequest, CancelStatus, Order
-from smmpanel.orders.validation import customer_rate
+from smmpanel.orders.prices import rate_for
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +39,9 @@ def post_price(order: Order) -> Decimal | None:
     raw = order.details.get(POST_CHARGE)
     if raw is not None:
         return Decimal(raw)
-    # Placed before posts were charged: the service's rate today, less the customer's discount.
-    discount = Account.objects.values_list("rate_discount", flat=True).get(pk=order.account_id)
-    return order_charge(customer_rate(order.service.rate, discount), order.details["max"])
+    # Placed before posts were charged: the customer's rate of the service today.
+    account = Account.objects.get(pk=order.account_id)
+    return order_charge(rate_for(account, order.service), order.details["max"])
 
 
 def charge_served_posts(order: Order) -> None:

@@ -222,15 +222,15 @@ class OrderCheck:
 
 
 def check_order(
-    service: Service, params: Mapping[str, str], *, discount: Decimal = ZERO
+    service: Service, params: Mapping[str, str], *, rate: Decimal | None = None
 ) -> OrderCheck:
     """Check an order request for `service`, finding every problem that can be found at once.
 
     Checks that build on a refused value (the quantity of a refused lines field, the total of a
     refused quantity) are skipped; the errors keep the order of the checks, so that the first is
     the one the API has always answered. The charge is the one price computation of the panel:
-    the service's rate less the customer's `discount` (percent), times the quantity, rounded up
-    once (see `money.order_charge`).
+    the customer's `rate` (`orders.prices.rate_for`; the service's rate when not given), times
+    the quantity, rounded up once (see `money.order_charge`).
     """
     problems = _Problems()
     spec = spec_for(service.type)
@@ -239,7 +239,7 @@ def check_order(
         value = problems.check(_check_field, type_field, params.get(type_field.name, ""))
         if value is not None:
             details[type_field.name] = value
-    rate = customer_rate(service.rate, discount)
+    rate = service.rate if rate is None else rate
     if service.type == OrderType.SUBSCRIPTIONS:
         draft = (
             None if problems.errors else problems.check(_subscription_draft, service, details, rate)
@@ -267,11 +267,11 @@ def check_order(
 
 
 def validate_order(
-    service: Service, params: Mapping[str, str], *, discount: Decimal = ZERO
+    service: Service, params: Mapping[str, str], *, rate: Decimal | None = None
 ) -> OrderDraft:
     """Check an order request for `service`; OrderError on the first problem found (the API's
     one reply). The checks and the charge are `check_order`'s."""
-    checked = check_order(service, params, discount=discount)
+    checked = check_order(service, params, rate=rate)
     if checked.errors:
         raise checked.errors[0]
     assert checked.draft is not None

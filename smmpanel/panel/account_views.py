@@ -179,7 +179,9 @@ def profile(request: HttpRequest, account: Account) -> HttpResponse:
             response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
         messages.success(request, _("Your profile is saved."))
         return response
-    return render(request, "panel/profile.html", {"form": form, "username": user.username})
+    return render(
+        request, "panel/profile.html", {"form": form, "username": user.username, "account": account}
+    )
 
 
 def _remember_language(response: HttpResponse, language: str) -> None:

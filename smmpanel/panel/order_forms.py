@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from smmpanel.accounts.errors import AccountError
 from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import FieldKind, OrderType, Quantity, TypeField, spec_for
-from smmpanel.money import ZERO
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.validation import OrderDraft, check_order
 
@@ -95,11 +94,11 @@ def _form_field(type_field: TypeField) -> forms.Field:
 class OrderForm(forms.Form):
     """The fields of `service`'s type; `clean()` runs the domain's checks into `self.draft`."""
 
-    def __init__(self, service: Service, *args, discount: Decimal = ZERO, **kwargs) -> None:
+    def __init__(self, service: Service, *args, rate: Decimal | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.service = service
-        # The customer's rate discount: the preview shows what place_order will charge.
-        self.discount = discount
+        # The customer's rate (orders.prices): the preview shows what place_order will charge.
+        self.rate = rate
         self.draft: OrderDraft | None = None
         spec = spec_for(service.type)
         if spec.link:
@@ -168,7 +167,7 @@ class OrderForm(forms.Form):
             if type_field.kind == FieldKind.DATE and cleaned.get(type_field.name):
                 cleaned[type_field.name] = protocol_date(cleaned[type_field.name])
         if not self.errors:
-            checked = check_order(self.service, self.params(), discount=self.discount)
+            checked = check_order(self.service, self.params(), rate=self.rate)
             self.draft = checked.draft
             for error in checked.errors:
                 self.add_domain_error(error)

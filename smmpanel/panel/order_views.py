@@ -19,6 +19,7 @@ from smmpanel.money import shown
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order
 from smmpanel.orders.placement import place_order, service_for_order
+from smmpanel.orders.prices import rate_for
 from smmpanel.panel.customer import customer_required
 from smmpanel.panel.errors import MassOrderError
 from smmpanel.panel.mass_order import MAX_LINES, place_mass_order, total_charge
@@ -113,7 +114,7 @@ def new_order(request: HttpRequest, account: Account) -> HttpResponse:
     if service is None:
         messages.error(request, _("Choose a service."))
         return _page(request, account, None, None)
-    form = OrderForm(service, request.POST, discount=account.rate_discount)
+    form = OrderForm(service, request.POST, rate=rate_for(account, service))
     if not account.is_active:
         form.add_error(None, str(AccountError(AccountErrorCode.SUSPENDED).message))
     elif form.is_valid():
@@ -166,7 +167,7 @@ def service_fields(request: HttpRequest, account: Account) -> HttpResponse:
 def preview(request: HttpRequest, account: Account) -> HttpResponse:
     """What the order would cost, by the API's own checks, or the first problem (htmx)."""
     service = _chosen_service(request.POST.get("service"))
-    form = OrderForm(service, request.POST, discount=account.rate_discount) if service else None
+    form = OrderForm(service, request.POST, rate=rate_for(account, service)) if service else None
     draft = form.draft if form is not None and form.is_valid() else None
     context = {"service": service, "form": form, "draft": draft}
     if draft is not None:

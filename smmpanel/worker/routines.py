@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from smmpanel.accounts.ranks import assign_ranks
 from smmpanel.orders.auto_refills import request_auto_refills
 from smmpanel.providers.reroutes import request_reroutes
 from smmpanel.quality.timing import measure_average_times
@@ -20,6 +21,7 @@ ROUTINES: dict[str, Every] = {
     "quality.average_times": Every(timedelta(hours=1), measure_average_times),
     "orders.auto_refills": Every(timedelta(minutes=10), request_auto_refills),
     "providers.reroutes": Every(timedelta(minutes=5), request_reroutes),
+    "accounts.ranks": Every(timedelta(hours=1), assign_ranks),
 }
 
 

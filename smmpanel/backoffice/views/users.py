@@ -17,6 +17,8 @@ from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
+from smmpanel.backoffice.views.pricing import CustomRateForm
+from smmpanel.catalog.custom_rates import custom_rates_of
 from smmpanel.inputs import clean_text
 from smmpanel.money import MAX_DIGITS, SCALE
 
@@ -84,6 +86,8 @@ def _user_page(
         ledger_entries=account.ledger.order_by("-id")[:20],
         orders=account.orders.select_related("service").order_by("-id")[:20],
         ledger_total=ledger.ledger_total(account),
+        custom_rates=custom_rates_of(account),
+        custom_rate_form=CustomRateForm(auto_id="rate_%s"),
         **context,
     )
 
