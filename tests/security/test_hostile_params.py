@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from smmpanel.accounts.models import Rank
 from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
@@ -68,6 +69,7 @@ def world(settings, followers, provider):
     form_payment = create_payment(account=account, method=perfectmoney, amount=Decimal("10"))
     DepositBonus.objects.create(min_amount=100, percent=5)
     Coupon.objects.create(code="WELCOME", amount=2)
+    Rank.objects.create(name="Gold", min_spent=100, discount=5)
     make_product(stock=3)
     create_announcement(acting_user=Actor.system(), publish=True, title_en="News")
     job = CatalogImport.objects.create(provider=provider, state=CatalogImport.State.DONE)
