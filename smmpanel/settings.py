@@ -116,6 +116,8 @@ PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_TIMEOUT_SECON
 PROVIDER_POLL_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_POLL_SECONDS", "30"))
 PROVIDER_POLL_MAX_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_POLL_MAX_SECONDS", "900"))
 PROVIDER_BALANCE_SECONDS = float(os.environ.get("SMMPANEL_PROVIDER_BALANCE_SECONDS", "300"))
+# Minutes between two syncs of a provider's catalog (a provider may set its own; 0: never).
+PROVIDER_SYNC_MINUTES = int(os.environ.get("SMMPANEL_PROVIDER_SYNC_MINUTES", "60"))
 WORKER_BATCH = int(os.environ.get("SMMPANEL_WORKER_BATCH", "500"))
 
 # A bare view serving a constant JSON object, the ceiling that bench/api.py compares against.

@@ -35,7 +35,7 @@ from smmpanel.accounts.models import Account, Rank
 from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
-from smmpanel.catalog.models import Fulfilment
+from smmpanel.catalog.models import Fulfilment, ServiceUpdate
 from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import OrderStatus, RefillStatus
@@ -46,7 +46,7 @@ from smmpanel.pages.actions import create_announcement
 from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
 from smmpanel.providers.keys import encrypt_key
-from smmpanel.providers.models import Provider
+from smmpanel.providers.models import CatalogSync, Provider
 from tests.factories import make_account, make_product, make_service
 from tests.payments.factories import make_method
 
@@ -257,6 +257,12 @@ def shop(db) -> dict:
         balance=Decimal(5),
     )
     job = CatalogImport.objects.create(provider=provider, started_by=admin)
+    CatalogSync.objects.create(provider=provider, synced_at=provider.created_at, ok=False)
+    ok = Provider.objects.create(name="second", url="http://127.0.0.1:9/", key_encrypted="x")
+    CatalogSync.objects.create(provider=ok, synced_at=ok.created_at, ok=True, result={"updated": 1})
+    for kind, old, new in UPDATES:
+        ServiceUpdate.objects.create(service=manual, kind=kind, old=old, new=new)
+    hidden = ServiceUpdate.objects.create(service=manual, kind="disabled", hidden=True)
     bonus = DepositBonus.objects.create(min_amount=100, percent=5)
     coupon = Coupon.objects.create(code="WELCOME", amount=2, uses=10)
     rank = Rank.objects.create(name="Gold", min_spent=100, discount=5)
@@ -274,6 +280,7 @@ def shop(db) -> dict:
         "payment": payments[0],
         "provider": provider,
         "import": job,
+        "update": hidden,
         "method": bank,
         "product": make_product(stock=2),
         "announcement": create_announcement(
@@ -288,6 +295,16 @@ def form_payment(shop: dict) -> dict:
     method = make_method("perfectmoney", credentials=credentials)
     payment = create_payment(account=shop["account"], method=method, amount=Decimal(10))
     return {"pk": payment.pk}
+
+
+# One Updates entry of each kind.
+UPDATES = [
+    ("price_up", "0.9", "1.2"),
+    ("price_down", "1.2", "1"),
+    ("range", "50–10000", "100–5000"),
+    ("disabled", "", ""),
+    ("enabled", "", ""),
+]
 
 
 # The arguments of each page whose URL takes some: URL name -> shop -> kwargs.
@@ -339,6 +356,7 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:announcement_publish": lambda shop: {"pk": shop["announcement"].pk},
     "backoffice:announcement_delete": lambda shop: {"pk": shop["announcement"].pk},
     "backoffice:site_page": lambda shop: {"kind": "faq"},
+    "backoffice:update_hide": lambda shop: {"pk": shop["update"].pk},
     "panel:order_refill": lambda shop: {"pk": shop["order"].pk},
     "panel:order_cancel": lambda shop: {"pk": shop["order"].pk},
     "payments:sandbox_checkout": lambda shop: {"pk": shop["payment"].pk},

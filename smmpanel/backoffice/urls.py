@@ -17,6 +17,7 @@ from smmpanel.backoffice.views import (
     providers,
     requests,
     routes,
+    service_updates,
     services,
     transfers,
     users,
@@ -34,6 +35,8 @@ urlpatterns = [
     path("services/bulk/", services.service_bulk, name="service_bulk"),
     path("services/<id:pk>/", services.service_edit, name="service_edit"),
     path("services/<id:pk>/toggle/", services.service_toggle, name="service_toggle"),
+    path("updates/", service_updates.update_list, name="updates"),
+    path("updates/<id:pk>/hide/", service_updates.update_hide, name="update_hide"),
     path("services/<id:pk>/move/<str:direction>/", services.service_move, name="service_move"),
     path(
         "categories/<id:pk>/move/<str:direction>/",

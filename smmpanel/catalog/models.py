@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smmpanel.accounts.models import money_field
@@ -22,6 +25,15 @@ class Fulfilment(models.TextChoices):
     MANUAL = "manual", _("Manual (the operator sets statuses)")
     SIMULATED = "simulated", _("Simulated (built-in fake upstream)")
     PROVIDER = "provider", _("Upstream provider")
+
+
+class InactiveReason(models.TextChoices):
+    """Why a service is disabled: a provider sync enables again only what it disabled itself."""
+
+    NONE = "", _("Active")
+    OPERATOR = "operator", _("Disabled by the operator")
+    UNLISTED = "unlisted", _("No provider lists it")
+    PRICE_RISE = "price_rise", _("The provider's price rose too much")
 
 
 class Service(models.Model):
@@ -63,6 +75,13 @@ class Service(models.Model):
         _("reroute when not started after (minutes)"), null=True, blank=True
     )
     active = models.BooleanField(_("active"), default=True)
+    inactive_reason = models.CharField(
+        _("why disabled"),
+        max_length=16,
+        choices=InactiveReason.choices,
+        blank=True,
+        default=InactiveReason.NONE,
+    )
     fulfilment = models.CharField(
         _("fulfilment"), max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL
     )
@@ -213,3 +232,45 @@ class CustomRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.service_id} at {self.rate}"
+
+
+class ServiceUpdate(models.Model):
+    """A change a customer cares about (the public Updates page), written by the catalog's
+    actions whoever made the change: an operator or a provider sync."""
+
+    class Kind(models.TextChoices):
+        PRICE_UP = "price_up", _("Price up")
+        PRICE_DOWN = "price_down", _("Price down")
+        DISABLED = "disabled", _("Disabled")
+        ENABLED = "enabled", _("Enabled")
+        NEW = "new", _("New service")
+        RANGE = "range", _("Min/max changed")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    old = models.CharField(max_length=100, blank=True)
+    new = models.CharField(max_length=100, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["hidden", "-created_at"], name="service_update_shown")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of service {self.service_id}"
+
+    @property
+    def is_price(self) -> bool:
+        return self.kind in (self.Kind.PRICE_UP, self.Kind.PRICE_DOWN)
+
+    @property
+    def old_rate(self) -> Decimal | None:
+        return Decimal(self.old) if self.is_price else None
+
+    @property
+    def new_rate(self) -> Decimal | None:
+        return Decimal(self.new) if self.kind in PRICED else None
+
+
+PRICED = (ServiceUpdate.Kind.PRICE_UP, ServiceUpdate.Kind.PRICE_DOWN, ServiceUpdate.Kind.NEW)

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from smmpanel.audit.log import Actor, record
 from smmpanel.catalog.errors import CatalogError, CatalogErrorCode
-from smmpanel.catalog.models import Category, Fulfilment, Service, ServiceRoute
+from smmpanel.catalog.models import Category, Fulfilment, InactiveReason, Service, ServiceRoute
 from smmpanel.catalog.order_types import PACKAGE_TYPES, OrderType
+from smmpanel.catalog.updates import note_changes, note_new
 from smmpanel.money import QUANTUM, ZERO, quantize
 
 __all__ = ["CatalogError", "CatalogErrorCode"]  # raised here; defined in catalog.errors
@@ -121,7 +122,10 @@ def new_service(
         active=active,
         auto_refill_hours=auto_refill_hours or None,
         reroute_after_minutes=reroute_after_minutes or None,
+        inactive_reason="" if active else InactiveReason.OPERATOR,
     )
+    if active:
+        note_new(service)
     for priority, route in enumerate(chosen, start=1):
         ServiceRoute.objects.create(
             service=service,
@@ -206,23 +210,31 @@ def edit_service(*, acting_user: Actor, service_id: int, **values: object) -> Se
                     service.category = category_named(str(value))
             else:
                 setattr(service, name, value)
+        if merged["active"] != before["active"]:
+            service.inactive_reason = "" if merged["active"] else InactiveReason.OPERATOR
         service.save()
         service.refresh_from_db()
-        record(
-            acting_user, "service.edit", obj=service, before=before, after=service_values(service)
-        )
+        after = service_values(service)
+        note_changes(service, before, after)
+        record(acting_user, "service.edit", obj=service, before=before, after=after)
     return service
 
 
 def _set_active(
-    acting_user: Actor, services: QuerySet[Service], active: bool, summary: str = ""
+    acting_user: Actor,
+    services: QuerySet[Service],
+    active: bool,
+    summary: str = "",
+    reason: str = InactiveReason.OPERATOR,
 ) -> list[int]:
-    changing = list(
-        services.select_for_update().exclude(active=active).values_list("pk", flat=True)
-    )
+    changing = list(services.select_for_update().exclude(active=active))
     # update() skips auto_now.
-    Service.objects.filter(pk__in=changing).update(active=active, updated_at=timezone.now())
-    for pk in changing:
+    Service.objects.filter(pk__in=[service.pk for service in changing]).update(
+        active=active, inactive_reason="" if active else reason, updated_at=timezone.now()
+    )
+    for service in changing:
+        pk = service.pk
+        note_changes(service, {"active": not active}, {"active": active})
         record(
             acting_user,
             "service.enable" if active else "service.disable",
@@ -232,7 +244,7 @@ def _set_active(
             before={"active": not active},
             after={"active": active},
         )
-    return changing
+    return [service.pk for service in changing]
 
 
 def set_services_active(
@@ -284,6 +296,7 @@ def change_rates_by_percent(
                 before={"rate": service.rate},
                 after={"rate": new_rate},
             )
+            note_changes(service, {"rate": service.rate}, {"rate": new_rate})
             service.rate = new_rate
             service.save(update_fields=["rate", "updated_at"])
     return changed

@@ -25,6 +25,8 @@ from .errors import (
 )
 from .results import (
     Balance,
+    BrokenEntry,
+    Catalog,
     OrderStatusInfo,
     ProductInfo,
     ProductOrderStatusInfo,
@@ -36,6 +38,8 @@ from .sync import Client
 __all__ = [
     "AsyncClient",
     "Balance",
+    "BrokenEntry",
+    "Catalog",
     "Client",
     "ClientError",
     "Dialect",

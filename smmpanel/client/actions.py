@@ -20,6 +20,8 @@ from .protocol import Call, Plan, item_error
 from .results import (
     UNKNOWN,
     Balance,
+    BrokenEntry,
+    Catalog,
     OrderStatusInfo,
     RefillStatusInfo,
     ServiceInfo,
@@ -88,6 +90,28 @@ def services() -> Plan[list[ServiceInfo]]:
         return [_service(item) for item in as_list(reply, "services")]
 
     return Plan([Call("services", {}, parse, read_only=True)], lambda r: r[0])
+
+
+def catalog() -> Plan[Catalog]:
+    """`services`, but an entry that can't be read is left out and listed, not fatal."""
+
+    def parse(reply: Any) -> Catalog:
+        result = Catalog([])
+        for item in as_list(reply, "services"):
+            try:
+                result.services.append(_service(item))
+            except ProviderBadReply as error:
+                result.broken.append(BrokenEntry(_readable_id(item), str(error)[:200]))
+        return result
+
+    return Plan([Call("services", {}, parse, read_only=True)], lambda r: r[0])
+
+
+def _readable_id(item: Any) -> str | None:
+    try:
+        return text_id(item.get("service"), "service") if isinstance(item, dict) else None
+    except ProviderBadReply:
+        return None
 
 
 def balance() -> Plan[Balance]:

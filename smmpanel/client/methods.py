@@ -77,6 +77,7 @@ class Methods:
     `cancel` and `add_product_order` only when nothing was sent)."""
 
     services = method(actions.services)
+    catalog = method(actions.catalog)
     add = method(_add)
     status = method(actions.status)
     statuses = method(_statuses)

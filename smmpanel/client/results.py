@@ -27,6 +27,22 @@ class ServiceInfo:
 
 
 @dataclass(frozen=True)
+class BrokenEntry:
+    """A catalog entry that could not be read: its id when it has a readable one, and why."""
+
+    service: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A provider's services, with the entries that could not be read left out and listed."""
+
+    services: list[ServiceInfo]
+    broken: list[BrokenEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class OrderStatusInfo:
     """An order's state upstream. `status` is one of ORDER_STATUSES, Active/Paused/Expired
     (subscriptions) or "unknown"; `raw_status` is what the provider said ("Refunded", "Error")."""

@@ -14,6 +14,7 @@ from smmpanel.panel import (
     order_views,
     product_views,
     two_factor_views,
+    updates_views,
     webhook_views,
 )
 
@@ -34,6 +35,8 @@ urlpatterns = [
     path("services/", list_views.services, name="services"),
     path("products/", product_views.products, name="products"),
     path("products/orders/", product_views.product_orders, name="product_orders"),
+    path("updates/", updates_views.updates, name="updates"),
+    path("updates/feed/", updates_views.UpdatesFeed(), name="updates_feed"),
     path("funds/", funds_views.funds, name="funds"),
     path("funds/payments/<id:pk>/", funds_views.payment_page, name="payment"),
     path("transactions/", ledger_views.transactions, name="transactions"),

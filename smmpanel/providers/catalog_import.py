@@ -1,9 +1,12 @@
 """Importing a provider's catalog as services of the panel, with a markup.
 
-A re-import updates what the import set and keeps what the operator set: a service the operator
-renamed keeps its name, a route with the operator's own markup keeps it. A price change upstream
-moves the resale rate (reported), never below the cost. Services the provider no longer lists are
-disabled; they come back when it lists them again.
+A re-import (or a scheduled sync, `providers.catalog_sync`) updates what the import set and keeps
+what the operator set: a service the operator renamed keeps its name, a route with the operator's
+own markup keeps it. A price change upstream moves the resale rate (reported), never below the
+cost × (1 + the provider's minimum margin); a rise above the provider's limit disables the service
+until the operator enables it. Services no provider lists any more are disabled; they come back
+when listed again (only those: not the ones the operator or a price rise disabled). Each change
+to a service is a catalog action (`catalog.provider_changes`) that records itself.
 """
 
 from collections.abc import Callable, Mapping
@@ -11,19 +14,19 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from smmpanel.audit.log import Actor, record
 from smmpanel.catalog.errors import CatalogError
-from smmpanel.catalog.models import Fulfilment, Service, ServiceRoute
+from smmpanel.catalog.models import Fulfilment, InactiveReason, Service, ServiceRoute
 from smmpanel.catalog.operations import NewRoute, new_service
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.catalog.provider_changes import disable_services, enable_listed, follow_provider
 from smmpanel.client import ClientError, ServiceInfo
 from smmpanel.money import MAX_AMOUNT
 from smmpanel.providers import connection
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode, call_failed
 from smmpanel.providers.models import Provider, ProviderService
-from smmpanel.providers.pricing import cost, resale_rate
+from smmpanel.providers.pricing import cost, guarded_rate, rose_too_much
 
 
 @dataclass
@@ -42,6 +45,8 @@ class ImportReport:
     disabled: list[int] = field(default_factory=list)
     enabled: list[int] = field(default_factory=list)
     price_changes: list[PriceChange] = field(default_factory=list)
+    # Disabled because the provider's price rose above its limit (also in `disabled`).
+    price_rise: list[int] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -57,6 +62,7 @@ class ImportReport:
             "disabled": len(self.disabled),
             "enabled": len(self.enabled),
             "price_changes": len(self.price_changes),
+            "price_rise": len(self.price_rise),
             "skipped": self.skipped[:50],
         }
 
@@ -83,34 +89,46 @@ def import_catalog(
     markup: Decimal | None = None,
     category_map: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    action: str = "provider.import",
 ) -> ImportReport:
     """Fetch the provider's services, then create or update one panel service per provider
     service, each in its own transaction. `markup` (percent) applies to new services and to
     routes without the operator's own markup; None keeps the routes' markups (new ones: 0%).
 
-    The last transaction records `provider.import` with the report's counts (`summary`), unless
-    the import changed no service. Services it creates come from the catalog's `new_service`;
-    one entry describes them all, not one per service.
+    An entry of the catalog that can't be read is skipped and reported; the service it was stays
+    as it is (when no id can be read from it, no service is disabled this time). ProviderError
+    when the catalog can't be had at all: nothing is changed then.
+
+    The last transaction records `action` (`provider.import`, or `provider.sync`) with the
+    report's counts (`summary`), unless the import changed no service. Services it creates come
+    from the catalog's `new_service`; one entry describes them all, not one per service. A
+    service it changes is changed by the catalog's actions, each recording its own entry.
     """
+    provider.refresh_from_db()  # its price guard as stored now
     try:
         with connection.client_for(provider) as client:
-            upstream = client.services()
+            upstream = client.catalog()
     except ClientError as error:
         raise call_failed(error) from None
     report = ImportReport()
-    seen = set()
-    for done, info in enumerate(upstream, start=1):
+    seen = {entry.service for entry in upstream.broken if entry.service is not None}
+    report.skipped += [
+        f"{entry.service or '?'}: unreadable entry ({entry.reason})" for entry in upstream.broken
+    ]
+    total = len(upstream.services)
+    for done, info in enumerate(upstream.services, start=1):
         seen.add(info.service)
         with transaction.atomic():
-            _import_one(provider, info, markup, category_map or {}, report)
+            _import_one(acting_user, provider, info, markup, category_map or {}, report)
         if progress:
-            progress(done, len(upstream))
+            progress(done, total)
     with transaction.atomic():
-        _unlist_missing(provider, seen, report)
+        if all(entry.service is not None for entry in upstream.broken):
+            _unlist_missing(acting_user, provider, seen, report)
         if report.changed_anything:
             record(
                 acting_user,
-                "provider.import",
+                action,
                 obj=provider,
                 summary=f"markup {markup}%" if markup is not None else "",
                 after=report.summary(),
@@ -118,8 +136,11 @@ def import_catalog(
     return report
 
 
-def _provider_service(provider: Provider, info: ServiceInfo) -> tuple[ProviderService, bool]:
-    """Record the upstream service; also say whether it was unlisted until now."""
+def _provider_service(
+    provider: Provider, info: ServiceInfo
+) -> tuple[ProviderService, bool, Decimal | None]:
+    """Record the upstream service; also say whether it was unlisted until now, and its rate
+    until now (None when new)."""
     existing = ProviderService.objects.filter(provider=provider, service_id=info.service).first()
     was_unlisted = existing is not None and not existing.listed
     provider_service, _ = ProviderService.objects.update_or_create(
@@ -140,25 +161,27 @@ def _provider_service(provider: Provider, info: ServiceInfo) -> tuple[ProviderSe
         },
     )
     provider_service.provider = provider
-    return provider_service, was_unlisted
+    return provider_service, was_unlisted, existing.rate if existing else None
 
 
 def _import_one(
+    acting_user: Actor,
     provider: Provider,
     info: ServiceInfo,
     markup: Decimal | None,
     category_map: Mapping[str, str],
     report: ImportReport,
 ) -> None:
-    provider_service, was_unlisted = _provider_service(provider, info)
+    provider_service, was_unlisted, old_rate = _provider_service(provider, info)
     routes = list(
         ServiceRoute.objects.filter(provider_service=provider_service).select_related("service")
     )
     if not routes:
         _create_service(provider_service, info, markup or Decimal(0), category_map, report)
         return
+    upstream = Upstream(info, provider_service, was_unlisted, old_rate)
     for route in routes:
-        _update_service(route, provider_service, info, markup, was_unlisted, report)
+        _update_service(acting_user, route, upstream, markup, report)
 
 
 def _create_service(
@@ -169,7 +192,7 @@ def _create_service(
     report: ImportReport,
 ) -> None:
     name = info.name.strip()[:500] or f"{provider_service.provider.name} #{info.service}"
-    rate = resale_rate(provider_service, markup)
+    rate = guarded_rate(provider_service, markup)
     reason = _unfit(info, rate)
     if reason is None:
         try:
@@ -204,67 +227,87 @@ def _unfit(info: ServiceInfo, rate: Decimal) -> str | None:
     return None
 
 
+@dataclass
+class Upstream:
+    """A provider service as the provider lists it now, and what it was before."""
+
+    info: ServiceInfo
+    provider_service: ProviderService
+    was_unlisted: bool
+    old_rate: Decimal | None
+
+
 def _update_service(
+    acting_user: Actor,
     route: ServiceRoute,
-    provider_service: ProviderService,
-    info: ServiceInfo,
+    upstream: Upstream,
     markup: Decimal | None,
-    was_unlisted: bool,
     report: ImportReport,
 ) -> None:
+    info, provider_service = upstream.info, upstream.provider_service
     service = Service.objects.select_for_update().get(pk=route.service_id)
-    before = (service.name, service.rate, service.min_quantity, service.max_quantity,
-              service.refill, service.cancel, service.dripfeed, service.active)  # fmt: skip
     if markup is not None and not route.own_markup:
         route.markup = markup
+    values: dict = {}
     if service.name == route.imported_name and info.name.strip():
-        service.name = info.name.strip()[:500]
+        values["name"] = info.name.strip()[:500]
     route.imported_name = info.name[:500]
     route.save(update_fields=["markup", "imported_name"])
     primary = service.routes.order_by("priority", "id").first()
-    if primary is not None and primary.pk == route.pk:
-        _follow_upstream(service, route, provider_service, info, report)
-        if was_unlisted and not service.active:
-            service.active = True
-            report.enabled.append(service.pk)
+    is_primary = primary is not None and primary.pk == route.pk
+    if is_primary:
+        values.update(_follow_upstream(service, route, upstream, report))
     elif cost(provider_service) > service.rate:
         report.skipped.append(
             f"{info.service}: costs more than service {service.pk} sells for; route not used"
         )
-    after = (service.name, service.rate, service.min_quantity, service.max_quantity,
-             service.refill, service.cancel, service.dripfeed, service.active)  # fmt: skip
-    if after == before:
+    summary = f"provider {provider_service.provider.name} #{info.service}"
+    if follow_provider(acting_user=acting_user, service_id=service.pk, summary=summary, **values):
+        report.updated.append(service.pk)
+    else:
         report.unchanged += 1
-        return
-    service.save()
-    report.updated.append(service.pk)
+    if upstream.was_unlisted and not service.active:
+        report.enabled += enable_listed(
+            acting_user=acting_user, service_ids=[service.pk], summary=summary
+        )
+    # Only the route that prices the service can make it too dear.
+    if is_primary and service.active and rose_too_much(provider_service, upstream.old_rate):
+        disabled = disable_services(
+            acting_user=acting_user,
+            service_ids=[service.pk],
+            reason=InactiveReason.PRICE_RISE,
+            summary=f"{summary}: price {upstream.old_rate} -> {info.rate}",
+        )
+        report.disabled += disabled
+        report.price_rise += disabled
 
 
 def _follow_upstream(
-    service: Service,
-    route: ServiceRoute,
-    provider_service: ProviderService,
-    info: ServiceInfo,
-    report: ImportReport,
-) -> None:
+    service: Service, route: ServiceRoute, upstream: Upstream, report: ImportReport
+) -> dict:
     """The primary route sets the price and bounds what the service may promise."""
-    rate = resale_rate(provider_service, route.markup)
+    info = upstream.info
+    values: dict = {}
+    rate = guarded_rate(upstream.provider_service, route.markup)
     if rate != service.rate and rate < MAX_AMOUNT:
         report.price_changes.append(
             PriceChange(service.pk, service.name, str(service.rate), str(rate))
         )
-        service.rate = rate
+        values["rate"] = rate
     # Keep the operator's narrower range; never promise outside the provider's.
     low, high = max(service.min_quantity, info.min), min(service.max_quantity, info.max)
     if 1 <= low <= high:
-        service.min_quantity, service.max_quantity = low, high
+        values["min_quantity"], values["max_quantity"] = low, high
     elif 1 <= info.min <= info.max:
-        service.min_quantity, service.max_quantity = info.min, info.max
-    service.refill, service.cancel = info.refill, info.cancel
-    service.dripfeed = info.dripfeed or service.dripfeed  # the panel splits runs itself
+        values["min_quantity"], values["max_quantity"] = info.min, info.max
+    values["refill"], values["cancel"] = info.refill, info.cancel
+    values["dripfeed"] = info.dripfeed or service.dripfeed  # the panel splits runs itself
+    return values
 
 
-def _unlist_missing(provider: Provider, seen: set[str], report: ImportReport) -> None:
+def _unlist_missing(
+    acting_user: Actor, provider: Provider, seen: set[str], report: ImportReport
+) -> None:
     gone = ProviderService.objects.filter(provider=provider, listed=True).exclude(
         service_id__in=seen
     )
@@ -274,7 +317,9 @@ def _unlist_missing(provider: Provider, seen: set[str], report: ImportReport) ->
         .exclude(routes__provider_service__listed=True)
         .distinct()
     )
-    disabled = list(orphaned.values_list("pk", flat=True))
-    # update() skips auto_now.
-    Service.objects.filter(pk__in=disabled).update(active=False, updated_at=timezone.now())
-    report.disabled.extend(disabled)
+    report.disabled += disable_services(
+        acting_user=acting_user,
+        service_ids=list(orphaned.values_list("pk", flat=True)),
+        reason=InactiveReason.UNLISTED,
+        summary=f"provider {provider.name}: no longer listed",
+    )

@@ -1,4 +1,5 @@
-"""`smmpanel provider …`: add a provider, import its catalog, list providers, check balances.
+"""`smmpanel provider …`: add a provider, import or sync its catalog, list providers, check
+balances.
 Each change is audited in the name of the CLI (`Actor.cli()`).
 
 Text for people, one JSON object with `--json`. The import shows a progress bar on stderr (not
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 # The parser is built before Django is set up: the handlers import the domain when they run.
 if TYPE_CHECKING:
+    from smmpanel.providers.catalog_import import ImportReport
     from smmpanel.providers.models import Provider, ProviderService
 
 
@@ -66,6 +68,7 @@ def cmd_add(args: argparse.Namespace) -> None:
         dialect=args.dialect,
         exchange_rate=_amount(args.exchange_rate, "rate"),
         low_balance=_amount(args.low_balance, "money"),
+        min_margin=_margin(args.min_margin),
     )
     data = describe(provider)
     _print(
@@ -76,13 +79,63 @@ def cmd_add(args: argparse.Namespace) -> None:
     )
 
 
+def _margin(text: str | None) -> Decimal | None:
+    from smmpanel.providers.errors import ProviderError, ProviderErrorCode
+    from smmpanel.providers.pricing import parse_markup
+
+    if text is None:
+        return None
+    try:
+        return parse_markup(text)
+    except ProviderError:
+        raise ProviderError(ProviderErrorCode.INVALID_MIN_MARGIN) from None
+
+
+def _set_min_margin(provider: "Provider", text: str | None) -> "Provider":
+    from smmpanel.audit.log import Actor
+    from smmpanel.providers.catalog_sync import set_sync_settings
+
+    margin = _margin(text)
+    if margin is None:
+        return provider
+    return set_sync_settings(
+        acting_user=Actor.cli(),
+        provider_id=provider.pk,
+        sync_minutes=provider.sync_minutes,
+        min_margin=margin,
+        rise_limit=provider.rise_limit,
+    )
+
+
+def report_text(report: "ImportReport") -> str:
+    """The import's (and the sync's) report for people: counts, then one line per change."""
+    lines = [
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{report.unchanged} unchanged, {len(report.disabled)} disabled, "
+        f"{len(report.enabled)} enabled again, {len(report.skipped)} skipped",
+    ]
+    lines += [
+        f"  price of service {c.service} ({c.name}): {c.old_rate} -> {c.new_rate}"
+        for c in report.price_changes
+    ]
+    rise = set(report.price_rise)
+    lines += [
+        f"  disabled service {pk}: "
+        + ("the provider's price rose above the limit" if pk in rise else "no longer listed")
+        for pk in report.disabled
+    ]
+    lines += [f"  enabled service {pk}: listed again" for pk in report.enabled]
+    lines += [f"  skipped {reason}" for reason in report.skipped]
+    return "\n".join(lines)
+
+
 def cmd_import(args: argparse.Namespace) -> None:
     from smmpanel.audit.log import Actor
     from smmpanel.providers.catalog_import import import_catalog, parse_category_map
     from smmpanel.providers.operations import provider_named
     from smmpanel.providers.pricing import parse_markup
 
-    provider = provider_named(args.name)
+    provider = _set_min_margin(provider_named(args.name), args.min_margin)
     markup = parse_markup(args.markup) if args.markup is not None else None
     category_map = parse_category_map(args.category_map)
     bar = None
@@ -107,19 +160,16 @@ def cmd_import(args: argparse.Namespace) -> None:
     finally:
         if bar is not None:
             bar.close()
-    data = report.as_dict()
-    lines = [
-        f"{len(report.created)} created, {len(report.updated)} updated, "
-        f"{report.unchanged} unchanged, {len(report.disabled)} disabled, "
-        f"{len(report.enabled)} enabled again, {len(report.skipped)} skipped",
-    ]
-    lines += [
-        f"  price of service {c.service} ({c.name}): {c.old_rate} -> {c.new_rate}"
-        for c in report.price_changes
-    ]
-    lines += [f"  disabled service {pk}: no longer listed" for pk in report.disabled]
-    lines += [f"  skipped {reason}" for reason in report.skipped]
-    _print(args, data, "\n".join(lines))
+    _print(args, report.as_dict(), report_text(report))
+
+
+def cmd_sync(args: argparse.Namespace) -> None:
+    from smmpanel.audit.log import Actor
+    from smmpanel.providers.catalog_sync import sync_provider
+    from smmpanel.providers.operations import provider_named
+
+    report = sync_provider(acting_user=Actor.cli(), provider=provider_named(args.name))
+    _print(args, report.as_dict(), report_text(report))
 
 
 def cmd_list(args: argparse.Namespace) -> None:
@@ -164,6 +214,9 @@ def route_for(spec: str) -> "ProviderService":
     return provider_service
 
 
+MIN_MARGIN_HELP = "never sell below cost plus this percent, e.g. 10%%"
+
+
 def add_arguments(commands: argparse._SubParsersAction) -> None:
     provider = commands.add_parser("provider", help="upstream providers").add_subparsers(
         dest="provider_command", required=True
@@ -177,6 +230,7 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--exchange-rate", help="panel currency per 1 unit of the provider's")
     add.add_argument("--low-balance", help="warn at or below this balance")
+    add.add_argument("--min-margin", help=MIN_MARGIN_HELP)
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_add)
 
@@ -190,8 +244,16 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
         metavar="UPSTREAM=LOCAL",
         help="put the provider's category UPSTREAM into LOCAL (repeat for more)",
     )
+    imp.add_argument("--min-margin", help=MIN_MARGIN_HELP + " (kept for later syncs)")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=cmd_import)
+
+    sync = provider.add_parser(
+        "sync", help="sync the provider's catalog now (as the worker does on schedule)"
+    )
+    sync.add_argument("name")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(handler=cmd_sync)
 
     list_ = provider.add_parser("list", help="providers and their balances")
     list_.add_argument("--json", action="store_true")

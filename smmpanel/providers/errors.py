@@ -24,6 +24,9 @@ class ProviderErrorCode(StrEnum):
     INVALID_DIALECT = "invalid_dialect"
     NOT_A_MARKUP = "not_a_markup"
     INVALID_MARKUP = "invalid_markup"
+    INVALID_MIN_MARGIN = "invalid_min_margin"
+    INVALID_RISE_LIMIT = "invalid_rise_limit"
+    INVALID_SYNC_MINUTES = "invalid_sync_minutes"
     NOT_A_NUMBER = "not_a_number"
     INVALID_EXCHANGE_RATE = "invalid_exchange_rate"
     INVALID_LOW_BALANCE = "invalid_low_balance"
@@ -62,6 +65,11 @@ MESSAGES = {
     ProviderErrorCode.INVALID_DIALECT: _("{reason}"),
     ProviderErrorCode.NOT_A_MARKUP: _("Not a markup: {text!r}"),
     ProviderErrorCode.INVALID_MARKUP: _("The markup is a percentage from 0 (sell at cost)"),
+    ProviderErrorCode.INVALID_MIN_MARGIN: _("The minimum margin is a percentage from 0"),
+    ProviderErrorCode.INVALID_RISE_LIMIT: _("The price rise limit is a percentage from 0"),
+    ProviderErrorCode.INVALID_SYNC_MINUTES: _(
+        "Minutes between syncs: a whole number from 0 (never) to 525600"
+    ),
     ProviderErrorCode.NOT_A_NUMBER: _("Not a number: {text!r}"),
     ProviderErrorCode.INVALID_EXCHANGE_RATE: _("The exchange rate must be > 0"),
     ProviderErrorCode.INVALID_LOW_BALANCE: _("The low-balance mark can't be negative"),

@@ -40,6 +40,16 @@ class Provider(models.Model):
     last_error = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The catalog sync: minutes between syncs (None: SMMPANEL_PROVIDER_SYNC_MINUTES; 0: never),
+    # the least margin over cost (percent), and the cost rise (percent) above which a synced
+    # service is disabled rather than repriced (None: always reprice).
+    sync_minutes = models.PositiveIntegerField(_("minutes between syncs"), null=True, blank=True)
+    min_margin = models.DecimalField(
+        _("minimum margin (%)"), max_digits=10, decimal_places=4, default=0
+    )
+    rise_limit = models.DecimalField(
+        _("price rise limit (%)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
     # The worker's balance polling queue.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +68,25 @@ class Provider(models.Model):
     @property
     def balance_is_low(self) -> bool:
         return self.balance is not None and self.balance <= self.low_balance
+
+
+class CatalogSync(models.Model):
+    """A provider's scheduled catalog sync: the worker's queue row (due time and lease, apart from
+    the provider's balance polls) and how the last sync went, for the back-office."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="catalog_sync")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], name="catalog_sync_due")]
+
+    def __str__(self) -> str:
+        return f"catalog sync of provider {self.provider_id}"
 
 
 class ProviderService(models.Model):

@@ -25,7 +25,16 @@ from smmpanel.netpolicy import ProviderUrlError, check_provider_url, provider_tr
 from smmpanel.providers import connection
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode, call_failed, url_refused
 from smmpanel.providers.keys import decrypt_key, encrypt_key, key_hint
-from smmpanel.providers.models import Provider
+from smmpanel.providers.models import CatalogSync, Provider
+
+
+def provider_next_sync(provider: Provider, now: datetime) -> datetime | None:
+    """When the provider's catalog is next synced: its own interval, else the panel's (0: never).
+    (`catalog_sync` uses it too; defined here, where a provider comes to be.)"""
+    minutes = provider.sync_minutes
+    if minutes is None:
+        minutes = settings.PROVIDER_SYNC_MINUTES
+    return now + timedelta(minutes=minutes) if minutes > 0 else None
 
 
 def provider_named(name: str) -> Provider:
@@ -82,8 +91,10 @@ def add_provider(
     dialect: str = "auto",
     exchange_rate: Decimal | None = None,
     low_balance: Decimal | None = None,
+    min_margin: Decimal | None = None,
 ) -> Provider:
     """Register a provider after one successful `balance` call (which also gives its currency).
+    `min_margin` (percent): its services never sell below cost × (1 + min_margin%).
 
     `dialect="auto"` probes the provider for the dialect it speaks; otherwise it is given in
     the words of `smmpanel api --dialect` (`form`, `json`, `get`, `bearer`, `numeric`, …).
@@ -116,6 +127,10 @@ def add_provider(
         )
     provider.currency = currency
     provider.low_balance = low_balance or Decimal(0)
+    if min_margin is not None:
+        if not min_margin.is_finite() or not 0 <= min_margin <= 100_000:
+            raise ProviderError(ProviderErrorCode.INVALID_MIN_MARGIN)
+        provider.min_margin = min_margin
     _set_balance(provider, balance, timezone.now())
     try:
         with transaction.atomic():
@@ -129,7 +144,13 @@ def add_provider(
                     "url": provider.url,
                     "currency": provider.currency,
                     "key_hint": provider.key_hint,
+                    **({"min_margin": min_margin} if min_margin is not None else {}),
                 },
+            )
+            # Its first scheduled sync, one interval from now.
+            CatalogSync.objects.create(
+                provider=provider,
+                next_attempt_at=provider_next_sync(provider, timezone.now()),
             )
     except IntegrityError:
         raise ProviderError(ProviderErrorCode.DUPLICATE_NAME, name=name) from None

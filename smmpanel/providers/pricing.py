@@ -29,3 +29,23 @@ def cost(provider_service: ProviderService) -> Decimal:
 def resale_rate(provider_service: ProviderService, markup: Decimal) -> Decimal:
     """cost × (1 + markup%), rounded up to the money scale: never below the cost."""
     return quantize_up(cost(provider_service) * (1 + markup / 100))
+
+
+def floor_rate(provider_service: ProviderService) -> Decimal:
+    """The least the service may sell for: cost × (1 + the provider's minimum margin%)."""
+    margin = Decimal(provider_service.provider.min_margin)
+    return quantize_up(cost(provider_service) * (1 + margin / 100))
+
+
+def guarded_rate(provider_service: ProviderService, markup: Decimal) -> Decimal:
+    """The resale rate with `markup`, never below the provider's floor (`floor_rate`)."""
+    return max(resale_rate(provider_service, markup), floor_rate(provider_service))
+
+
+def rose_too_much(provider_service: ProviderService, old_rate: Decimal | None) -> bool:
+    """Whether the provider's rate rose from `old_rate` by more than its `rise_limit` percent
+    (never when it sets none)."""
+    limit = provider_service.provider.rise_limit
+    if limit is None or old_rate is None or old_rate <= 0:
+        return False
+    return provider_service.rate > old_rate * (1 + Decimal(limit) / 100)

@@ -13,15 +13,18 @@ from django.db import transaction
 from smmpanel.audit.log import Actor, record
 from smmpanel.catalog.errors import CatalogError, CatalogErrorCode
 from smmpanel.catalog.models import Fulfilment, Service, ServiceRoute
+from smmpanel.catalog.updates import note_changes
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode
 from smmpanel.providers.models import Provider, ProviderService
-from smmpanel.providers.pricing import MAX_MARKUP, resale_rate
+from smmpanel.providers.pricing import MAX_MARKUP, guarded_rate
 
 
 def _reprice(service: Service) -> None:
     primary = service.routes.select_related("provider_service__provider").first()
     if primary is not None:
-        service.rate = resale_rate(primary.provider_service, primary.markup)
+        rate = guarded_rate(primary.provider_service, primary.markup)
+        note_changes(service, {"rate": service.rate}, {"rate": rate})
+        service.rate = rate
         service.save(update_fields=["rate", "updated_at"])
 
 

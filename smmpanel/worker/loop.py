@@ -1,4 +1,5 @@
-"""The worker: claims due orders and refills in batches and hands each to its fulfilment."""
+"""The worker: claims due orders and refills in batches and hands each to its fulfilment; polls
+providers' balances, payments, and syncs providers' catalogs when due."""
 
 import logging
 import threading
@@ -15,7 +16,8 @@ from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, Refill
 from smmpanel.payments.models import Payment
 from smmpanel.payments.polling import check_payment
-from smmpanel.providers.models import Provider
+from smmpanel.providers.catalog_sync import schedule_new_providers, sync_due
+from smmpanel.providers.models import CatalogSync, Provider
 from smmpanel.providers.operations import poll_balance
 from smmpanel.webhooks import delivery
 from smmpanel.webhooks.models import Event
@@ -101,6 +103,10 @@ def run_once(now: datetime | None = None) -> int:
             while ids := claim_due(Event, now, delivery.BATCH):
                 delivery.deliver(ids, now, http)
                 handled += len(ids)
+    schedule_new_providers(now)
+    while ids := claim_due(CatalogSync, now, limit=1):  # one catalog at a time: each is long
+        _process(CatalogSync.objects.select_related("provider"), ids, now, sync_due)
+        handled += len(ids)
     # Routines (hourly measurements) are not counted: `handled` is the rows of work done.
     ensure_routines(now)
     while ids := claim_due(Routine, now):

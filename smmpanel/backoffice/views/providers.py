@@ -1,5 +1,6 @@
-"""Upstream providers: add, edit the settings, test the connection (balance), import the
-catalog with a progress bar. Each calls the providers' action, which records itself."""
+"""Upstream providers: add, edit the settings (and how the catalog is synced), test the
+connection (balance), import the catalog with a progress bar. Each calls the providers' action,
+which records itself."""
 
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from smmpanel.backoffice.imports import start_import
 from smmpanel.backoffice.models import CatalogImport
 from smmpanel.backoffice.pages import is_htmx, render_page
 from smmpanel.money import MAX_DIGITS, SCALE, shown
+from smmpanel.providers.catalog_sync import SYNC_SETTINGS, set_sync_settings
 from smmpanel.providers.errors import ProviderError
 from smmpanel.providers.models import Provider
 from smmpanel.providers.operations import (
@@ -81,6 +83,33 @@ class SettingsForm(forms.Form):
         decimal_places=SCALE,
     )
     enabled = forms.BooleanField(label=gettext_lazy("Enabled"), required=False)
+    sync_minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes between catalog syncs"),
+        required=False,
+        min_value=0,
+        max_value=525600,
+        help_text=gettext_lazy("Empty: the panel's default; 0: never"),
+    )
+    min_margin = forms.DecimalField(
+        label=gettext_lazy("Minimum margin over cost (percent)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        max_digits=10,
+        decimal_places=4,
+        help_text=gettext_lazy("A sync never sells below the cost plus this margin"),
+    )
+    rise_limit = forms.DecimalField(
+        label=gettext_lazy("Disable a service when its cost rises more than (percent)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        max_digits=10,
+        decimal_places=4,
+        help_text=gettext_lazy(
+            "Empty: follow every rise. The service stays disabled until you enable it."
+        ),
+    )
 
 
 class ImportForm(forms.Form):
@@ -100,7 +129,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/providers.html",
         "providers",
-        providers=Provider.objects.order_by("name"),
+        providers=Provider.objects.select_related("catalog_sync").order_by("name"),
         form=ProviderForm(),
         import_form=ImportForm(),
     )
@@ -142,7 +171,9 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A provider's settings; a new key, when given, is set by its own action."""
     provider = get_object_or_404(Provider, pk=pk)
     if request.method != "POST":
-        form = SettingsForm(initial=provider_settings(provider))
+        initial = provider_settings(provider)
+        initial.update({name: getattr(provider, name) for name in SYNC_SETTINGS})
+        form = SettingsForm(initial=initial)
         return render_page(
             request, "backoffice/provider_form.html", "providers", form=form, provider=provider
         )
@@ -159,6 +190,13 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 exchange_rate=data["exchange_rate"],
                 low_balance=data["low_balance"],
                 enabled=data["enabled"],
+            )
+            set_sync_settings(
+                acting_user=acting_user,
+                provider_id=pk,
+                sync_minutes=data["sync_minutes"],
+                min_margin=data["min_margin"] or Decimal(0),
+                rise_limit=data["rise_limit"],
             )
             if data["new_key"].strip():
                 set_key(acting_user=acting_user, provider_id=pk, key=data["new_key"])

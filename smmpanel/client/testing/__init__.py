@@ -18,7 +18,8 @@ dripfeed refuse an order without `runs`, as some third-party panels do), `action
 answer "Incorrect request"), `max_ids` (100). `UpstreamDialect().with_(path="/api")` derives one.
 
 State (read freely; `upstream.panel.lock` guards it): `url` (full endpoint), `key`,
-`panel.services` / `panel.orders` (`UpstreamOrder`: service, params, quantity, charge, status,
+`panel.services` (+ `panel.raw_services`: entries listed after them as given, e.g. broken
+ones) / `panel.orders` (`UpstreamOrder`: service, params, quantity, charge, status,
 start_count, remains, extra) / `panel.refills` / `panel.products` / `panel.balance` (Decimal);
 `calls` (Counter of HTTP requests per action, faulted ones included), `add_requests` (params
 of every `add` received, key removed), `requests` (`ReceivedRequest`: action, method, encoding,

@@ -74,6 +74,8 @@ class Panel:
         self.lock = threading.RLock()
         self.balance = balance
         self.services: dict[str, UpstreamService] = {}
+        # Entries listed after the services as they are, e.g. broken ones ({"service": 9}).
+        self.raw_services: list[Any] = []
         self.orders: dict[str, UpstreamOrder] = {}
         self.refills: dict[str, dict[str, str]] = {}  # id -> {"order", "status"}
         self.products: dict[str, UpstreamProduct] = {}
@@ -137,7 +139,7 @@ class Panel:
             if self.dialect.service_flags:
                 item.update(refill=s.refill, cancel=s.cancel, dripfeed=s.dripfeed)
             reply.append(item)
-        return reply
+        return reply + self.raw_services
 
     def add_reply(self, params: dict[str, str]) -> Any:
         service = self.services.get(params.get("service", ""))
