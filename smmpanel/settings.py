@@ -96,6 +96,13 @@ REFUSE_DUPLICATE_LINK = _env_flag("SMMPANEL_REFUSE_DUPLICATE_LINK")
 # --- operator settings (defaults; the back-office stores overrides, see configuration/) ---
 # API requests per minute and key; 0 means no limit.
 API_REQUESTS_PER_MINUTE = int(os.environ.get("SMMPANEL_API_REQUESTS_PER_MINUTE", "0"))
+# Support tickets: which kinds the panel handles by itself, how many tickets a customer may have
+# open, and how long an order waits before the automation acts on it again (same kind).
+SUPPORT_AUTO_REFILL = _env_flag("SMMPANEL_SUPPORT_AUTO_REFILL", default=True)
+SUPPORT_AUTO_CANCEL = _env_flag("SMMPANEL_SUPPORT_AUTO_CANCEL", default=True)
+SUPPORT_AUTO_SPEED_UP = _env_flag("SMMPANEL_SUPPORT_AUTO_SPEED_UP", default=True)
+SUPPORT_OPEN_TICKETS = int(os.environ.get("SMMPANEL_SUPPORT_OPEN_TICKETS", "5"))
+SUPPORT_ORDER_COOLDOWN_HOURS = int(os.environ.get("SMMPANEL_SUPPORT_ORDER_COOLDOWN_HOURS", "24"))
 # --- end operator settings ---
 
 # Simulated fulfilment: how long an order takes from placement to its final status, and how
@@ -300,6 +307,8 @@ RATE_LIMIT_LOGIN = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN", "10/m")
 # password-reset attempts per address and per name.
 RATE_LIMIT_PANEL_ADDRESS = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_ADDRESS", "30/10m")
 RATE_LIMIT_PANEL_NAME = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_NAME", "10/10m")
+# New support tickets per customer (django-ratelimit's N/period; 0 turns it off).
+RATE_LIMIT_TICKETS = os.environ.get("SMMPANEL_RATE_LIMIT_TICKETS", "10/h")
 # Failed log-ins per username from every address (customers and staff): over it, only browsers
 # that logged in as that user before may try (see smmpanel.accounts.login_limits).
 RATE_LIMIT_LOGIN_ACCOUNT = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN_ACCOUNT", "30/h")
@@ -338,7 +347,13 @@ LOGGING["handlers"] = {
 }
 
 # --- the web panel: customer pages, payments, languages ------------------------------------------
-INSTALLED_APPS += ["smmpanel.payments", "smmpanel.webhooks", "smmpanel.panel", "smmpanel.pages"]
+INSTALLED_APPS += [
+    "smmpanel.payments",
+    "smmpanel.webhooks",
+    "smmpanel.panel",
+    "smmpanel.pages",
+    "smmpanel.support",
+]
 # The language of a page: the customer's profile, else the language cookie, else the browser's.
 # Each app keeps its own `locale/` (makemessages per app), so branches don't collide in one file.
 MIDDLEWARE.insert(

@@ -38,6 +38,7 @@ urlpatterns += [
     path("", include("smmpanel.payments.urls")),
     *accounts_urlpatterns,
     path("", include("smmpanel.pages.urls")),
+    path("tickets/", include("smmpanel.support.urls")),
     path("", include("smmpanel.panel.urls")),
 ]
 

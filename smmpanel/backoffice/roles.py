@@ -1,5 +1,6 @@
 """The operators' roles, as Django groups: "admin" may do everything, "support" may see and act
-on orders, refills and cancels but not change prices, the catalog, balances, users or settings.
+on orders, refills, cancels and tickets (their canned replies too) but not change prices, the
+catalog, balances, users or settings.
 
 The same permissions guard the back-office pages and the Django admin. A superuser is an admin.
 """
@@ -26,6 +27,12 @@ SUPPORT_PERMISSIONS = (
     "catalog.view_service",
     "catalog.view_product",
     "accounts.view_account",
+    "support.view_ticket",
+    "support.change_ticket",
+    "support.view_cannedreply",
+    "support.add_cannedreply",
+    "support.change_cannedreply",
+    "support.delete_cannedreply",
 )
 
 

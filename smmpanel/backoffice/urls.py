@@ -23,6 +23,8 @@ from smmpanel.backoffice.views import (
     users,
 )
 
+from smmpanel.support.backoffice_urls import urlpatterns as ticket_urlpatterns
+
 app_name = "backoffice"
 
 urlpatterns = [
@@ -119,4 +121,5 @@ urlpatterns = [
     path("pages/<str:kind>/", announcements.site_page_edit, name="site_page"),
     path("admin-api/", admin_api.admin_api_key, name="admin_api_key"),
     path("admin-api/key/", admin_api.admin_api_key_issue, name="admin_api_key_issue"),
+    *ticket_urlpatterns,
 ]

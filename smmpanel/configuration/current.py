@@ -7,6 +7,7 @@ extra query and every process sees a change at once.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -23,6 +24,11 @@ class Current:
     languages: tuple[str, ...]
     refuse_duplicate_link: bool
     api_requests_per_minute: int
+    support_auto_refill: bool
+    support_auto_cancel: bool
+    support_auto_speed_up: bool
+    support_open_tickets: int
+    support_order_cooldown_hours: int
 
 
 @receiver(setting_changed)
@@ -65,4 +71,17 @@ def _in_force(row: PanelSettings) -> Current:
             if row.api_requests_per_minute is None
             else row.api_requests_per_minute
         ),
+        support_auto_refill=_or_default(row.support_auto_refill, settings.SUPPORT_AUTO_REFILL),
+        support_auto_cancel=_or_default(row.support_auto_cancel, settings.SUPPORT_AUTO_CANCEL),
+        support_auto_speed_up=_or_default(
+            row.support_auto_speed_up, settings.SUPPORT_AUTO_SPEED_UP
+        ),
+        support_open_tickets=_or_default(row.support_open_tickets, settings.SUPPORT_OPEN_TICKETS),
+        support_order_cooldown_hours=_or_default(
+            row.support_order_cooldown_hours, settings.SUPPORT_ORDER_COOLDOWN_HOURS
+        ),
     )
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None else value

@@ -11,12 +11,14 @@ class SettingsErrorCode(StrEnum):
     INVALID_CURRENCY = "invalid_currency"
     UNKNOWN_LANGUAGE = "unknown_language"
     INVALID_RATE_LIMIT = "invalid_rate_limit"
+    INVALID_NUMBER = "invalid_number"
 
 
 MESSAGES: Mapping[StrEnum, str | Promise] = {
     SettingsErrorCode.INVALID_CURRENCY: _("A three-letter currency code, e.g. USD"),
     SettingsErrorCode.UNKNOWN_LANGUAGE: _("Unknown language: {languages}"),
     SettingsErrorCode.INVALID_RATE_LIMIT: _("A whole number, 0 for no limit"),
+    SettingsErrorCode.INVALID_NUMBER: _("A whole number, 0 or more"),
 }
 
 # The setting each code is about: the form shows the message next to it.
@@ -35,4 +37,4 @@ class SettingsError(DomainError):
 
     @property
     def field(self) -> str:
-        return FIELDS[self.code]
+        return str(self.params.get("field") or FIELDS[self.code])

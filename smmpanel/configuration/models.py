@@ -14,6 +14,13 @@ class PanelSettings(models.Model):
     refuse_duplicate_link = models.BooleanField(null=True, blank=True)
     # API requests per minute and key; 0 turns the limit off.
     api_requests_per_minute = models.PositiveIntegerField(null=True, blank=True)
+    # Support tickets: the kinds the panel handles by itself, open tickets per customer, the
+    # hours before the automation acts again on the same order (see smmpanel/support/).
+    support_auto_refill = models.BooleanField(null=True, blank=True)
+    support_auto_cancel = models.BooleanField(null=True, blank=True)
+    support_auto_speed_up = models.BooleanField(null=True, blank=True)
+    support_open_tickets = models.PositiveIntegerField(null=True, blank=True)
+    support_order_cooldown_hours = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,12 +7,18 @@ from smmpanel.configuration import current
 from smmpanel.configuration.errors import SettingsError, SettingsErrorCode
 from smmpanel.configuration.models import PanelSettings
 
+# The support tickets' settings: three switches, then two whole numbers.
+SUPPORT_SWITCHES = ("support_auto_refill", "support_auto_cancel", "support_auto_speed_up")
+SUPPORT_NUMBERS = ("support_open_tickets", "support_order_cooldown_hours")
+SUPPORT = (*SUPPORT_SWITCHES, *SUPPORT_NUMBERS)
+
 OVERRIDES = (
     "panel_name",
     "currency",
     "languages",
     "refuse_duplicate_link",
     "api_requests_per_minute",
+    *SUPPORT,
 )
 
 
@@ -28,12 +34,17 @@ def _check(values: dict) -> dict:
     rate = values.get("api_requests_per_minute")
     if rate is not None and not 0 <= rate < 2**31:
         raise SettingsError(SettingsErrorCode.INVALID_RATE_LIMIT)
+    for name in SUPPORT_NUMBERS:
+        number = values.get(name)
+        if number is not None and not (isinstance(number, int) and 0 <= number < 2**31):
+            raise SettingsError(SettingsErrorCode.INVALID_NUMBER, field=name)
     return {
         "panel_name": (values.get("panel_name") or "").strip()[:100],
         "currency": currency,
         "languages": ",".join(code for code in offered if code in languages),
         "refuse_duplicate_link": values.get("refuse_duplicate_link"),
         "api_requests_per_minute": rate,
+        **{name: values.get(name) for name in SUPPORT},
     }
 
 

@@ -19,6 +19,11 @@ DEFAULTS = {
     "languages": "",
     "refuse_duplicate_link": None,
     "api_requests_per_minute": None,
+    "support_auto_refill": None,
+    "support_auto_cancel": None,
+    "support_auto_speed_up": None,
+    "support_open_tickets": None,
+    "support_order_cooldown_hours": None,
 }
 
 

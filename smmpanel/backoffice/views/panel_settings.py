@@ -12,12 +12,18 @@ from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.configuration.errors import SettingsError
-from smmpanel.configuration.operations import overrides, update_settings
+from smmpanel.configuration.operations import SUPPORT_SWITCHES, overrides, update_settings
 
 TRI_STATE = [
     ("", gettext_lazy("Default")),
     ("on", gettext_lazy("Refuse")),
     ("off", gettext_lazy("Allow")),
+]
+
+SWITCH = [
+    ("", gettext_lazy("Default")),
+    ("on", gettext_lazy("On")),
+    ("off", gettext_lazy("Off")),
 ]
 
 
@@ -41,6 +47,37 @@ class SettingsForm(forms.Form):
         min_value=0,
         max_value=2**31 - 1,
     )
+    support_auto_refill = forms.ChoiceField(
+        label=gettext_lazy("Tickets: refill requests handled by the panel"),
+        required=False,
+        choices=SWITCH,
+    )
+    support_auto_cancel = forms.ChoiceField(
+        label=gettext_lazy("Tickets: cancel requests handled by the panel"),
+        required=False,
+        choices=SWITCH,
+    )
+    support_auto_speed_up = forms.ChoiceField(
+        label=gettext_lazy("Tickets: speed-up requests handled by the panel"),
+        required=False,
+        choices=SWITCH,
+    )
+    support_open_tickets = forms.IntegerField(
+        label=gettext_lazy("Open tickets per customer (0: no limit)"),
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+    )
+    support_order_cooldown_hours = forms.IntegerField(
+        label=gettext_lazy("Hours before a ticket may act again on the same order"),
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+    )
+
+
+def _switch_value(stored: bool | None) -> str:
+    return "" if stored is None else ("on" if stored else "off")
 
 
 def _initial() -> dict:
@@ -48,6 +85,8 @@ def _initial() -> dict:
     duplicate = values["refuse_duplicate_link"]
     values["refuse_duplicate_link"] = "" if duplicate is None else ("on" if duplicate else "off")
     values["languages"] = [code for code in values["languages"].split(",") if code]
+    for name in SUPPORT_SWITCHES:
+        values[name] = _switch_value(values[name])
     return values
 
 
@@ -58,6 +97,11 @@ def _defaults() -> dict:
         "languages": ", ".join(code for code, _name in settings.LANGUAGES),
         "refuse_duplicate_link": _("Refuse") if settings.REFUSE_DUPLICATE_LINK else _("Allow"),
         "api_requests_per_minute": settings.API_REQUESTS_PER_MINUTE,
+        "support_auto_refill": _("On") if settings.SUPPORT_AUTO_REFILL else _("Off"),
+        "support_auto_cancel": _("On") if settings.SUPPORT_AUTO_CANCEL else _("Off"),
+        "support_auto_speed_up": _("On") if settings.SUPPORT_AUTO_SPEED_UP else _("Off"),
+        "support_open_tickets": settings.SUPPORT_OPEN_TICKETS,
+        "support_order_cooldown_hours": settings.SUPPORT_ORDER_COOLDOWN_HOURS,
     }
 
 
@@ -68,6 +112,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         duplicate = data["refuse_duplicate_link"]
         data["refuse_duplicate_link"] = None if not duplicate else duplicate == "on"
+        for name in SUPPORT_SWITCHES:
+            data[name] = None if not data[name] else data[name] == "on"
         try:
             update_settings(acting_user=Actor.of_request(request), **data)
         except SettingsError as error:
