@@ -47,6 +47,8 @@ from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import approve_payment, create_payment, reject_payment
 from smmpanel.providers.keys import encrypt_key
 from smmpanel.providers.models import CatalogSync, Provider
+from smmpanel.support.actions import add_note, open_ticket
+from smmpanel.support.canned import create_canned_reply
 from tests.factories import make_account, make_product, make_service
 from tests.payments.factories import make_method
 
@@ -266,8 +268,21 @@ def shop(db) -> dict:
     bonus = DepositBonus.objects.create(min_amount=100, percent=5)
     coupon = Coupon.objects.create(code="WELCOME", amount=2, uses=10)
     rank = Rank.objects.create(name="Gold", min_spent=100, discount=5)
+    ticket = open_ticket(
+        account=account,
+        kind="refill",
+        order_ids=[orders[OrderStatus.COMPLETED].pk, orders[OrderStatus.PARTIAL].pk],
+        body="Please https://x.com/p",
+        acting_user=Actor.of_user(account.user),
+    )
+    add_note(ticket_id=ticket.pk, body="note", acting_user=Actor.of_user(admin))
+    canned = create_canned_reply(
+        language="id", title="Halo", body="Halo!", acting_user=Actor.of_user(admin)
+    )
     return {
         "rank": rank,
+        "ticket": ticket,
+        "canned": canned,
         "bonus": bonus,
         "coupon": coupon,
         "account": account,
@@ -358,6 +373,15 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "backoffice:site_page": lambda shop: {"kind": "faq"},
     "backoffice:update_hide": lambda shop: {"pk": shop["update"].pk},
     "panel:order_refill": lambda shop: {"pk": shop["order"].pk},
+    "support:ticket": lambda shop: {"pk": shop["ticket"].pk},
+    "support:ticket_close": lambda shop: {"pk": shop["ticket"].pk},
+    "backoffice:ticket": lambda shop: {"pk": shop["ticket"].pk},
+    "backoffice:ticket_reply": lambda shop: {"pk": shop["ticket"].pk},
+    "backoffice:ticket_note": lambda shop: {"pk": shop["ticket"].pk},
+    "backoffice:ticket_assign": lambda shop: {"pk": shop["ticket"].pk},
+    "backoffice:ticket_close": lambda shop: {"pk": shop["ticket"].pk},
+    "backoffice:canned_edit": lambda shop: {"pk": shop["canned"].pk},
+    "backoffice:canned_delete": lambda shop: {"pk": shop["canned"].pk},
     "panel:order_cancel": lambda shop: {"pk": shop["order"].pk},
     "payments:sandbox_checkout": lambda shop: {"pk": shop["payment"].pk},
     "payments:form_checkout": form_payment,
@@ -382,6 +406,7 @@ VARIANTS: dict[str, Callable[[dict], list[str]]] = {
     "panel:order_services": lambda shop: ["?q=likes", "?q=nothing-like-it"],
     "backoffice:orders": lambda shop: [f"?status={status}" for status in OrderStatus.values],
     "backoffice:payments": lambda shop: ["?status=approved", "?status=rejected", "?status=all"],
+    "backoffice:tickets": lambda shop: ["?status=all", "?flagged=1&assignee=none"],
 }
 
 

@@ -22,7 +22,6 @@ from smmpanel.backoffice.views import (
     transfers,
     users,
 )
-
 from smmpanel.support.backoffice_urls import urlpatterns as ticket_urlpatterns
 
 app_name = "backoffice"

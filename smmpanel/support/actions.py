@@ -30,6 +30,11 @@ from smmpanel.support.text import clean_body
 FIELDS = ("status", "assignee", "flagged")
 
 
+def _user(acting_user: Actor) -> Any:
+    """The message's author: the signed-in user behind the actor (none for the CLI)."""
+    return acting_user.user
+
+
 def _state(ticket: Ticket) -> dict[str, Any]:
     return snapshot(ticket, FIELDS)
 
@@ -147,7 +152,7 @@ def staff_reply(*, ticket_id: int, body: str, acting_user: Actor) -> TicketMessa
         ticket = _locked(ticket_id)
         before = _state(ticket)
         message = TicketMessage.objects.create(
-            ticket=ticket, author=Author.STAFF, user=acting_user.user, body=text
+            ticket=ticket, author=Author.STAFF, user=_user(acting_user), body=text
         )
         ticket.status = TicketStatus.ANSWERED
         ticket.flagged = False
@@ -166,7 +171,11 @@ def add_note(*, ticket_id: int, body: str, acting_user: Actor) -> TicketMessage:
     with transaction.atomic():
         ticket = _locked(ticket_id)
         message = TicketMessage.objects.create(
-            ticket=ticket, author=Author.STAFF, user=acting_user.user, body=text, internal=True
+            ticket=ticket,
+            author=Author.STAFF,
+            user=_user(acting_user),
+            body=text,
+            internal=True,
         )
         record(acting_user, "ticket.note", obj=ticket, after={"message": message.pk})
     return message

@@ -145,6 +145,7 @@ def handle(*, ticket_id: int, account: Account, kind: str, order_ids: list[int])
     notes = []
     for order_id in order_ids:
         order = orders.get(order_id)
+        outcome: str
         if order is None:
             outcome = Outcome.NOT_YOURS
         elif _cooling_down(order_id, kind):

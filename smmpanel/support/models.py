@@ -40,11 +40,11 @@ class Ticket(models.Model):
     """A customer's ticket. Open: waiting for staff; answered: waiting for the customer."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="tickets")
-    kind = models.CharField(_("kind"), max_length=16, choices=TicketKind.choices)
+    kind = models.CharField(max_length=16, choices=TicketKind.choices)
     # The customer's own orders the ticket is about (checked when it was opened).
     order_ids = models.JSONField(_("orders"), default=list, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.OPEN
+        max_length=16, choices=TicketStatus.choices, default=TicketStatus.OPEN
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,9 +131,9 @@ class OrderOutcome(models.Model):
 class CannedReply(models.Model):
     """A reply staff pick instead of typing it, in one language."""
 
-    language = models.CharField(_("language"), max_length=8)
-    title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=100)
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
