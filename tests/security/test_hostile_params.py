@@ -25,6 +25,8 @@ from smmpanel.orders.status import apply_status
 from smmpanel.pages.actions import create_announcement
 from smmpanel.payments.models import Coupon, DepositBonus, PaymentMethod
 from smmpanel.payments.operations import create_payment
+from smmpanel.support.actions import open_ticket
+from smmpanel.support.canned import create_canned_reply
 from tests.backoffice.conftest import operator
 from tests.factories import make_account, make_product, make_service
 from tests.payments.factories import make_method
@@ -73,6 +75,14 @@ def world(settings, followers, provider):
     make_product(stock=3)
     create_announcement(acting_user=Actor.system(), publish=True, title_en="News")
     job = CatalogImport.objects.create(provider=provider, state=CatalogImport.State.DONE)
+    open_ticket(
+        account=account,
+        kind="speed_up",
+        order_ids=[orders[1].pk],
+        body="Faster, please",
+        acting_user=Actor.of_user(account.user),
+    )
+    create_canned_reply(language="en", title="Hi", body="Hello!", acting_user=Actor.system())
     # Pages reached by a redirect or by a state the shop is not in, rather than by a link.
     account.entry_pages = {
         "payments:sandbox_checkout": reverse("payments:sandbox_checkout", args=[payment.pk]),
