@@ -4,6 +4,7 @@ from django.core.cache import cache
 from smmpanel.orders.models import OrderStatus
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.status import apply_status
+from tests.browser.conftest import chromium  # noqa: F401  (the phone layout's browser)
 from tests.factories import make_account, make_service
 
 
