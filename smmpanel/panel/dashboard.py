@@ -10,6 +10,7 @@ from django.utils import timezone
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.money import ZERO
 from smmpanel.orders.models import Order, OrderStatus
+from smmpanel.support.models import Ticket, TicketStatus
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,8 @@ def orders_by_status(account: Account) -> list[StatusCount]:
     return [
         StatusCount(status, counts[status]) for status in OrderStatus.values if counts.get(status)
     ]
+
+
+def open_tickets(account: Account) -> int:
+    """The account's tickets not closed (waiting for staff or for the customer)."""
+    return Ticket.objects.filter(account=account).exclude(status=TicketStatus.CLOSED).count()

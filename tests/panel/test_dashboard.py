@@ -91,3 +91,23 @@ def test_the_dashboard_is_in_the_menu_and_log_in_still_lands_on_new_order(browse
         "/accounts/login/", {"username": "alice", "password": "correct horse battery"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_open_tickets_count_until_closed(browser, customer):
+    from smmpanel.support.actions import close_ticket, open_ticket
+    from smmpanel.support.models import TicketKind
+
+    actor = Actor.of_user(customer.user)
+    tickets = [
+        open_ticket(
+            account=customer,
+            kind=TicketKind.OTHER,
+            order_ids=[],
+            body=f"Hello {n}",
+            acting_user=actor,
+        )  # fmt: skip
+        for n in range(3)
+    ]
+    close_ticket(ticket_id=tickets[0].pk, acting_user=actor, account=customer)
+    page = browser.get("/dashboard/").text
+    assert page.split('data-testid="dashboard-tickets">')[1].startswith("2<")
