@@ -38,3 +38,12 @@ def record_progress(sender: Any, orders: list[Order], **kwargs: Any) -> None:
 def delivery_proof(order: Order) -> list[OrderProgress]:
     """The order's reports, oldest first."""
     return list(order.progress.all())
+
+
+def delivery_proofs(order_ids: list[int]) -> list[tuple[Order, list[OrderProgress]]]:
+    """Each order's reports, oldest first, for the orders a refill ticket names."""
+    orders = Order.objects.filter(pk__in=order_ids).select_related("service").order_by("pk")
+    reports: dict[int, list[OrderProgress]] = {}
+    for report in OrderProgress.objects.filter(order_id__in=order_ids).order_by("at", "pk"):
+        reports.setdefault(report.order_id, []).append(report)
+    return [(order, reports.get(order.pk, [])) for order in orders]

@@ -16,6 +16,7 @@ from smmpanel.audit.log import Actor
 from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.inputs import clean_text, parse_id
+from smmpanel.quality.progress import delivery_proofs
 from smmpanel.support.actions import add_note, assign_ticket, close_ticket, mark_read, staff_reply
 from smmpanel.support.errors import SupportError
 from smmpanel.support.models import (
@@ -123,6 +124,8 @@ def _ticket_page(
         ticket=ticket,
         thread=ticket.messages.select_related("user").order_by("pk"),
         outcomes=ticket.outcomes.order_by("pk"),
+        # A refill is asked for what was lost: the counts the provider reported are the proof.
+        proofs=delivery_proofs(ticket.order_ids) if ticket.kind == TicketKind.REFILL else [],
         reply_form=reply_form,
         note_form=note_form,
         staff=staff_members(),

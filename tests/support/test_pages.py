@@ -248,3 +248,22 @@ def test_the_operator_sets_the_support_settings_in_the_back_office():
         True,
     )
     assert (now.support_open_tickets, now.support_order_cooldown_hours) == (3, 0)
+
+
+def test_a_refill_ticket_carries_each_orders_delivery_proof_for_staff(customer):
+    order = order_of(customer, refill=True)  # reported: start count 10, then Completed
+    ticket = ticket_of(customer, kind="refill", orders=[order])
+    staff = logged_in(staff_member("sam"))
+    page = staff.get(f"/backoffice/tickets/{ticket.pk}/").content.decode()
+    proof = page.split('data-testid="delivery-proofs"')[1].split("</section>")[0]
+    assert f"/backoffice/orders/{order.pk}/" in proof and "Completed" in proof
+    # The customer's ticket links the order to its own page, where the same proof is shown.
+    assert (
+        f'href="/orders/{order.pk}/"'
+        in logged_in(customer.user).get(f"/tickets/{ticket.pk}/").content.decode()
+    )
+    other = ticket_of(customer, kind="other")
+    assert (
+        'data-testid="delivery-proofs"'
+        not in staff.get(f"/backoffice/tickets/{other.pk}/").content.decode()
+    )
