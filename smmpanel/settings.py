@@ -420,3 +420,23 @@ PAYMENT_SANDBOX = _env_flag("SMMPANEL_PAYMENT_SANDBOX")
 PAYMENT_SANDBOX_SECRET = (
     os.environ.get("SMMPANEL_PAYMENT_SANDBOX_SECRET") or f"sandbox:{SECRET_KEY}"
 )
+
+# --- Operations: the health check and Prometheus' metrics (smmpanel.monitoring) ----------------
+INSTALLED_APPS += ["smmpanel.monitoring"]
+# /healthz and /metrics answer before anything else (host names, https redirect, sessions):
+# load balancers and Prometheus call the servers directly, by an address of their own.
+MIDDLEWARE.insert(0, "smmpanel.monitoring.middleware.OperationsEndpoints")
+# /healthz fails when no worker passed over due work for this long (the worker beats at every
+# pass and batch): ten ticks, and at least a minute.
+WORKER_HEARTBEAT_SECONDS = float(
+    os.environ.get("SMMPANEL_WORKER_HEARTBEAT_SECONDS", max(60.0, 10 * WORKER_TICK_SECONDS))
+)
+# /metrics is served to a request bearing this token (`Authorization: Bearer …`), or coming from
+# an address of SMMPANEL_METRICS_ALLOW (CIDRs, comma-separated; unset: loopback only; empty:
+# none).
+METRICS_TOKEN = os.environ.get("SMMPANEL_METRICS_TOKEN", "").strip()
+METRICS_ALLOW = [
+    cidr.strip()
+    for cidr in os.environ.get("SMMPANEL_METRICS_ALLOW", "127.0.0.0/8,::1/128").split(",")
+    if cidr.strip()
+]

@@ -6,6 +6,7 @@ and the result or the domain's error becomes the protocol's reply. Errors are HT
 """
 
 import logging
+from time import perf_counter
 
 import orjson
 from django.conf import settings
@@ -28,6 +29,7 @@ from smmpanel.api.errors import (
     wording,
 )
 from smmpanel.errors import DomainError
+from smmpanel.monitoring import metrics
 from smmpanel.versions import cache as versions
 
 logger = logging.getLogger(__name__)
@@ -39,24 +41,50 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 DRAIN_LIMIT = 16 * 1024 * 1024
 
 
-def json_response(reply: object, status: int = 200) -> HttpResponse:
+class ApiResponse(HttpResponse):
+    """A reply of the API, with its outcome for the metrics (a reply unless it says otherwise)."""
+
+    outcome = metrics.OK
+
+
+def json_response(reply: object, status: int = 200) -> ApiResponse:
     body = reply if isinstance(reply, bytes) else orjson.dumps(reply)
-    return HttpResponse(body, content_type=CONTENT_TYPE, status=status)
+    return ApiResponse(body, content_type=CONTENT_TYPE, status=status)
 
 
-def error_response(message: str, status: int = 200) -> HttpResponse:
-    return json_response({"error": message}, status=status)
+def error_response(message: str, status: int = 200) -> ApiResponse:
+    response = json_response({"error": message}, status=status)
+    response.outcome = metrics.FAILED if status >= 500 else metrics.ERROR
+    return response
 
 
-def too_many_requests() -> HttpResponse:
-    return error_response(TOO_MANY_REQUESTS, status=settings.RATE_LIMIT_STATUS)
+def too_many_requests() -> ApiResponse:
+    response = error_response(TOO_MANY_REQUESTS, status=settings.RATE_LIMIT_STATUS)
+    response.outcome = metrics.RATE_LIMITED
+    return response
+
+
+KNOWN_ACTIONS = frozenset(ACTIONS)
 
 
 # Error reports (and the debug page) never show the key, whichever way it came.
 @csrf_exempt
 @sensitive_post_parameters("key", "password")
-@sensitive_variables("api_request")
 def endpoint(request: HttpRequest) -> HttpResponse:
+    """Answer the request, and count it by action and outcome with its time (`/metrics`)."""
+    started = perf_counter()
+    response = _answer(request)
+    metrics.observe_api_request(
+        getattr(request, "api_action", ""),
+        response.outcome,
+        perf_counter() - started,
+        KNOWN_ACTIONS,
+    )
+    return response
+
+
+@sensitive_variables("api_request")
+def _answer(request: HttpRequest) -> ApiResponse:
     if not ratelimit.allow_api_ip(request):
         return too_many_requests()
     try:
@@ -64,6 +92,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     except dialect.DialectError:
         _drain(request)
         return error_response(INCORRECT_REQUEST)
+    request.api_action = api_request.action  # type: ignore[attr-defined]
     # The protocol's wordings are English whatever language the panel pages use. English is left
     # active in this thread: every page request activates its own language (PanelLocaleMiddleware),
     # and activating costs less than overriding and restoring.

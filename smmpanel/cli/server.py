@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from smmpanel.cli.output import CommandError, format_money, show
 
@@ -46,6 +47,23 @@ def default_threads() -> int:
     return DEFAULT_THREADS if connection.vendor == "sqlite" else POSTGRESQL_THREADS
 
 
+def metrics_directory(port: int) -> Path:
+    """Where the server processes keep their counted metrics for `/metrics` to add up (the
+    operator's PROMETHEUS_MULTIPROC_DIR, else one per port in the data directory), emptied: the
+    counts start at zero with the server, as a single process's would."""
+    from django.conf import settings
+
+    directory = Path(
+        os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics" / str(port)
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    # Read by prometheus_client when the processes import it (they are started after this).
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    return directory
+
+
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the production server (granian, WSGI) until interrupted."""
     from django.conf import settings
@@ -58,6 +76,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     # Before the processes start, with a message that says what to set.
     if not settings.PUBLIC_URL:
         raise CommandError(publicurl.MISSING)
+    metrics_directory(port)
     if not settings.STATIC_ROOT.exists():
         from django.core.management import call_command
 

@@ -1,8 +1,13 @@
 """A client for a provider, from its stored settings."""
 
+from time import perf_counter
+from typing import Any
+
 from django.conf import settings
 
-from smmpanel.client import Client, Dialect
+from smmpanel.client import Client, ClientError, Dialect
+from smmpanel.client.protocol import Call
+from smmpanel.monitoring.metrics import PROVIDER_CALLS
 from smmpanel.netpolicy import provider_transport
 from smmpanel.providers.keys import decrypt_key
 from smmpanel.providers.models import Provider
@@ -28,14 +33,37 @@ class Clients:
         return self._clients[provider.pk]
 
 
+class MeteredClient(Client):
+    """A client that counts each HTTP call it makes, by provider, action and outcome ("ok", or
+    the fault's kind: refused, timeout, unreachable, http, bad_reply), with its time."""
+
+    def __init__(self, *args: Any, provider_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider_name = provider_name
+
+    def _send(self, call: Call) -> Any:
+        started = perf_counter()
+        outcome = "ok"
+        try:
+            return super()._send(call)
+        except ClientError as error:
+            outcome = str(error.kind)
+            raise
+        finally:
+            PROVIDER_CALLS.labels(self.provider_name, call.action, outcome).observe(
+                perf_counter() - started
+            )
+
+
 def client_for(provider: Provider) -> Client:
     """A client speaking the provider's dialect. Its timeout stays well inside the worker's lease,
     so a call in flight never outlives the claim on its order. Unless the operator allows private
     providers, each of its connections goes only to a public address (`netpolicy`)."""
-    return Client(
+    return MeteredClient(
         provider.url,
         decrypt_key(provider.key_encrypted),
         Dialect.from_json(provider.dialect),
         timeout=settings.PROVIDER_TIMEOUT_SECONDS,
         transport=provider_transport(),
+        provider_name=provider.name,
     )

@@ -12,6 +12,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from smmpanel import fulfilment
+from smmpanel.monitoring.heartbeat import beat
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, Refill
 from smmpanel.payments.models import Payment
@@ -67,6 +68,7 @@ def _process_orders(ids: list[int], now: datetime) -> None:
 
     def keepalive() -> None:
         extend_leases(Order, ids)
+        beat()
 
     for name, group in groups.items():
         module = fulfilment.module_for(name)
@@ -83,34 +85,43 @@ def _process_orders(ids: list[int], now: datetime) -> None:
 
 
 def run_once(now: datetime | None = None) -> int:
-    """One pass over everything due at `now`; returns how many rows were handled."""
+    """One pass over everything due at `now`; returns how many rows were handled. The worker's
+    heartbeat (`/healthz`) is recorded at the start and after each batch: a long pass beats too."""
     now = now or timezone.now()
+    beat()
     handled = 0
     while ids := claim_due(Order, now, settings.WORKER_BATCH):
         _process_orders(ids, now)
         handled += len(ids)
+        beat()
     while ids := claim_due(Refill, now):
         _process(Refill.objects.select_related("order__service"), ids, now, _advance_refill)
         handled += len(ids)
+        beat()
     while ids := claim_due(Provider, now):
         _process(Provider.objects.all(), ids, now, poll_balance)
         handled += len(ids)
+        beat()
     while ids := claim_due(Payment, now):
         _process(Payment.objects.select_related("method"), ids, now, check_payment)
         handled += len(ids)
+        beat()
     if Event.objects.filter(next_attempt_at__lte=now).exists():
         with delivery.client() as http:
             while ids := claim_due(Event, now, delivery.BATCH):
                 delivery.deliver(ids, now, http)
                 handled += len(ids)
+                beat()
     schedule_new_providers(now)
     while ids := claim_due(CatalogSync, now, limit=1):  # one catalog at a time: each is long
         _process(CatalogSync.objects.select_related("provider"), ids, now, sync_due)
         handled += len(ids)
+        beat()
     # Routines (hourly measurements) are not counted: `handled` is the rows of work done.
     ensure_routines(now)
     while ids := claim_due(Routine, now):
         _process(Routine.objects.all(), ids, now, run_routine)
+        beat()
     return handled
 
 

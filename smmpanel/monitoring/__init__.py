@@ -1,0 +1,1 @@
+"""Operations: the health check (`/healthz`), the worker's heartbeat and Prometheus' `/metrics`."""
