@@ -440,3 +440,7 @@ METRICS_ALLOW = [
     for cidr in os.environ.get("SMMPANEL_METRICS_ALLOW", "127.0.0.0/8,::1/128").split(",")
     if cidr.strip()
 ]
+# `smmpanel worker` serves its own /metrics (its calls to providers) on this port when set, on
+# SMMPANEL_WORKER_METRICS_HOST (loopback unless set); the same token and allow-list.
+WORKER_METRICS_PORT = int(os.environ.get("SMMPANEL_WORKER_METRICS_PORT") or 0)
+WORKER_METRICS_HOST = os.environ.get("SMMPANEL_WORKER_METRICS_HOST", "127.0.0.1")

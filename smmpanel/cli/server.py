@@ -106,7 +106,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     import threading
 
+    from django.conf import settings
+
     from smmpanel.worker.loop import run_forever
+
+    if settings.WORKER_METRICS_PORT:
+        from smmpanel.monitoring import worker_endpoint
+
+        worker_endpoint.start(settings.WORKER_METRICS_HOST, settings.WORKER_METRICS_PORT)
 
     stop = threading.Event()
     # SIGTERM finishes the row in hand and exits; leases cover a worker that dies harder.
