@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-from smmpanel.cli import catalog, payments, server, users
+from smmpanel.cli import catalog, health, payments, server, users
 from smmpanel.cli.output import CommandError
 from smmpanel.cli.server import DEFAULT_THREADS, DEMO_ENVIRONMENT, demo_environment
 
@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     _provider_parser(commands)
     _api_parser(commands)
     server.add_backup_commands(commands)
+    health.add_commands(commands)
     users.add_staff_commands(commands)
     return parser
 
