@@ -19,6 +19,8 @@ from smmpanel.monitoring.heartbeat import last_beat
 from smmpanel.orders.models import Order, OrderStatus, Refill, Run
 from smmpanel.payments.models import Payment
 from smmpanel.providers.models import Provider, UpstreamOrder, UpstreamState
+from smmpanel.webhooks.models import Event
+from smmpanel.worker.models import Routine
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ def queues(now: datetime) -> dict[str, tuple[int, datetime | None]]:
         ("refills", Refill),
         ("payments_to_check", Payment),
         ("provider_balances", Provider),
+        ("webhook_events", Event),
+        ("routines", Routine),
     ):
         row = _waiting(model, now).aggregate(n=Count("pk"), oldest=Min("next_attempt_at"))
         found[name] = (row["n"], row["oldest"])

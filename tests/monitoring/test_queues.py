@@ -11,6 +11,8 @@ from smmpanel.monitoring.heartbeat import beat
 from smmpanel.orders.models import Order, OrderStatus, Refill, Run
 from smmpanel.payments.models import Payment, PaymentMethod
 from smmpanel.providers.models import Provider, UpstreamOrder, UpstreamState
+from smmpanel.webhooks.models import Event, Webhook
+from tests.factories import make_account
 from tests.monitoring.scrape import value
 from tests.providers.fixtures import order_of
 
@@ -74,6 +76,7 @@ def test_each_queue_counts_its_waiting_rows_and_the_oldest_ones_age(client, foll
     assert 30 <= oldest("orders_to_poll") < 60
     assert (waiting("refills"), waiting("runs_due"), waiting("payments_to_check")) == (1, 1, 1)
     assert waiting("provider_balances") == 0
+    assert waiting("webhook_events") == 0
     assert oldest("provider_balances") == 0
     assert 300 <= value(text, "smmpanel_worker_lag_seconds") < 330
 
@@ -81,6 +84,23 @@ def test_each_queue_counts_its_waiting_rows_and_the_oldest_ones_age(client, foll
     text = scrape(client)
     assert waiting("orders_to_forward") == 0
     assert 60 <= value(text, "smmpanel_worker_lag_seconds") < 90  # the run's
+
+
+def test_webhook_events_to_deliver_are_a_queue(client):
+    account, _ = make_account("1")
+    webhook = Webhook.objects.create(account=account, url="https://example.com/hook")
+    now = timezone.now()
+    for seconds in (20, 200):
+        Event.objects.create(
+            webhook=webhook,
+            type="order.status",
+            payload={},
+            created_at=now,
+            next_attempt_at=now - timedelta(seconds=seconds),
+        )
+    text = scrape(client)
+    assert value(text, "smmpanel_queue_waiting", queue="webhook_events") == 2
+    assert 200 <= value(text, "smmpanel_queue_oldest_seconds", queue="webhook_events") < 230
 
 
 def test_orders_in_review_are_counted(client, followers, provider):
