@@ -18,7 +18,7 @@ from prometheus_client.registry import Collector
 from smmpanel.monitoring.heartbeat import last_beat
 from smmpanel.orders.models import Order, OrderStatus, Refill, Run
 from smmpanel.payments.models import Payment
-from smmpanel.providers.models import Provider, UpstreamOrder, UpstreamState
+from smmpanel.providers.models import CatalogSync, Provider, UpstreamOrder, UpstreamState
 from smmpanel.webhooks.models import Event
 from smmpanel.worker.models import Routine
 
@@ -58,6 +58,7 @@ def queues(now: datetime) -> dict[str, tuple[int, datetime | None]]:
         ("refills", Refill),
         ("payments_to_check", Payment),
         ("provider_balances", Provider),
+        ("catalog_syncs", CatalogSync),
         ("webhook_events", Event),
         ("routines", Routine),
     ):

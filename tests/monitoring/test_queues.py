@@ -77,6 +77,7 @@ def test_each_queue_counts_its_waiting_rows_and_the_oldest_ones_age(client, foll
     assert (waiting("refills"), waiting("runs_due"), waiting("payments_to_check")) == (1, 1, 1)
     assert waiting("provider_balances") == 0
     assert waiting("webhook_events") == 0
+    assert waiting("catalog_syncs") == 0
     assert oldest("provider_balances") == 0
     assert 300 <= value(text, "smmpanel_worker_lag_seconds") < 330
 
