@@ -444,3 +444,14 @@ METRICS_ALLOW = [
 # SMMPANEL_WORKER_METRICS_HOST (loopback unless set); the same token and allow-list.
 WORKER_METRICS_PORT = int(os.environ.get("SMMPANEL_WORKER_METRICS_PORT") or 0)
 WORKER_METRICS_HOST = os.environ.get("SMMPANEL_WORKER_METRICS_HOST", "127.0.0.1")
+
+# --- affiliates: referral links and commissions (the operator may override each) ----------------
+INSTALLED_APPS += ["smmpanel.affiliates"]
+# Percent of each deposit of a referred customer that their referrer earns.
+AFFILIATE_PERCENT = os.environ.get("SMMPANEL_AFFILIATE_PERCENT", "5")
+# How long after a visit of /ref/CODE a sign-up still counts for the referrer.
+AFFILIATE_COOKIE_DAYS = int(os.environ.get("SMMPANEL_AFFILIATE_COOKIE_DAYS", "30"))
+# How long a commission waits (the chargeback window) before it can be paid out.
+AFFILIATE_HOLD_DAYS = int(os.environ.get("SMMPANEL_AFFILIATE_HOLD_DAYS", "14"))
+# The least a payout may be.
+AFFILIATE_MIN_PAYOUT = os.environ.get("SMMPANEL_AFFILIATE_MIN_PAYOUT", "10")

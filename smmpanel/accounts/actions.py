@@ -16,6 +16,7 @@ from smmpanel.accounts.errors import AccountError, AccountErrorCode
 from smmpanel.accounts.keys import issue_api_key
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.accounts.registration import create_account
+from smmpanel.affiliates.commissions import earn_commission
 from smmpanel.audit.log import Actor, record
 
 
@@ -62,6 +63,9 @@ def deposit_funds(
     with transaction.atomic():
         account = _locked(account_id)
         entry = ledger.deposit(account=account, amount=amount, reason=reason)
+        # Money the customer paid the operator: the referrer earns their share, as on a
+        # payment (an adjustment earns none).
+        earn_commission(entry)
         _record_move(acting_user, "account.deposit", account, entry)
     return entry
 

@@ -124,6 +124,15 @@ def bonus(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
     return entry
 
 
+def commission(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
+    """Pay an affiliate's commissions out to their balance (one entry per payout)."""
+    entry = _move(
+        account_id=account.pk, amount=_positive(amount), kind=Kind.COMMISSION, reason=reason
+    )
+    assert entry is not None
+    return entry
+
+
 def adjust(*, account: Account, amount: Decimal, reason: str) -> LedgerEntry:
     """A signed manual correction by the operator; it can not take the balance below zero."""
     if not amount.is_finite() or quantize(amount) == 0:

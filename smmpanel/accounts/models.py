@@ -111,6 +111,8 @@ class LedgerEntry(models.Model):
         # A deposit bonus or a coupon: money the panel gives, kept apart from deposits (an
         # affiliate's commission is a share of deposits, never of bonuses).
         BONUS = "bonus", _("Bonus")
+        # An affiliate's commissions paid out to their balance (affiliates.payouts).
+        COMMISSION = "commission", _("Affiliate commission")
 
     # Indexed by ledger_account_recent (its first column).
     account = models.ForeignKey(

@@ -7,6 +7,7 @@ extra query and every process sees a change at once.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,10 @@ class Current:
     support_auto_speed_up: bool
     support_open_tickets: int
     support_order_cooldown_hours: int
+    affiliate_percent: Decimal
+    affiliate_cookie_days: int
+    affiliate_hold_days: int
+    affiliate_min_payout: Decimal
 
 
 @receiver(setting_changed)
@@ -79,6 +84,14 @@ def _in_force(row: PanelSettings) -> Current:
         support_open_tickets=_or_default(row.support_open_tickets, settings.SUPPORT_OPEN_TICKETS),
         support_order_cooldown_hours=_or_default(
             row.support_order_cooldown_hours, settings.SUPPORT_ORDER_COOLDOWN_HOURS
+        ),
+        affiliate_percent=_or_default(row.affiliate_percent, Decimal(settings.AFFILIATE_PERCENT)),
+        affiliate_cookie_days=_or_default(
+            row.affiliate_cookie_days, settings.AFFILIATE_COOKIE_DAYS
+        ),
+        affiliate_hold_days=_or_default(row.affiliate_hold_days, settings.AFFILIATE_HOLD_DAYS),
+        affiliate_min_payout=_or_default(
+            row.affiliate_min_payout, Decimal(settings.AFFILIATE_MIN_PAYOUT)
         ),
     )
 

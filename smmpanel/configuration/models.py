@@ -1,5 +1,7 @@
 from django.db import models
 
+from smmpanel.money import MAX_DIGITS, SCALE
+
 
 class PanelSettings(models.Model):
     """The operator's overrides of the `SMMPANEL_*` defaults: one row, blank means "the default".
@@ -21,6 +23,14 @@ class PanelSettings(models.Model):
     support_auto_speed_up = models.BooleanField(null=True, blank=True)
     support_open_tickets = models.PositiveIntegerField(null=True, blank=True)
     support_order_cooldown_hours = models.PositiveIntegerField(null=True, blank=True)
+    # Affiliates: the commission's percent of a deposit, the days a referral link's visit
+    # counts, the days a commission is held (chargebacks), the least payout.
+    affiliate_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    affiliate_cookie_days = models.PositiveIntegerField(null=True, blank=True)
+    affiliate_hold_days = models.PositiveIntegerField(null=True, blank=True)
+    affiliate_min_payout = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=SCALE, null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

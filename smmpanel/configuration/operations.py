@@ -6,6 +6,7 @@ from smmpanel.audit.log import Actor, record
 from smmpanel.configuration import current
 from smmpanel.configuration.errors import SettingsError, SettingsErrorCode
 from smmpanel.configuration.models import PanelSettings
+from smmpanel.money import MAX_AMOUNT, quantize
 
 # The support tickets' settings: three switches, then two whole numbers.
 SUPPORT_SWITCHES = ("support_auto_refill", "support_auto_cancel", "support_auto_speed_up")
@@ -19,6 +20,10 @@ OVERRIDES = (
     "refuse_duplicate_link",
     "api_requests_per_minute",
     *SUPPORT,
+    "affiliate_percent",
+    "affiliate_cookie_days",
+    "affiliate_hold_days",
+    "affiliate_min_payout",
 )
 
 
@@ -38,6 +43,15 @@ def _check(values: dict) -> dict:
         number = values.get(name)
         if number is not None and not (isinstance(number, int) and 0 <= number < 2**31):
             raise SettingsError(SettingsErrorCode.INVALID_NUMBER, field=name)
+    percent = values.get("affiliate_percent")
+    if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):  # type: ignore[attr-defined]
+        raise SettingsError(SettingsErrorCode.INVALID_AFFILIATE_PERCENT)
+    minimum = values.get("affiliate_min_payout")
+    if minimum is not None and not (minimum.is_finite() and 0 <= minimum < MAX_AMOUNT):  # type: ignore[attr-defined]
+        raise SettingsError(SettingsErrorCode.INVALID_AFFILIATE_MIN_PAYOUT)
+    days = [values.get("affiliate_cookie_days"), values.get("affiliate_hold_days")]
+    if any(day is not None and not 0 <= day <= 3650 for day in days):  # type: ignore[operator]
+        raise SettingsError(SettingsErrorCode.INVALID_AFFILIATE_DAYS)
     return {
         "panel_name": (values.get("panel_name") or "").strip()[:100],
         "currency": currency,
@@ -45,6 +59,10 @@ def _check(values: dict) -> dict:
         "refuse_duplicate_link": values.get("refuse_duplicate_link"),
         "api_requests_per_minute": rate,
         **{name: values.get(name) for name in SUPPORT},
+        "affiliate_percent": percent,
+        "affiliate_cookie_days": values.get("affiliate_cookie_days"),
+        "affiliate_hold_days": values.get("affiliate_hold_days"),
+        "affiliate_min_payout": quantize(minimum) if minimum is not None else None,  # type: ignore[arg-type]
     }
 
 

@@ -23,6 +23,7 @@ from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
 from smmpanel.configuration.current import current
+from smmpanel.panel import affiliate_views
 from smmpanel.panel.account_forms import ProfileForm, SignupForm
 from smmpanel.panel.customer import customer_required
 from smmpanel.panel.throttle import too_many_attempts
@@ -114,7 +115,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             except AccountError as error:
                 form.add_error("username", error.message)
             else:
-                return _signed_up(request, account, key)
+                response = _signed_up(request, account, key)
+                affiliate_views.tie_signup(request, response, account)
+                return response
     return render(request, "panel/auth/signup.html", {"form": form})
 
 

@@ -5,6 +5,7 @@ from django.urls import path, reverse_lazy
 
 from smmpanel.panel import (
     account_views,
+    affiliate_views,
     api_views,
     dashboard_views,
     funds_views,
@@ -50,6 +51,8 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/two-factor/", two_factor_views.two_factor_page, name="two_factor"),
     path("language/", account_views.set_language, name="language"),
+    path("affiliates/", affiliate_views.affiliates, name="affiliates"),
+    path("ref/<str:code>", affiliate_views.referral_link, name="referral"),
 ]
 
 # Log-in and friends keep Django's names (`login`, `logout`, `password_reset`, …).

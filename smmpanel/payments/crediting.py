@@ -1,6 +1,7 @@
 """The one way a payment becomes money on a balance, for an operator's approval and a gateway's
 "paid" alike: its deposit, the bonus of the tier it reaches, and its coupon's percent, each a
-ledger entry tied to the payment so that none can be given twice."""
+ledger entry tied to the payment so that none can be given twice; and the commission of the
+affiliate who referred the customer, on the deposit alone."""
 
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
+from smmpanel.affiliates.commissions import earn_commission
 from smmpanel.payments.bonuses import give_bonus
 from smmpanel.payments.coupons import redeem_with_payment
 from smmpanel.payments.models import Payment, PaymentEvent, PaymentStatus
@@ -21,6 +23,8 @@ def credit(payment: Payment, *, detail: str = "") -> None:
         amount=payment.amount,
         reason=f"Payment {payment.pk}: {payment.method.name}",
     )
+    # The referrer's share of the deposit alone (the bonuses below earn none), committed with it.
+    earn_commission(entry)
     payment.status = PaymentStatus.APPROVED
     payment.ledger_entry = entry
     payment.decided_at = timezone.now()

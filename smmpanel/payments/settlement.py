@@ -21,6 +21,7 @@ from django.utils import timezone
 from smmpanel.accounts import ledger
 from smmpanel.accounts.actions import suspend_account
 from smmpanel.accounts.models import Account
+from smmpanel.affiliates.commissions import cancel_commission
 from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.money import quantize
 from smmpanel.payments.crediting import credit, given_with
@@ -131,7 +132,8 @@ def _reverse(payment: Payment, acting_user: Actor) -> None:
     """A credited payment refunded or charged back at the gateway: take back what is left of
     it, with the bonuses it brought, on the balance (never below zero: the balance constraint
     holds); what was spent already stays as the payment's `unrecovered` debt, and the account
-    is suspended until an operator looks (a chargeback after spending is the classic fraud)."""
+    is suspended until an operator looks (a chargeback after spending is the classic fraud).
+    The referrer's commission on it is canceled (`affiliates.commissions.cancel_commission`)."""
     account = Account.objects.select_for_update().get(pk=payment.account_id)
     given = given_with(payment)
     taken = min(account.balance, given)
@@ -144,6 +146,12 @@ def _reverse(payment: Payment, acting_user: Actor) -> None:
     payment.next_attempt_at = None
     payment.save()
     _event(payment, PaymentEvent.Kind.REVERSED, None, f"taken back {taken}")
+    if payment.ledger_entry_id is not None:
+        cancel_commission(
+            deposit_entry_id=payment.ledger_entry_id,
+            reason=f"Payment {payment.pk} reversed at the gateway",
+            acting_user=acting_user,
+        )
     if payment.unrecovered > Decimal(0) and account.status == Account.Status.ACTIVE:
         suspend_account(account_id=account.pk, acting_user=acting_user)
 

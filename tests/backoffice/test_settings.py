@@ -20,6 +20,10 @@ ALL_DEFAULT = {
     "currency": "",
     "refuse_duplicate_link": "",
     "api_requests_per_minute": "",
+    "affiliate_percent": "",
+    "affiliate_cookie_days": "",
+    "affiliate_hold_days": "",
+    "affiliate_min_payout": "",
 }
 
 

@@ -24,6 +24,10 @@ DEFAULTS = {
     "support_auto_speed_up": None,
     "support_open_tickets": None,
     "support_order_cooldown_hours": None,
+    "affiliate_percent": None,
+    "affiliate_cookie_days": None,
+    "affiliate_hold_days": None,
+    "affiliate_min_payout": None,
 }
 
 

@@ -13,6 +13,7 @@ from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.configuration.errors import SettingsError
 from smmpanel.configuration.operations import SUPPORT_SWITCHES, overrides, update_settings
+from smmpanel.money import MAX_DIGITS, SCALE
 
 TRI_STATE = [
     ("", gettext_lazy("Default")),
@@ -75,6 +76,34 @@ class SettingsForm(forms.Form):
         max_value=2**31 - 1,
     )
 
+    affiliate_percent = forms.DecimalField(
+        label=gettext_lazy("Affiliate commission, percent of each referred deposit"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+    )
+    affiliate_cookie_days = forms.IntegerField(
+        label=gettext_lazy("Days a referral link's visit counts"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+    )
+    affiliate_hold_days = forms.IntegerField(
+        label=gettext_lazy("Days a commission is held before payout"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+    )
+    affiliate_min_payout = forms.DecimalField(
+        label=gettext_lazy("Least affiliate payout"),
+        required=False,
+        min_value=0,
+        max_digits=MAX_DIGITS,
+        decimal_places=SCALE,
+    )
+
 
 def _switch_value(stored: bool | None) -> str:
     return "" if stored is None else ("on" if stored else "off")
@@ -102,6 +131,10 @@ def _defaults() -> dict:
         "support_auto_speed_up": _("On") if settings.SUPPORT_AUTO_SPEED_UP else _("Off"),
         "support_open_tickets": settings.SUPPORT_OPEN_TICKETS,
         "support_order_cooldown_hours": settings.SUPPORT_ORDER_COOLDOWN_HOURS,
+        "affiliate_percent": settings.AFFILIATE_PERCENT,
+        "affiliate_cookie_days": settings.AFFILIATE_COOKIE_DAYS,
+        "affiliate_hold_days": settings.AFFILIATE_HOLD_DAYS,
+        "affiliate_min_payout": settings.AFFILIATE_MIN_PAYOUT,
     }
 
 
