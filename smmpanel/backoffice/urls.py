@@ -2,6 +2,7 @@ from django.urls import path
 
 from smmpanel.backoffice.views import (
     admin_api,
+    affiliates,
     announcements,
     audit_log,
     categories,
@@ -102,6 +103,9 @@ urlpatterns = [
     path("providers/<id:pk>/check/", providers.provider_check, name="provider_check"),
     path("providers/<id:pk>/import/", providers.provider_import, name="provider_import"),
     path("imports/<id:pk>/", providers.import_progress, name="import_progress"),
+    path("affiliates/", affiliates.affiliate_list, name="affiliates"),
+    path("affiliates/<id:pk>/percent/", affiliates.affiliate_percent, name="affiliate_percent"),
+    path("affiliates/payouts/<id:pk>/", affiliates.payout_decide, name="affiliate_payout"),
     path("settings/", panel_settings.settings_page, name="settings"),
     path("audit/", audit_log.audit_list, name="audit"),
     path("announcements/", announcements.announcement_list, name="announcements"),
