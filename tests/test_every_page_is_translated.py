@@ -26,12 +26,17 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import trans_real
 
 import smmpanel
+from smmpanel.accounts.actions import deposit_funds
 from smmpanel.accounts.models import Account, Rank
+from smmpanel.affiliates.links import affiliate_for
+from smmpanel.affiliates.models import Commission, Payout, Referral
+from smmpanel.affiliates.payouts import request_payout
 from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
@@ -279,10 +284,12 @@ def shop(db) -> dict:
     canned = create_canned_reply(
         language="id", title="Halo", body="Halo!", acting_user=Actor.of_user(admin)
     )
+    payout = affiliate_shop(account, admin)
     return {
         "rank": rank,
         "ticket": ticket,
         "canned": canned,
+        "payout": payout,
         "bonus": bonus,
         "coupon": coupon,
         "account": account,
@@ -302,6 +309,25 @@ def shop(db) -> dict:
             acting_user=Actor.of_user(admin), publish=True, title_en="News", body_en="*Hello*"
         ),
     }
+
+
+def affiliate_shop(account: Account, admin) -> Payout:
+    """The customer as an affiliate: a referral tied and one refused, a commission pending
+    and one in a payout request."""
+    affiliate = affiliate_for(account)
+    friend, _ = make_account(username="friend")
+    sock, _ = make_account(username="sock")
+    Referral.objects.create(affiliate=affiliate, referred=friend, status=Referral.Status.TIED)
+    Referral.objects.create(
+        affiliate=affiliate,
+        referred=sock,
+        status=Referral.Status.REFUSED,
+        refusal=Referral.Refusal.SAME_DEVICE,
+    )
+    first = deposit_funds(account_id=friend.pk, amount=Decimal(400), acting_user=Actor.cli())
+    deposit_funds(account_id=friend.pk, amount=Decimal(300), acting_user=Actor.cli())
+    Commission.objects.filter(deposit_entry=first).update(available_at=timezone.now())
+    return request_payout(account_id=account.pk, details="wallet", acting_user=Actor.cli())
 
 
 def form_payment(shop: dict) -> dict:
@@ -387,6 +413,9 @@ ARGUMENTS: dict[str, Callable[[dict], dict]] = {
     "payments:form_checkout": form_payment,
     "payments:method_callback": lambda shop: {"gateway": "manual", "method": shop["method"].pk},
     "panel:payment": lambda shop: {"pk": shop["payment"].pk},
+    "panel:referral": lambda shop: {"code": "NOSUCH99"},
+    "backoffice:affiliate_percent": lambda shop: {"pk": shop["account"].pk},
+    "backoffice:affiliate_payout": lambda shop: {"pk": shop["payout"].pk},
     "verify_email": lambda shop: {"token": "not-a-token"},
     "password_reset_confirm": lambda shop: {
         "uidb64": urlsafe_base64_encode(force_bytes(shop["account"].user.pk)),

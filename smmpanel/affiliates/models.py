@@ -21,7 +21,9 @@ class Affiliate(models.Model):
     )
     code = models.CharField(max_length=16, unique=True)
     # None: the panel's percent (configuration) applies.
-    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(
+        _("Commission percent"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,15 +83,22 @@ class Referral(models.Model):
         SAME_ADDRESS = "same_address", _("The same IP address as the affiliate")
         SAME_DEVICE = "same_device", _("The same device as the affiliate")
 
-    affiliate = models.ForeignKey(Affiliate, on_delete=models.PROTECT, related_name="referrals")
-    referred = models.OneToOneField(
-        "accounts.Account", on_delete=models.PROTECT, related_name="referral"
+    affiliate = models.ForeignKey(
+        Affiliate, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("Affiliate")
     )
-    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL)
-    status = models.CharField(max_length=16, choices=Status.choices)
-    refusal = models.CharField(max_length=32, choices=Refusal.choices, blank=True)
-    ip = models.CharField(max_length=64, blank=True)
-    device = models.CharField(max_length=32, blank=True)
+    referred = models.OneToOneField(
+        "accounts.Account",
+        on_delete=models.PROTECT,
+        related_name="referral",
+        verbose_name=_("New customer"),
+    )
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("Visit")
+    )
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices)
+    refusal = models.CharField(_("Reason"), max_length=32, choices=Refusal.choices, blank=True)
+    ip = models.CharField(_("IP address"), max_length=64, blank=True)
+    device = models.CharField(_("Device"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The referred customer's first credited deposit: a conversion.
     converted_at = models.DateTimeField(null=True, blank=True)
@@ -112,19 +121,20 @@ class Payout(models.Model):
         DECLINED = "declined", _("Declined")
 
     affiliate = models.ForeignKey(Affiliate, on_delete=models.PROTECT, related_name="payouts")
-    method = models.CharField(max_length=16, choices=Method.choices)
-    status = models.CharField(max_length=16, choices=Status.choices)
-    amount = money_field()
+    method = models.CharField(_("How"), max_length=16, choices=Method.choices)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices)
+    amount = money_field(verbose_name=_("Amount"))
     ledger_entry = models.OneToOneField(
         "accounts.LedgerEntry",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="affiliate_payout",
+        verbose_name=_("Ledger entry"),
     )
     # What the affiliate asked for (a wallet, an account number) and what staff noted.
-    details = models.CharField(max_length=255, blank=True)
-    note = models.CharField(max_length=255, blank=True)
+    details = models.CharField(_("Where to pay"), max_length=255, blank=True)
+    note = models.CharField(_("Note"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -163,14 +173,21 @@ class Commission(models.Model):
     )
     base = money_field()
     percent = models.DecimalField(max_digits=5, decimal_places=2)
-    amount = money_field()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    amount = money_field(verbose_name=_("Commission"))
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
     available_at = models.DateTimeField()
     payout = models.ForeignKey(
-        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="commissions"
+        Payout,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commissions",
+        verbose_name=_("Payout"),
     )
     # Why it was canceled, or that its deposit was reversed after it was paid.
-    note = models.CharField(max_length=255, blank=True)
+    note = models.CharField(_("Note"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
