@@ -71,7 +71,7 @@ def affiliate_percent(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, notices.PERCENT_SAVED)
     else:
-        messages.error(request, " ".join(form.errors.get("percent", [])))
+        messages.error(request, " ".join(str(error) for error in form.errors.get("percent", [])))
     return redirect("backoffice:affiliates")
 
 
