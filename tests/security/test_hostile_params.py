@@ -12,8 +12,13 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 
-from smmpanel.accounts.models import Rank
+from smmpanel.accounts.actions import deposit_funds
+from smmpanel.accounts.models import Account, Rank
+from smmpanel.affiliates.links import affiliate_for
+from smmpanel.affiliates.models import Commission, Payout, Referral
+from smmpanel.affiliates.payouts import request_payout
 from smmpanel.audit.log import Actor
 from smmpanel.backoffice import roles
 from smmpanel.backoffice.models import CatalogImport
@@ -83,6 +88,7 @@ def world(settings, followers, provider):
         acting_user=Actor.of_user(account.user),
     )
     create_canned_reply(language="en", title="Hi", body="Hello!", acting_user=Actor.system())
+    payout = affiliate_with_a_payout_request(account)
     # Pages reached by a redirect or by a state the shop is not in, rather than by a link.
     account.entry_pages = {
         "payments:sandbox_checkout": reverse("payments:sandbox_checkout", args=[payment.pk]),
@@ -94,8 +100,22 @@ def world(settings, followers, provider):
         "backoffice:review_decide": reverse("backoffice:review_decide", args=[orders[2].pk]),
         # Its refill is open already, so the page offers none.
         "panel:order_refill": reverse("panel:order_refill", args=[orders[0].pk]),
+        # The referral link is given as text to copy, not as a link.
+        "panel:referral": reverse("panel:referral", args=[affiliate_for(account).code]),
+        "backoffice:affiliate_payout": reverse("backoffice:affiliate_payout", args=[payout.pk]),
+        "backoffice:affiliate_percent": reverse("backoffice:affiliate_percent", args=[account.pk]),
     }
     return account
+
+
+def affiliate_with_a_payout_request(account: Account) -> Payout:
+    friend, _ = make_account(username="friend")
+    Referral.objects.create(
+        affiliate=affiliate_for(account), referred=friend, status=Referral.Status.TIED
+    )
+    deposit_funds(account_id=friend.pk, amount=Decimal("400"), acting_user=Actor.cli())
+    Commission.objects.update(available_at=timezone.now())
+    return request_payout(account_id=account.pk, details="wallet", acting_user=Actor.cli())
 
 
 def clients(world) -> dict[str, Client]:
