@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0009_ledger_commission_kind'),
+        ('accounts', '0010_ledger_commission_kind'),
     ]
 
     operations = [

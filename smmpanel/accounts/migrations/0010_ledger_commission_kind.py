@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_ledger_bonus_kind'),
+        ('accounts', '0009_ranks_and_custom_rates'),
     ]
 
     operations = [
