@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('configuration', '0002_settings_version'),
+        ('configuration', '0003_support_settings'),
     ]
 
     operations = [
