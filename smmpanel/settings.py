@@ -391,6 +391,26 @@ EMAIL_HOST_USER = os.environ.get("SMMPANEL_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SMMPANEL_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = EMAIL_PORT == 587
 DEFAULT_FROM_EMAIL = os.environ.get("SMMPANEL_EMAIL_FROM", "smmpanel@localhost")
+# --- notifications: the outbox, sent by the worker by e-mail and Telegram (README "Notifications")
+INSTALLED_APPS += ["smmpanel.notifications"]
+# Where operators are told of what needs them (comma-separated; empty: every staff user's e-mail).
+OPERATOR_EMAIL = os.environ.get("SMMPANEL_OPERATOR_EMAIL", "")
+# The Telegram bot (Bot API): its token, the operators' chat, the bot's username for the customers'
+# `/start` link (empty: asked of Telegram), and the API's address (tests point it at a fake).
+TELEGRAM_BOT_TOKEN = os.environ.get("SMMPANEL_TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_CHAT_ID = os.environ.get("SMMPANEL_TELEGRAM_CHAT_ID", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("SMMPANEL_TELEGRAM_BOT_USERNAME", "")
+TELEGRAM_API_URL = os.environ.get("SMMPANEL_TELEGRAM_API_URL", "https://api.telegram.org")
+# Seconds between two looks at the bot's new messages (customers linking their chat).
+TELEGRAM_POLL_SECONDS = float(os.environ.get("SMMPANEL_TELEGRAM_POLL_SECONDS", "5"))
+# A message is tried this many times (the delay doubling from 30 s to 1 h), then given up.
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("SMMPANEL_NOTIFY_MAX_ATTEMPTS", "8"))
+# Timeout of one send (SMTP, Telegram): well under SMMPANEL_WORKER_LEASE_SECONDS.
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("SMMPANEL_NOTIFY_TIMEOUT_SECONDS", "20"))
+# Operators are told when a provider refused this many orders in a row (0: never).
+NOTIFY_PROVIDER_REFUSALS = int(os.environ.get("SMMPANEL_NOTIFY_PROVIDER_REFUSALS", "5"))
+# `smmpanel notifications check-worker` says the worker is down after this long without a pass.
+WORKER_STALE_SECONDS = float(os.environ.get("SMMPANEL_WORKER_STALE_SECONDS", "300"))
 # Cookies: HttpOnly, SameSite=Lax; Secure unless SMMPANEL_SECURE_COOKIES=0 (see above).
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -39,6 +39,7 @@ urlpatterns += [
     *accounts_urlpatterns,
     path("", include("smmpanel.pages.urls")),
     path("tickets/", include("smmpanel.support.urls")),
+    path("", include("smmpanel.notifications.urls")),
     path("", include("smmpanel.panel.urls")),
 ]
 

@@ -7,6 +7,7 @@ from smmpanel.backoffice.views import (
     audit_log,
     categories,
     dashboard,
+    notifications,
     orders,
     panel_settings,
     payment_methods,
@@ -30,6 +31,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("orders/", orders.order_list, name="orders"),
+    path("notifications/", notifications.message_list, name="notifications"),
     path("orders/bulk/", orders.order_bulk, name="order_bulk"),
     path("orders/<id:pk>/", orders.order_detail, name="order"),
     path("services/", services.service_list, name="services"),

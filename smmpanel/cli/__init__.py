@@ -46,6 +46,13 @@ def _provider_parser(commands: argparse._SubParsersAction) -> None:
     add_arguments(commands)
 
 
+# --- notifications (see smmpanel/notifications/command.py) -----------------------------------
+def _notifications_parser(commands: argparse._SubParsersAction) -> None:
+    from smmpanel.notifications.command import add_arguments
+
+    add_arguments(commands)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smmpanel", description="An SMM reseller panel.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_commands(commands)
     payments.add_commands(commands)
     _provider_parser(commands)
+    _notifications_parser(commands)
     _api_parser(commands)
     server.add_backup_commands(commands)
     health.add_commands(commands)

@@ -23,6 +23,7 @@ from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
 from smmpanel.configuration.current import current
+from smmpanel.notifications.views import profile_context
 from smmpanel.panel import affiliate_views
 from smmpanel.panel.account_forms import ProfileForm, SignupForm
 from smmpanel.panel.customer import customer_required
@@ -182,9 +183,13 @@ def profile(request: HttpRequest, account: Account) -> HttpResponse:
             response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
         messages.success(request, _("Your profile is saved."))
         return response
-    return render(
-        request, "panel/profile.html", {"form": form, "username": user.username, "account": account}
-    )
+    context = {
+        "form": form,
+        "username": user.username,
+        "account": account,
+        **profile_context(account),
+    }
+    return render(request, "panel/profile.html", context)
 
 
 def _remember_language(response: HttpResponse, language: str) -> None:

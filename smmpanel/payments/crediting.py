@@ -10,6 +10,7 @@ from django.utils import timezone
 from smmpanel.accounts import ledger
 from smmpanel.accounts.models import Account
 from smmpanel.affiliates.commissions import earn_commission
+from smmpanel.notifications.outbox import PAYMENT_CREDITED, notify_customer
 from smmpanel.payments.bonuses import give_bonus
 from smmpanel.payments.coupons import redeem_with_payment
 from smmpanel.payments.models import Payment, PaymentEvent, PaymentStatus
@@ -36,6 +37,11 @@ def credit(payment: Payment, *, detail: str = "") -> None:
         payment=payment,
         kind=PaymentEvent.Kind.CREDITED,
         detail=" · ".join(word for word in words if word)[:500],
+    )
+    notify_customer(
+        account=Account(pk=payment.account_id),
+        kind=PAYMENT_CREDITED,
+        params={"payment": payment.pk, "amount": str(payment.amount + extra)},
     )
 
 

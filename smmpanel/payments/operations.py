@@ -17,6 +17,8 @@ from django.utils import timezone
 from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor, record, snapshot
 from smmpanel.money import MAX_AMOUNT, currency_decimals, quantize, shown
+from smmpanel.notifications.outbox import notify_operators
+from smmpanel.notifications.texts import PAYMENT_WAITING
 from smmpanel.payments.coupons import usable
 from smmpanel.payments.crediting import credit
 from smmpanel.payments.errors import PaymentError, PaymentErrorCode
@@ -105,6 +107,18 @@ def create_payment(
             next_attempt_at=(now + FIRST_CHECK) if gateway.polls else expires_at,
         )
         PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.CREATED)
+        if gateway.needs_reference:
+            # Checked by hand: the operators are told it waits for them.
+            notify_operators(
+                kind=PAYMENT_WAITING,
+                params={
+                    "payment": payment.pk,
+                    "username": account.user.get_username(),
+                    "amount": str(amount),
+                    "method": method.name,
+                    "reference": reference,
+                },
+            )
     return payment
 
 

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from smmpanel.catalog.models import Service, ServiceRoute
 from smmpanel.catalog.order_types import Quantity, spec_for
 from smmpanel.client import Client, ClientError, ProviderFault, ProviderRefused
+from smmpanel.notifications import watch
 from smmpanel.orders.models import Order, Run
 from smmpanel.orders.post_charges import POST_CHARGE, UNPAID_POST
 from smmpanel.providers import connection
@@ -136,6 +137,7 @@ def _record(attempt: UpstreamOrder, result: str | ClientError, unit: Unit) -> bo
             unit.outcome = "review"
             return False
         unit.reasons.append(f"{attempt.provider.name}: {result.message}")
+        watch.order_refused(attempt.provider, result.message)
         return True
     if isinstance(result, ProviderFault) and not result.maybe_sent:
         unit.outcome = (

@@ -22,6 +22,7 @@ from smmpanel.client import (
 )
 from smmpanel.money import quantize
 from smmpanel.netpolicy import ProviderUrlError, check_provider_url, provider_transport
+from smmpanel.notifications import watch
 from smmpanel.providers import connection
 from smmpanel.providers.errors import ProviderError, ProviderErrorCode, call_failed, url_refused
 from smmpanel.providers.keys import decrypt_key, encrypt_key, key_hint
@@ -248,6 +249,7 @@ def poll_balance(provider: Provider, now: datetime) -> datetime | None:
         Provider.objects.filter(pk=provider.pk).update(
             **{name: getattr(provider, name) for name in BALANCE_FIELDS}
         )
+        watch.balance_checked(provider)  # the operators hear of a low balance once
     return now + timedelta(seconds=settings.PROVIDER_BALANCE_SECONDS)
 
 

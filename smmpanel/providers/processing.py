@@ -15,6 +15,7 @@ from django.db.models import F
 
 from smmpanel.audit.log import Actor
 from smmpanel.catalog.order_types import OrderType
+from smmpanel.notifications import watch
 from smmpanel.orders.cancels import mark_cancel_rejected
 from smmpanel.orders.dripfeed import report_runs, runs_of, set_run_progress
 from smmpanel.orders.errors import OrderError
@@ -52,6 +53,7 @@ class Pass:
         self.final: set[int] = set()
         self.to_forward: list[Unit] = []
         self.to_poll: list[UpstreamOrder] = []
+        self.reviewed: list[int] = []  # orders whose crashed send went to review
 
     def later(self, order_id: int, when: datetime) -> None:
         self.due[order_id].append(when)
@@ -87,6 +89,9 @@ def process(
         else:
             _sort_order(work, order)
     forward(work.to_forward, keepalive)
+    watch.orders_in_review(
+        [unit.order.pk for unit in work.to_forward if unit.outcome == "review"] + work.reviewed
+    )
     for unit in work.to_forward:
         _after_forward(work, unit)
     _pass_cancels(work, keepalive)
@@ -98,10 +103,11 @@ def process(
     return {order.pk: result.get(order.pk) for order in orders}
 
 
-def _to_review(upstream: UpstreamOrder, reason: str) -> None:
-    UpstreamOrder.objects.filter(pk=upstream.pk, state=UpstreamState.SENDING).update(
+def _to_review(work: Pass, upstream: UpstreamOrder, reason: str) -> None:
+    if UpstreamOrder.objects.filter(pk=upstream.pk, state=UpstreamState.SENDING).update(
         state=UpstreamState.REVIEW, error=reason
-    )
+    ):
+        work.reviewed.append(upstream.order_id)
     logger.warning("order %s needs review: %s", upstream.order_id, reason)
 
 
@@ -114,7 +120,7 @@ def _sort_order(work: Pass, order: Order) -> None:
             return
         work.to_forward.append(Unit(order))
     elif upstream.state == UpstreamState.SENDING:
-        _to_review(upstream, CRASHED)
+        _to_review(work, upstream, CRASHED)
     elif upstream.state == UpstreamState.SENT:
         upstream.order = order  # loaded already, with its service
         work.to_poll.append(upstream)
@@ -135,7 +141,7 @@ def _sort_runs(work: Pass, order: Order) -> None:
             else:
                 work.later(order.pk, run.due_at)
         elif upstream.state == UpstreamState.SENDING:
-            _to_review(upstream, CRASHED)
+            _to_review(work, upstream, CRASHED)
         elif upstream.state == UpstreamState.SENT:
             upstream.order = order
             work.to_poll.append(upstream)

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from smmpanel import fulfilment
 from smmpanel.monitoring.heartbeat import beat
+from smmpanel.notifications.delivery import deliver_due
+from smmpanel.notifications.telegram_poll import poll_telegram
 from smmpanel.orders.errors import OrderError
 from smmpanel.orders.models import Order, Refill
 from smmpanel.payments.models import Payment
@@ -122,6 +124,10 @@ def run_once(now: datetime | None = None) -> int:
     while ids := claim_due(Routine, now):
         _process(Routine.objects.all(), ids, now, run_routine)
         beat()
+    # Telegram chats linking (a routine: not counted), then the outbox (what the steps above
+    # queued goes out now).
+    poll_telegram(now)
+    handled += deliver_due(now)
     return handled
 
 

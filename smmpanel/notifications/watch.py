@@ -1,0 +1,121 @@
+"""The operators' alarms: what the providers, the worker and the orders in review tell them.
+
+Each writes outbox rows (the worker sends them) and says each thing once: a low balance once per
+crossing of the provider's threshold, a provider's refusals once per run of them, the worker's
+silence once per outage.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from smmpanel.notifications.delivery import deliver
+from smmpanel.notifications.models import Message, ProviderWatch, WorkerHeartbeat
+from smmpanel.notifications.outbox import notify_operators
+from smmpanel.notifications.texts import (
+    ORDERS_IN_REVIEW,
+    PROVIDER_BALANCE_LOW,
+    PROVIDER_REFUSING,
+    WORKER_DOWN,
+)
+from smmpanel.providers.models import Provider, UpstreamOrder, UpstreamState
+
+
+def balance_checked(provider: Provider) -> None:
+    """After a balance poll: tell the operators when the balance has just fallen to or below the
+    provider's `low_balance`; say nothing more until it has risen above it again."""
+    low = provider.balance_is_low
+    with transaction.atomic():
+        watch, _ = ProviderWatch.objects.get_or_create(provider_id=provider.pk)
+        watch = ProviderWatch.objects.select_for_update().get(pk=watch.pk)
+        if watch.balance_low == low:
+            return
+        watch.balance_low = low
+        watch.save(update_fields=["balance_low"])
+        if low:
+            notify_operators(
+                kind=PROVIDER_BALANCE_LOW,
+                params={
+                    "provider": provider.name,
+                    "balance": str(provider.balance),
+                    "currency": provider.currency,
+                    "threshold": str(provider.low_balance),
+                },
+            )
+
+
+def order_refused(provider: Provider, reason: str) -> None:
+    """After a provider refused an order: when its last SMMPANEL_NOTIFY_PROVIDER_REFUSALS
+    answers are all refusals and the one before them was not, tell the operators (once per run
+    of refusals: the next refusal finds the run longer)."""
+    count = settings.NOTIFY_PROVIDER_REFUSALS
+    if count <= 0:
+        return
+    answers = list(
+        UpstreamOrder.objects.filter(
+            provider_id=provider.pk, state__in=[UpstreamState.REFUSED, UpstreamState.SENT]
+        )
+        .order_by("-pk")
+        .values_list("state", flat=True)[: count + 1]
+    )
+    refused = answers[:count]
+    before = answers[count:]
+    if len(refused) < count or any(state != UpstreamState.REFUSED for state in refused):
+        return
+    if before and before[0] == UpstreamState.REFUSED:
+        return
+    notify_operators(
+        kind=PROVIDER_REFUSING,
+        params={"provider": provider.name, "count": count, "reason": reason[:300]},
+    )
+
+
+def orders_in_review(order_ids: list[int]) -> None:
+    """Orders whose sending has an unknown outcome: one message for the lot."""
+    if order_ids:
+        ids = sorted(set(order_ids))
+        notify_operators(
+            kind=ORDERS_IN_REVIEW,
+            params={"count": len(ids), "orders": ", ".join(str(pk) for pk in ids[:50])},
+        )
+
+
+def beat(now: datetime) -> None:
+    """A worker's pass: the heartbeat, written at most every few seconds."""
+    fresh = now - timedelta(seconds=5)
+    if (
+        not WorkerHeartbeat.objects.filter(beat_at__lt=fresh).update(
+            beat_at=now, down_notified=False
+        )
+        and not WorkerHeartbeat.objects.exists()
+    ):
+        WorkerHeartbeat.objects.create(beat_at=now)
+
+
+def check_worker(now: datetime | None = None) -> str:
+    """Whether a worker passed within SMMPANEL_WORKER_STALE_SECONDS: "running", "never" (none
+    ever ran), or "down" — then the operators are told once per outage, and since no worker
+    will send it, the message is sent right here. (`smmpanel notifications check-worker`, run
+    by cron or a systemd timer.)"""
+    now = now or timezone.now()
+    heartbeat = WorkerHeartbeat.objects.first()
+    if heartbeat is None:
+        return "never"
+    if heartbeat.beat_at >= now - timedelta(seconds=settings.WORKER_STALE_SECONDS):
+        return "running"
+    with transaction.atomic():
+        locked = WorkerHeartbeat.objects.select_for_update().get(pk=heartbeat.pk)
+        if locked.down_notified:
+            return "down"
+        locked.down_notified = True
+        locked.save(update_fields=["down_notified"])
+        messages = notify_operators(
+            kind=WORKER_DOWN, params={"since": f"{locked.beat_at:%Y-%m-%d %H:%M:%S} UTC"}
+        )
+    lease = now + timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+    ids = [message.pk for message in messages]
+    Message.objects.filter(pk__in=ids, lease_expires_at__isnull=True).update(lease_expires_at=lease)
+    deliver(ids, now)
+    return "down"
