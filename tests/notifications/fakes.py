@@ -70,7 +70,7 @@ class FakeTelegram(FakeGateway):
         self._ids = itertools.count(1)
 
     def route_table(self):
-        return [("POST", rf"/bot(?P<token>[^/]+)/(?P<method>\w+)", self.handle)]
+        return [("POST", r"/bot(?P<token>[^/]+)/(?P<method>\w+)", self.handle)]
 
     @staticmethod
     def error(code: int, description: str, **parameters: object) -> Reply:

@@ -102,9 +102,7 @@ def test_ticket_answered_is_mailed_once(smtp):
 
 def test_a_kind_turned_off_in_the_profile_is_not_sent(smtp):
     account = customer()
-    save_preferences(
-        account=account, acting_user=Actor.system(), values={"order_completed": False}
-    )
+    save_preferences(account=account, acting_user=Actor.system(), values={"order_completed": False})
     order = order_for(account)
     apply_status(order_id=order.pk, status=OrderStatus.COMPLETED, remains=0)
     notify_customer(account=account, kind=TICKET_ANSWERED, params={"ticket": 1, "subject": "x"})

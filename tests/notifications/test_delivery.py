@@ -22,7 +22,9 @@ def customer(email: str = "bob@example.com"):
 
 
 def ticket(account, number: int = 1) -> None:
-    notify_customer(account=account, kind=TICKET_ANSWERED, params={"ticket": number, "subject": "s"})
+    notify_customer(
+        account=account, kind=TICKET_ANSWERED, params={"ticket": number, "subject": "s"}
+    )
 
 
 @pytest.mark.django_db

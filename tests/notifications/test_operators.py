@@ -65,7 +65,9 @@ def test_provider_low_balance_is_told_once_per_crossing(smtp, telegram, provider
     assert told(smtp, telegram) == ["Provider up: balance low"] * 2
 
 
-def test_a_provider_refusing_orders_in_a_row_is_told_once(smtp, telegram, settings, followers, upstream):
+def test_a_provider_refusing_orders_in_a_row_is_told_once(
+    smtp, telegram, settings, followers, upstream
+):
     settings.NOTIFY_PROVIDER_REFUSALS = 3
     upstream.fail("error", actions="add", message="Service is disabled")
     for _ in range(5):
