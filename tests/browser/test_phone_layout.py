@@ -19,7 +19,16 @@ PASSWORD = "a long Passphrase 42"
 # A provider's name: 300 characters, emoji, and a run of 120 without a space.
 LONG_NAME = ("🔥 Instagram Followers [HQ] [Refill 30D] " + "★" * 120 + " Real " * 40)[:300]
 COMMENTS = "Mantap 🔥🔥🔥\nĐẹp quá 😍😍😍 " + "🙏" * 80 + "\n<script>alert(1)</script>"
-PAGES = ["/", "/services/", "/orders/", "/refills/", "/funds/", "/transactions/", "/api-access/"]
+PAGES = [
+    "/",
+    "/services/",
+    "/orders/",
+    "/refills/",
+    "/funds/",
+    "/transactions/",
+    "/api-access/",
+    "/accounts/profile/",
+]
 
 
 def test_long_names_and_emoji_keep_the_phone_layout(panel_server, chromium):
