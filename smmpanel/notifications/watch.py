@@ -46,6 +46,11 @@ def balance_checked(provider: Provider) -> None:
             )
 
 
+# The provider's answers to `add`: a refusal, or an acceptance (an order it took, even one later
+# canceled there to be rerouted).
+ANSWERS = [UpstreamState.REFUSED, UpstreamState.SENT, UpstreamState.REROUTED]
+
+
 def order_refused(provider: Provider, reason: str) -> None:
     """After a provider refused an order: when its last SMMPANEL_NOTIFY_PROVIDER_REFUSALS
     answers are all refusals and the one before them was not, tell the operators (once per run
@@ -54,9 +59,7 @@ def order_refused(provider: Provider, reason: str) -> None:
     if count <= 0:
         return
     answers = list(
-        UpstreamOrder.objects.filter(
-            provider_id=provider.pk, state__in=[UpstreamState.REFUSED, UpstreamState.SENT]
-        )
+        UpstreamOrder.objects.filter(provider_id=provider.pk, state__in=ANSWERS)
         .order_by("-pk")
         .values_list("state", flat=True)[: count + 1]
     )
