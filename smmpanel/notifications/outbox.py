@@ -14,7 +14,8 @@ Customers (each kind on/off in the profile; by e-mail and/or Telegram):
 - `order_partial`: order, service, remains, refund
 - `order_canceled`: order, service, refund
 - `refill_finished`: refill, order, refill_status (Completed or Rejected)
-- `ticket_answered`: ticket, subject — sent by the support tickets when an operator answers
+- `ticket_answered`: ticket, subject (the ticket's kind, shown by its label) — sent by
+  smmpanel/support/notify.py when staff or the automation answer
 
 Operators (the staff's e-mail addresses or SMMPANEL_OPERATOR_EMAIL, and the Telegram chat
 SMMPANEL_TELEGRAM_CHAT_ID):
@@ -22,7 +23,8 @@ SMMPANEL_TELEGRAM_CHAT_ID):
 - `provider_balance_low`: provider, balance, currency, threshold
 - `orders_in_review`: count, orders (their ids, comma-separated)
 - `provider_refusing`: provider, count, reason
-- `new_ticket`: ticket, username, subject — sent by the support tickets for a new ticket
+- `new_ticket`: ticket, username, subject (the ticket's kind) — sent by
+  smmpanel/support/notify.py when a ticket waits for staff
 - `worker_down`: since
 """
 

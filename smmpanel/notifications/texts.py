@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smmpanel.money import shown
 from smmpanel.orders.models import OrderStatus, RefillStatus
+from smmpanel.support.models import TicketKind
 
 # What customers hear of (each can be turned off in the profile).
 PAYMENT_CREDITED = "payment_credited"
@@ -47,7 +48,8 @@ OPERATOR_KINDS = (
 )
 
 MONEY = ("amount", "bonus", "refund")
-STATUS = {"status": OrderStatus, "refill_status": RefillStatus}
+# Shown by their label: a status, or the kind of a ticket (its subject).
+STATUS = {"status": OrderStatus, "refill_status": RefillStatus, "subject": TicketKind}
 
 
 @dataclass(frozen=True)

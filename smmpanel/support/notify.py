@@ -1,20 +1,38 @@
 """What the support actions tell others, after their transaction committed (`on_commit`).
 
-The call points of the notifications: "ticket answered" to the customer, "new ticket" to the
-operators. The outbox (smmpanel/notifications/) is not part of the panel yet: until it is, these
-write a log line, and its enqueue call goes here — the actions need not change.
+"Ticket answered" goes to the customer and "new ticket" to the operators, through the outbox
+(smmpanel/notifications/outbox.py): rows written here, sent by the worker. Written after the
+ticket's commit (the actions call these on commit): a process killed in between loses the
+message, never the ticket.
 """
 
-import logging
-
-logger = logging.getLogger(__name__)
+from smmpanel.notifications.outbox import (
+    NEW_TICKET,
+    TICKET_ANSWERED,
+    notify_customer,
+    notify_operators,
+)
+from smmpanel.support.models import Ticket
 
 
 def ticket_answered(ticket_id: int) -> None:
     """Staff (or the automation) answered the customer's ticket."""
-    logger.info("ticket %s answered", ticket_id)
+    ticket = Ticket.objects.select_related("account").get(pk=ticket_id)
+    notify_customer(
+        account=ticket.account,
+        kind=TICKET_ANSWERED,
+        params={"ticket": ticket.pk, "subject": ticket.kind},
+    )
 
 
 def ticket_opened(ticket_id: int) -> None:
     """A customer opened a ticket that waits for staff."""
-    logger.info("ticket %s opened", ticket_id)
+    ticket = Ticket.objects.select_related("account__user").get(pk=ticket_id)
+    notify_operators(
+        kind=NEW_TICKET,
+        params={
+            "ticket": ticket.pk,
+            "username": ticket.account.user.get_username(),
+            "subject": ticket.kind,
+        },
+    )

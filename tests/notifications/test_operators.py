@@ -115,3 +115,24 @@ def test_a_stopped_worker_is_told_once_by_the_check_itself(smtp, telegram):
 def test_the_check_worker_command(smmpanel_env):
     result = run_cli(smmpanel_env, "notifications", "check-worker", "--json")
     assert result.stdout.strip() == '{"worker": "never"}', result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_support_tickets_tell_the_operators_and_the_customer(smtp, telegram, django_user_model):
+    from smmpanel.audit.log import Actor
+    from smmpanel.support.actions import open_ticket, staff_reply
+
+    account, _ = make_account()
+    account.user.email = "dee@example.com"
+    account.user.save()
+    ticket = open_ticket(
+        account=account, kind="payment", order_ids=[], body="Where?",
+        acting_user=Actor.of_user(account.user),
+    )  # fmt: skip
+    staff = django_user_model.objects.create_user("staffer", is_staff=True)
+    staff_reply(ticket_id=ticket.pk, body="Here.", acting_user=Actor.of_user(staff))
+    deliver_due()
+    assert [m["Subject"] for m in smtp.inbox.to("ops@example.com")] == [f"New ticket {ticket.pk}"]
+    assert f"opened ticket {ticket.pk}: Payment" in telegram.sent[0]["text"]
+    [answered] = smtp.inbox.to("dee@example.com")
+    assert answered["Subject"] == f"Ticket {ticket.pk} answered"
