@@ -1,6 +1,6 @@
 """The outbox (one row per message to send), each customer's choices, and the little state the
-notifications keep: the Telegram update offset, what was said of each provider, the worker's
-heartbeat."""
+notifications keep: the Telegram update offset, what was said of each provider and of the
+worker."""
 
 from django.db import models
 from django.db.models import Q
@@ -115,11 +115,11 @@ class ProviderWatch(models.Model):
         return f"provider {self.provider_id}: balance low {self.balance_low}"
 
 
-class WorkerHeartbeat(models.Model):
-    """The last pass of any worker (one row), and whether the operators were told it stopped."""
+class WorkerAlarm(models.Model):
+    """The last worker heartbeat (smmpanel.monitoring) the operators were told stopped: one row,
+    so that an outage is told once."""
 
-    beat_at = models.DateTimeField()
-    down_notified = models.BooleanField(default=False)
+    told_for = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"worker passed at {self.beat_at}"
+        return f"told of the worker stopped since {self.told_for}"

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from smmpanel.monitoring.heartbeat import last_beat
 from smmpanel.notifications.delivery import deliver
-from smmpanel.notifications.models import Message, ProviderWatch, WorkerHeartbeat
+from smmpanel.notifications.models import Message, ProviderWatch, WorkerAlarm
 from smmpanel.notifications.outbox import notify_operators
 from smmpanel.notifications.texts import (
     ORDERS_IN_REVIEW,
@@ -85,38 +86,29 @@ def orders_in_review(order_ids: list[int]) -> None:
         )
 
 
-def beat(now: datetime) -> None:
-    """A worker's pass: the heartbeat, written at most every few seconds."""
-    fresh = now - timedelta(seconds=5)
-    if (
-        not WorkerHeartbeat.objects.filter(beat_at__lt=fresh).update(
-            beat_at=now, down_notified=False
-        )
-        and not WorkerHeartbeat.objects.exists()
-    ):
-        WorkerHeartbeat.objects.create(beat_at=now)
-
-
 def check_worker(now: datetime | None = None) -> str:
-    """Whether a worker passed within SMMPANEL_WORKER_STALE_SECONDS: "running", "never" (none
-    ever ran), or "down" — then the operators are told once per outage, and since no worker
-    will send it, the message is sent right here. (`smmpanel notifications check-worker`, run
-    by cron or a systemd timer.)"""
+    """Whether a worker beat (smmpanel.monitoring's heartbeat) within
+    SMMPANEL_WORKER_STALE_SECONDS: "running", "never" (none ever ran), or "down" — then the
+    operators are told once per outage (per last heartbeat), and since no worker will send it,
+    the message is sent right here. (`smmpanel notifications check-worker`, run by cron or a
+    systemd timer.)"""
     now = now or timezone.now()
-    heartbeat = WorkerHeartbeat.objects.first()
-    if heartbeat is None:
+    last = last_beat()
+    if last is None:
         return "never"
-    if heartbeat.beat_at >= now - timedelta(seconds=settings.WORKER_STALE_SECONDS):
+    if last >= now - timedelta(seconds=settings.WORKER_STALE_SECONDS):
         return "running"
     with transaction.atomic():
-        locked = WorkerHeartbeat.objects.select_for_update().get(pk=heartbeat.pk)
-        if locked.down_notified:
+        alarm = WorkerAlarm.objects.select_for_update().first()
+        if alarm is not None and alarm.told_for == last:
             return "down"
-        locked.down_notified = True
-        locked.save(update_fields=["down_notified"])
-        messages = notify_operators(
-            kind=WORKER_DOWN, params={"since": f"{locked.beat_at:%Y-%m-%d %H:%M:%S} UTC"}
-        )
+        if alarm is None:
+            WorkerAlarm.objects.create(told_for=last)
+        else:
+            alarm.told_for = last
+            alarm.save(update_fields=["told_for"])
+        since = f"{last:%Y-%m-%d %H:%M:%S} UTC"
+        messages = notify_operators(kind=WORKER_DOWN, params={"since": since})
     lease = now + timedelta(seconds=settings.WORKER_LEASE_SECONDS)
     ids = [message.pk for message in messages]
     Message.objects.filter(pk__in=ids, lease_expires_at__isnull=True).update(lease_expires_at=lease)

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from smmpanel.monitoring.heartbeat import beat
+from smmpanel.monitoring.models import WorkerHeartbeat
 from smmpanel.notifications.delivery import deliver_due
-from smmpanel.notifications.models import Message, WorkerHeartbeat
+from smmpanel.notifications.models import Message
 from smmpanel.notifications.outbox import NEW_TICKET, notify_operators
-from smmpanel.notifications.watch import beat, check_worker
+from smmpanel.notifications.watch import check_worker
 from smmpanel.payments.models import PaymentMethod
 from smmpanel.payments.operations import create_payment
 from smmpanel.providers.models import Provider
@@ -95,9 +97,9 @@ def test_a_new_ticket(smtp, telegram):
     assert "ann opened ticket 5: &lt;x&gt;" in telegram.sent[0]["text"]
 
 
-def test_a_stopped_worker_is_told_once_by_the_check_itself(smtp, telegram):
+def test_a_stopped_worker_is_told_once_per_outage_by_the_check_itself(smtp, telegram):
     assert check_worker() == "never"
-    beat(timezone.now())
+    beat()
     assert check_worker() == "running"
     WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(hours=1))
     assert check_worker() == "down"
@@ -106,9 +108,11 @@ def test_a_stopped_worker_is_told_once_by_the_check_itself(smtp, telegram):
     assert [m["Subject"] for m in smtp.inbox.messages] == ["The worker is not running"]
     assert len(telegram.sent) == 1
     assert Message.objects.filter(status="sent").count() == 2
-    beat(timezone.now())
+    beat()
     assert check_worker() == "running"
-    assert not WorkerHeartbeat.objects.get().down_notified
+    WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(minutes=30))
+    assert check_worker() == "down"  # another outage: told again
+    assert len(smtp.inbox.messages) == 2
 
 
 @pytest.mark.django_db(transaction=True)
