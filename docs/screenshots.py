@@ -56,7 +56,9 @@ def start_demo(data_dir: str, port: int) -> tuple[subprocess.Popen, str, str]:
             break
     password = re.search(r"log in as demo, password (\S+)", banner)
     key = re.search(r"demo API key:\s+(\w+)", banner)
-    assert password and key, banner
+    admin = re.search(r"log in as admin, password (\S+)", banner)
+    assert password and key and admin, banner
+    os.environ["SCREENSHOTS_ADMIN_PASSWORD"] = admin.group(1)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -118,6 +120,30 @@ def log_in(page: Page, url: str, password: str, language: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/")
+    if language != "en":
+        page.select_option("#language-select", language)
+        page.click("footer button[type=submit]")
+        page.wait_for_load_state()
+
+
+# Back-office pages of the new work, as the demo's operator sees them.
+BACKOFFICE_PAGES = {
+    "tickets": "/backoffice/tickets/",
+    "provider-quality": "/backoffice/providers/quality/",
+    "updates": "/backoffice/updates/",
+    "affiliates": "/backoffice/affiliates/",
+    "ranks": "/backoffice/ranks/",
+    "admin-api": "/backoffice/admin-api/",
+    "notifications": "/backoffice/notifications/",
+}
+
+
+def log_in_operator(page: Page, url: str, language: str) -> None:
+    page.goto(f"{url}/admin/login/?next=/backoffice/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", os.environ["SCREENSHOTS_ADMIN_PASSWORD"])
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{url}/backoffice/")
     if language != "en":
         page.select_option("#language-select", language)
         page.click("footer button[type=submit]")
@@ -197,6 +223,30 @@ def main() -> None:
                 shoot(page, out, "faq", size, full_page=True)
                 page.goto(f"{url}/accounts/two-factor/")
                 shoot(page, out, "two-factor", size)
+                # The order's page: its delivery proof (the simulation's reports so far).
+                page.goto(f"{url}/orders/{placed[0]}/")
+                shoot(page, out, "order-proof", size, full_page=True)
+                # A refill ticket, handled at once by the automation (this order is not
+                # completed yet: its outcome says so, and the ticket waits for staff).
+                page.goto(f"{url}/tickets/new/")
+                page.select_option("#id_kind", "refill")
+                page.fill("#id_orders", str(placed[0]))
+                page.fill("#id_body", "Followers dropped, please refill.")
+                page.click("main form button[type=submit]")
+                page.wait_for_url(re.compile(r".*/tickets/\d+/"))
+                shoot(page, out, "ticket", size, full_page=True)
+                page.goto(f"{url}/affiliates/")
+                shoot(page, out, "affiliates", size, full_page=True)
+                page.goto(f"{url}/updates/")
+                shoot(page, out, "updates", size, full_page=True)
+                page.goto(f"{url}/accounts/profile/")
+                shoot(page, out, "profile-notifications", size, full_page=True)
+                page.close()
+                page = browser.new_page(viewport=viewport)
+                log_in_operator(page, url, language)
+                for name, path in BACKOFFICE_PAGES.items():
+                    page.goto(f"{url}{path}")
+                    shoot(page, out, f"backoffice-{name}", size, full_page=True)
                 page.close()
             browser.close()
     finally:
