@@ -6,6 +6,7 @@ from smmpanel.audit.log import Actor, record
 from smmpanel.configuration import current
 from smmpanel.configuration.errors import SettingsError, SettingsErrorCode
 from smmpanel.configuration.models import PanelSettings
+from smmpanel.inputs import MAX_INTEGER
 from smmpanel.money import MAX_AMOUNT, quantize
 
 # The support tickets' settings: three switches, then two whole numbers.
@@ -41,7 +42,7 @@ def _check(values: dict) -> dict:
         raise SettingsError(SettingsErrorCode.INVALID_RATE_LIMIT)
     for name in SUPPORT_NUMBERS:
         number = values.get(name)
-        if number is not None and not (isinstance(number, int) and 0 <= number < 2**31):
+        if number is not None and not (isinstance(number, int) and 0 <= number <= MAX_INTEGER):
             raise SettingsError(SettingsErrorCode.INVALID_NUMBER, field=name)
     percent = values.get("affiliate_percent")
     if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from smmpanel.backoffice.access import staff_required
 from smmpanel.backoffice.pages import render_page
 from smmpanel.configuration.errors import SettingsError
 from smmpanel.configuration.operations import SUPPORT_SWITCHES, overrides, update_settings
+from smmpanel.inputs import MAX_INTEGER
 from smmpanel.money import MAX_DIGITS, SCALE
 
 TRI_STATE = [
@@ -46,7 +47,7 @@ class SettingsForm(forms.Form):
         label=gettext_lazy("API requests per minute and key (0: no limit)"),
         required=False,
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=MAX_INTEGER,
     )
     support_auto_refill = forms.ChoiceField(
         label=gettext_lazy("Tickets: refill requests handled by the panel"),
@@ -67,13 +68,13 @@ class SettingsForm(forms.Form):
         label=gettext_lazy("Open tickets per customer (0: no limit)"),
         required=False,
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=MAX_INTEGER,
     )
     support_order_cooldown_hours = forms.IntegerField(
         label=gettext_lazy("Hours before a ticket may act again on the same order"),
         required=False,
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=MAX_INTEGER,
     )
 
     affiliate_percent = forms.DecimalField(
