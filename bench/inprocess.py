@@ -1,8 +1,10 @@
 """Time API v2 requests in one process, through Django's WSGIHandler: µs per request per action.
 
     .venv/bin/python bench/inprocess.py [--requests N] [--rounds R] [--profile ACTION]
+        [--database-url postgres://…/an_empty_database]
 
-The same database and request bodies as bench/api.py (SQLite, seeded by bench/seed.py), but no
+The same database and request bodies as bench/api.py (SQLite, or the PostgreSQL database given,
+seeded by bench/seed.py), but no
 server and no wrk: each request is a WSGI call, so the figure is the panel's own time per request,
 middleware included, measured as the process's CPU time (what other processes take does not
 count). Rounds alternate between the actions so that a change of the machine's load touches them
@@ -37,7 +39,7 @@ sys.path.insert(0, str(BENCH))
 def prepare(data_dir: Path, args: argparse.Namespace) -> dict:
     """Migrate and seed a fresh SQLite database in `data_dir`; the seeding's reply."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("SMMPANEL_")}
-    env.update(panel_env(data_dir))
+    env.update(panel_env(data_dir, args.database_url))
     python = [sys.executable]
     subprocess.run([*python, "-m", "smmpanel", "migrate", "--verbosity", "0"], env=env, check=True)
     seeding = subprocess.run(
@@ -50,9 +52,11 @@ def prepare(data_dir: Path, args: argparse.Namespace) -> dict:
     return json.loads(seeding.stdout)
 
 
-def panel_env(data_dir: Path) -> dict[str, str]:
+def panel_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
     flush = os.environ.get("SMMPANEL_RATE_LIMIT_FLUSH_SECONDS", "0.5")
+    database = {"SMMPANEL_DATABASE_URL": database_url} if database_url else {}
     return {
+        **database,
         "SMMPANEL_RATE_LIMIT_FLUSH_SECONDS": flush,
         "SMMPANEL_DATA_DIR": str(data_dir),
         "SMMPANEL_LOG_LEVEL": "WARNING",
@@ -117,6 +121,8 @@ def instructions(data_dir: Path, action: str, requests: int) -> int:
     """The instructions a process runs to set up, warm up and serve `requests` of `action`."""
     command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
     command += [sys.executable, __file__, "--data-dir", str(data_dir), "--only", action]
+    if database_url := json.loads((data_dir / "seeded.json").read_text()).get("database_url"):
+        command += ["--database-url", database_url]
     # The rate limits add their counts to the shared cache every half second: under valgrind,
     # every few requests, and more often the busier the machine. Once per run, as a real
     # server's thousands of requests per second make it.
@@ -156,6 +162,10 @@ def main() -> None:
     parser.add_argument("--profile-file", type=Path, help="with --profile: save the stats there")
     parser.add_argument("--data-dir", type=Path, help="an already seeded data directory")
     parser.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL database to seed and use (with --data-dir: the one seeded)",
+    )
+    parser.add_argument(
         "--instructions",
         action="store_true",
         help="count instructions per request instead (valgrind): the same on a busy machine",
@@ -171,11 +181,12 @@ def main() -> None:
     else:
         print(f"… seeding {data_dir}", file=sys.stderr, flush=True)
         seeded = prepare(data_dir, args)
+        seeded["database_url"] = args.database_url
         seeded_file.write_text(json.dumps(seeded))
     if args.instructions:
         count_instructions(data_dir, args)
         return
-    os.environ.update(panel_env(data_dir))
+    os.environ.update(panel_env(data_dir, args.database_url or seeded.get("database_url")))
 
     from api import loads  # bench/api.py: the same bodies
     from django.core.wsgi import get_wsgi_application
@@ -207,7 +218,7 @@ def main() -> None:
         run(action, min(args.requests, 300))  # warm-up
 
     if args.profile:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)
         profile.runcall(run, args.profile, args.requests * args.rounds)
         if args.profile_file:
             profile.dump_stats(args.profile_file)

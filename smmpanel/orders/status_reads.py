@@ -7,6 +7,8 @@ more than running it), and rows come back as light tuples, not model instances.
 
 import json
 
+from django.db import connection
+
 from smmpanel import rows
 from smmpanel.catalog.models import Service
 from smmpanel.catalog.order_types import OrderType
@@ -30,11 +32,11 @@ _SELECT = (
     "o.runs, o.\"interval\", NULLIF(o.details, '{{}}') "
     f"FROM {Order._meta.db_table} o "
     # `+` keeps SQLite on the primary key (one seek per id) rather than the account's index.
-    "WHERE +o.account_id = %s AND o.id IN ({ids})"
+    "WHERE +o.account_id = %s AND o.id {ids}"
 )
 _SUBSCRIPTION_SERVICES = (
     f"SELECT id FROM {Service._meta.db_table} "
-    f"WHERE type = '{OrderType.SUBSCRIPTIONS}' AND id IN ({{ids}})"
+    f"WHERE type = '{OrderType.SUBSCRIPTIONS}' AND id {{ids}}"
 )
 
 
@@ -47,13 +49,26 @@ def status_rows(account_id: int, order_ids: list[int]) -> tuple[list[StatusRow],
     if not order_ids:
         return [], set()
     found = rows.fetchall(
-        _SELECT.format(ids=", ".join(["%s"] * len(order_ids))), [account_id, *order_ids]
+        _SELECT.format(ids=_among(len(order_ids))), [account_id, *_ids(order_ids)]
     )
     services = list({row[1] for row in found if row[8] is not None})
     if not services:
         return found, set()
-    sql = _SUBSCRIPTION_SERVICES.format(ids=", ".join(["%s"] * len(services)))
-    return found, {pk for (pk,) in rows.fetchall(sql, services)}
+    sql = _SUBSCRIPTION_SERVICES.format(ids=_among(len(services)))
+    return found, {pk for (pk,) in rows.fetchall(sql, _ids(services))}
+
+
+def _among(count: int) -> str:
+    """`IN (%s, …)` of `count` ids; on PostgreSQL one array parameter instead, so that the
+    statement's text is the same for any count and prepared once (see `rows`)."""
+    if connection.vendor == "postgresql":
+        return "= ANY(CAST(%s AS bigint[]))"
+    return f"IN ({', '.join(['%s'] * count)})"
+
+
+def _ids(ids: list[int]) -> list:
+    """The parameters that go with `_among`."""
+    return [ids] if connection.vendor == "postgresql" else ids
 
 
 def subscription_details(raw: object) -> dict:

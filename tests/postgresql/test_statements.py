@@ -1,0 +1,91 @@
+"""`rows`' statements on PostgreSQL (smmpanel.postgresql.statements): run by libpq outside a
+transaction, prepared once per connection (not behind a pooler in transaction mode), with the
+values psycopg's cursors give, and inside a transaction through the transaction."""
+
+import os
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from smmpanel import rows
+from smmpanel.accounts.models import Account
+from smmpanel.accounts.registration import create_account
+from smmpanel.versions.triggers import TABLE as VERSIONS
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend"),
+]
+POOLING = bool(os.environ.get("SMMPANEL_DATABASE_TRANSACTION_POOLING"))
+BALANCE = f"SELECT CAST(balance AS TEXT) FROM {Account._meta.db_table} WHERE id = %s"
+
+
+def prepared() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'smmpanel_%%'")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.fixture
+def account() -> Account:
+    return create_account(username="alice", balance=Decimal("5.25"))[0]
+
+
+def test_a_statement_is_prepared_once_per_connection(account):
+    assert rows.fetchone(BALANCE, [account.pk]) == ("5.25000",)
+    assert rows.fetchone(BALANCE, [account.pk]) == ("5.25000",)
+    balance_statement = BALANCE.replace("%s", "$1")
+    if POOLING:
+        # Unnamed each time: a pooler may hand the next statement to another server connection.
+        assert prepared() == []
+    else:
+        assert prepared().count(balance_statement) == 1
+
+
+def test_values_are_the_ones_the_orm_reads(account):
+    read = rows.get(Account, account.pk)
+    expected = Account.objects.get(pk=account.pk)
+    assert read is not None
+    for field in Account._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+    assert read.created_at.tzinfo is not None
+    assert rows.fetchone("SELECT %s, %s, %s", [None, "text", 2**40]) == (None, "text", 2**40)
+    assert rows.fetchone("SELECT '100%%', %s", ["x"]) == ("100%", "x")
+    found = rows.fetchall(
+        f"SELECT id FROM {Account._meta.db_table} WHERE id = ANY(CAST(%s AS bigint[]))",
+        [[account.pk, 10**12]],
+    )
+    assert found == [(account.pk,)]
+
+
+def test_a_deallocated_statement_is_prepared_again(account):
+    rows.fetchone(BALANCE, [account.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert prepared() == []
+    assert rows.fetchone(BALANCE, [account.pk]) == ("5.25000",)
+    assert len(prepared()) == (0 if POOLING else 1)
+
+
+def test_inside_a_transaction_the_statement_is_part_of_it(account):
+    with transaction.atomic():
+        changed = rows.execute(
+            f"UPDATE {Account._meta.db_table} SET balance = %s WHERE id = %s",
+            [Decimal(7), account.pk],
+        )
+        assert changed == 1
+        assert rows.fetchone(BALANCE, [account.pk]) == ("7.00000",)
+        transaction.set_rollback(True)
+    assert rows.fetchone(BALANCE, [account.pk]) == ("5.25000",)
+
+
+def test_a_rowcount_and_an_error_as_django_gives_them(account):
+    insert = f"INSERT INTO {VERSIONS} (name, number) VALUES (%s, %s)"
+    assert rows.execute(insert, ["a test's own", 1]) == 1
+    with pytest.raises(IntegrityError):
+        rows.execute(insert, ["a test's own", 2])
+    # The connection goes on: the failed statement was a transaction of its own.
+    assert rows.execute(f"DELETE FROM {VERSIONS} WHERE name = %s", ["a test's own"]) == 1
+    assert rows.fetchone(BALANCE, [account.pk]) == ("5.25000",)
+    assert rows.fetchone(BALANCE, [0]) is None
