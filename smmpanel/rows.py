@@ -127,8 +127,9 @@ def get(model: type[M], pk: int) -> M | None:
 
 def reader(field: models.Field) -> Callable[[Any], Any] | None:
     """What the ORM does to a value of `field` read from the database, as one function (None when
-    it keeps it as it is). SQLite's datetimes (text, in UTC) have a shortcut: Django's converter
-    reads the settings and the connection's time zone on each value."""
+    it keeps it as it is). SQLite's datetimes (text, in UTC) and booleans have shortcuts: Django's
+    converters look the connection up on each value, and the datetime's reads the settings and
+    the connection's time zone."""
     db = connection
     column = field.get_col(field.model._meta.db_table)
     found = db.ops.get_db_converters(column) + column.get_db_converters(db)
@@ -142,6 +143,8 @@ def reader(field: models.Field) -> Callable[[Any], Any] | None:
         and db.settings_dict.get("TIME_ZONE") is None
     ):
         return _sqlite_datetime
+    if db.vendor == "sqlite" and type(field) is models.BooleanField and len(found) == 1:
+        return _sqlite_boolean
 
     def convert(value: Any) -> Any:
         db = connections[DEFAULT_DB_ALIAS]
@@ -150,6 +153,11 @@ def reader(field: models.Field) -> Callable[[Any], Any] | None:
         return value
 
     return convert
+
+
+def _sqlite_boolean(value: Any) -> Any:
+    # Django's `convert_booleanfield_value`.
+    return bool(value) if value in (1, 0) else value
 
 
 def _sqlite_datetime(value: Any) -> Any:

@@ -13,9 +13,10 @@ from smmpanel.inputs import IdConverter
 register_converter(IdConverter, "id")
 
 urlpatterns = [
+    # First: the API's requests are most of a panel's, and each pattern before it is tried.
+    re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     # Browsers ask for /favicon.ico whatever the page links: the panel's icon is an SVG.
     path("favicon.ico", RedirectView.as_view(url=static("panel/favicon.svg"), permanent=True)),
-    re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     path("api/v2/openapi.json", openapi.document, name="openapi"),
     path("adminapi/", include("smmpanel.adminapi.urls")),
     path("admin/", admin.site.urls),

@@ -32,6 +32,10 @@ def _by_key_hash() -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]
             quantum = Decimal(1).scaleb(-field.decimal_places)  # type: ignore[arg-type]
             converters.append((position, partial(_decimal, quantum=quantum)))
             continue
+        if db.vendor == "sqlite" and type(field) is models.DateTimeField:
+            # As text: read by `datetime.fromisoformat`, not by the driver's converter and then
+            # Django's (the reader's shortcut takes either).
+            column = f"CAST({column} AS TEXT)"
         columns.append(column)
         if (convert := rows.reader(field)) is not None:
             converters.append((position, convert))

@@ -14,6 +14,7 @@ from smmpanel.api.errors import MAX_IDS, ApiError, ApiErrorCode, wording
 from smmpanel.catalog.listing import active_services, products_for_sale
 from smmpanel.configuration.current import current
 from smmpanel.inputs import parse_id, parse_ids
+from smmpanel.money import format_amount
 from smmpanel.orders import product_orders
 from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.errors import OrderError, OrderErrorCode
@@ -137,7 +138,8 @@ def cancel(account: Account, params: dict[str, str]) -> Reply:
 
 def balance(account: Account, params: dict[str, str]) -> Reply:
     # The account was read by the key lookup of this very request.
-    return {"balance": replies.money(account.balance), "currency": current().currency}
+    currency = current().currency
+    return {"balance": format_amount(account.balance, currency), "currency": currency}
 
 
 # --- digital products -----------------------------------------------------------------------

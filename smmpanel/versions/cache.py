@@ -18,8 +18,7 @@ request of the process: callers read them and never change them.
 
 import logging
 import threading
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -59,21 +58,28 @@ def forget() -> None:
         given.clear()
 
 
-@contextmanager
-def scope() -> Iterator[None]:
+class _Scope:
+    """The block of `scope` (a class: a generator-based context manager costs a request more)."""
+
+    __slots__ = ("inner",)
+
+    def __enter__(self) -> None:
+        self.inner = getattr(_scope, "numbers", None) is not None
+        if not self.inner:
+            _scope.numbers = {}
+            _scope.given = {}
+            _scope.db = None
+
+    def __exit__(self, *_exc: object) -> None:
+        if not self.inner:
+            _scope.numbers = _scope.given = _scope.db = None
+
+
+def scope() -> _Scope:
     """Read the versions at most once until the block ends (a request that changes no watched
     table; nested scopes are the outer one). A value is then looked up once per scope: the API
     reads the settings several times per request, and each read costs no more than a dict's."""
-    if getattr(_scope, "numbers", None) is not None:
-        yield
-        return
-    _scope.numbers = {}
-    _scope.given = {}
-    _scope.db = None
-    try:
-        yield
-    finally:
-        _scope.numbers = _scope.given = _scope.db = None
+    return _Scope()
 
 
 def note(values: tuple | list) -> None:
@@ -104,10 +110,12 @@ def _numbers(names: tuple[str, ...]) -> tuple[int, ...] | None:
     """The versions of `names` now (None when one cannot be read)."""
     numbers = getattr(_scope, "numbers", None)
     if numbers is None:
-        numbers = _read()
-    elif not numbers or any(numbers.get(name) is None for name in names):
-        numbers.update(_read())
-    found = tuple(numbers.get(name) for name in names)
+        found = tuple(map(_read().get, names))
+    else:
+        found = tuple(map(numbers.get, names)) if numbers else (None,)
+        if None in found:  # the scope's first read, or a thing since flushed
+            numbers.update(_read())
+            found = tuple(map(numbers.get, names))
     return None if None in found else found  # type: ignore[return-value]
 
 
@@ -129,6 +137,10 @@ def _check_triggers(vendor: str) -> frozenset[str]:
 
 def cached(names: tuple[str, ...], key: Hashable, load: Callable[[], T]) -> T:
     """`load()`, or what it returned earlier while the versions of `names` have not changed."""
+    given = getattr(_scope, "given", None)
+    # The scope's value, as `updated` would return it, without building its function.
+    if given is not None and key in given and not _scope.db.in_atomic_block:
+        return given[key]
     return updated(names, key, lambda _before: load())
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_key_reads_the_whole_account_as_the_orm_does():
     account, key = make_account("1234.56789")
     Account.objects.filter(pk=account.pk).update(
-        rate_discount=Decimal("12.5"), language="vi", timezone="Asia/Jakarta"
+        rate_discount=Decimal("12.5"), language="vi", timezone="Asia/Jakarta", has_custom_rates=True
     )
     with CaptureQueriesContext(connection) as queries:
         found = authenticate_key(key)
