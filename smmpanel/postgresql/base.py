@@ -19,7 +19,7 @@ import select
 import psycopg
 from django.db.backends.postgresql import base
 
-from smmpanel.postgresql.statements import Statements
+from smmpanel.postgresql.statements import Statements, read_as_django
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -53,4 +53,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         cursor = self._statement_cursor
         if cursor is None or cursor.connection is not self.connection:
             cursor = self._statement_cursor = psycopg.Cursor(self.connection)
+            read_as_django(cursor.adapters)  # rows come in binary (see `statements`)
         return cursor

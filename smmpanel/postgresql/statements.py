@@ -8,7 +8,9 @@ generators, each step a resumption. For the key's lookup, run on every API reque
 connection, bench/inprocess.py's database). Here the statement is sent and its rows received by
 one call into libpq, which lets the other threads run while it waits (psycopg's C build releases
 the interpreter lock). Parameters and rows are still converted by psycopg's own `Transformer`,
-with the connection's adapters: the values are the ones its cursors give
+with the connection's adapters, and rows are read in binary, which it reads faster than text: for
+the types Django reads as text (jsonb, inet, cidr), binary loaders give the same text, so the
+values are the ones Django's cursors give
 (https://www.psycopg.org/psycopg3/docs/api/pq.html, https://www.psycopg.org/psycopg3/docs/api/adapt.html).
 
 Only outside a transaction (autocommit, the connection idle), where a statement is a transaction
@@ -26,7 +28,8 @@ from typing import Any
 import psycopg
 from psycopg import errors, pq
 from psycopg.abc import Buffer
-from psycopg.adapt import PyFormat, Transformer
+from psycopg.adapt import AdaptersMap, Loader, PyFormat, Transformer
+from psycopg.types.net import CidrBinaryLoader, InetBinaryLoader
 
 _IDLE = pq.TransactionStatus.IDLE
 _OK = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
@@ -50,13 +53,53 @@ def numbered(sql: str) -> bytes:
     return re.sub(r"%%|%s", number, sql).encode()
 
 
+class _JsonbAsText(Loader):
+    """A jsonb value read in binary as the text Django's JSONField decodes itself (Django reads
+    jsonb as text: `register_loader("jsonb", TextLoader)`). PostgreSQL's binary jsonb is a
+    version byte, 1, then the text (`jsonb_send`)."""
+
+    format = pq.Format.BINARY
+
+    def load(self, data: Buffer) -> str:
+        return bytes(data[1:]).decode()
+
+
+class _InetAsText(InetBinaryLoader):
+    """An inet value as text, as Django reads it (psycopg's own gives an `ipaddress` object,
+    whose text is PostgreSQL's)."""
+
+    def load(self, data: Buffer) -> str:  # type: ignore[override]
+        return str(super().load(data))
+
+
+class _CidrAsText(CidrBinaryLoader):
+    def load(self, data: Buffer) -> str:  # type: ignore[override]
+        return str(super().load(data))
+
+
+def read_as_django(adapters: AdaptersMap) -> None:
+    """Binary loaders that give what Django's text ones do, registered on `adapters`."""
+    adapters.register_loader("jsonb", _JsonbAsText)
+    adapters.register_loader("inet", _InetAsText)
+    adapters.register_loader("cidr", _CidrAsText)
+
+
+class _Context:
+    """The connection, with `read_as_django`'s loaders."""
+
+    def __init__(self, connection: psycopg.Connection):
+        self.connection = connection
+        self.adapters = AdaptersMap(connection.adapters)
+        read_as_django(self.adapters)
+
+
 class Statements:
     """One connection's prepared statements, by text and parameter types."""
 
     def __init__(self, connection: psycopg.Connection, prepare: bool):
         self.connection = connection
         self.prepare = prepare
-        self.transformer = Transformer(connection)
+        self.transformer = Transformer(_Context(connection))
         self.names: dict[tuple[str, tuple[int, ...]], bytes] = {}
         self.made = 0  # names are never used twice on a connection
 

@@ -3,6 +3,7 @@ transaction, prepared once per connection (not behind a pooler in transaction mo
 values psycopg's cursors give, and inside a transaction through the transaction."""
 
 import os
+from contextlib import nullcontext
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from smmpanel import rows
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
+from smmpanel.orders.models import Order
 from smmpanel.versions.triggers import TABLE as VERSIONS
+from tests.factories import make_service
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -57,6 +60,30 @@ def test_values_are_the_ones_the_orm_reads(account):
         [[account.pk, 10**12]],
     )
     assert found == [(account.pk,)]
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_types_django_reads_as_text_come_as_text(account, in_transaction):
+    """Rows come in binary; jsonb, inet and cidr still as the text Django's fields decode."""
+    order = Order.objects.create(
+        account=account,
+        service=make_service(),
+        link="https://x.example/p",
+        quantity=100,
+        charge=Decimal(1),
+        details={"username": "ana", "posts": 3},
+    )
+    sql = "SELECT CAST(%s AS jsonb), CAST(%s AS inet), CAST(%s AS cidr), CAST(%s AS inet)"
+    with transaction.atomic() if in_transaction else nullcontext():
+        assert rows.fetchone(sql, ['{"a": [1]}', "10.0.0.1", "10.0.0.0/24", "10.0.0.1/24"]) == (
+            '{"a": [1]}',
+            "10.0.0.1",
+            "10.0.0.0/24",
+            "10.0.0.1/24",
+        )
+        read = rows.get(Order, order.pk)
+    assert read is not None
+    assert read.details == {"username": "ana", "posts": 3} == Order.objects.get(pk=order.pk).details
 
 
 def test_a_deallocated_statement_is_prepared_again(account):
