@@ -4,15 +4,15 @@
         [--database-url postgres://…/an_empty_database]
 
 The same database and request bodies as bench/api.py (SQLite, or the PostgreSQL database given,
-seeded by bench/seed.py), but no
-server and no wrk: each request is a WSGI call, so the figure is the panel's own time per request,
-middleware included, measured as the process's CPU time (what other processes take does not
-count). Rounds alternate between the actions so that a change of the machine's load touches them
-all alike, and the best round of each counts (the least disturbed).
+seeded by bench/seed.py), but no server and no wrk: each request is a WSGI call, so the figure is
+the panel's own time per request, middleware included, measured as the process's CPU time (what
+other processes take does not count). Rounds alternate between the actions so that a change of the
+machine's load touches them all alike, and the best round of each counts (the least disturbed).
 
-`--profile ACTION` prints cProfile's top functions for that action instead. `--instructions`
-counts the instructions per request with valgrind: slow (minutes per action), but the same figure
-however busy the machine is. A script, not a test: pytest collects tests/ only.
+`--profile ACTION` prints cProfile's top functions for that action instead, by CPU time.
+`--instructions` counts the instructions per request with valgrind: slow (minutes per action), but
+the same figure however busy the machine is, to 0.1 k with PYTHONHASHSEED=0 (without it, ±2 %
+from run to run). A script, not a test: pytest collects tests/ only.
 """
 
 # ruff: noqa: E402 (Django is set up before the panel is imported)
@@ -37,7 +37,8 @@ sys.path.insert(0, str(BENCH))
 
 
 def prepare(data_dir: Path, args: argparse.Namespace) -> dict:
-    """Migrate and seed a fresh SQLite database in `data_dir`; the seeding's reply."""
+    """Migrate and seed a fresh database (SQLite in `data_dir`, or `--database-url`'s); the
+    seeding's reply."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("SMMPANEL_")}
     env.update(panel_env(data_dir, args.database_url))
     python = [sys.executable]
