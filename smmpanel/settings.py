@@ -152,6 +152,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # API v2's paths are answered here, past the pages' middleware (api/middleware.py).
+    "smmpanel.api.middleware.ApiLane",
     # Before anything that reads the settings (versions.cache).
     "smmpanel.versions.middleware.VersionsScope",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,19 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import include, path, re_path, register_converter
 from django.views.generic import RedirectView
 
 from smmpanel.api import openapi
-from smmpanel.api.views import endpoint, json_response
+from smmpanel.api.views import ceiling, endpoint
 from smmpanel.inputs import IdConverter
 
 # `<id:pk>` in the apps' URLs: registered here, before their modules are imported by include().
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    # First: the API's requests are most of a panel's, and each pattern before it is tried.
+    # The API's requests are answered by its lane (api/middleware.py, its PATHS) before any URL
+    # is resolved; the pattern names it for reverse("api").
     re_path(r"^api(?:/v2)?/?$", endpoint, name="api"),
     # Browsers ask for /favicon.ico whatever the page links: the panel's icon is an SVG.
     path("favicon.ico", RedirectView.as_view(url=static("panel/favicon.svg"), permanent=True)),
@@ -24,12 +24,7 @@ urlpatterns = [
 ]
 
 if settings.BENCH_CEILING:
-
-    def ceiling(request: HttpRequest) -> HttpResponse:
-        """The benchmark's ceiling: a bare view answering a constant JSON object. Under /api/,
-        so that it goes through the middleware exactly as the API's requests do."""
-        return json_response({"balance": "100.84292", "currency": "USD"})
-
+    # bench/api.py's yardstick: a bare view through the whole middleware.
     urlpatterns.append(path("api/bench/ceiling", ceiling))
 
 # --- the web panel: payments' callbacks, log-in, then the customer pages at the root ----------

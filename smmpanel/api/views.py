@@ -128,6 +128,13 @@ def _answer(request: HttpRequest) -> ApiResponse:
             return error_response(INTERNAL_ERROR, status=500)
 
 
+def ceiling(request: HttpRequest) -> HttpResponse:
+    """The benchmark's ceiling (SMMPANEL_BENCH_CEILING): a bare view answering a constant JSON
+    object, at /api/bench/ceiling through the whole middleware (bench/api.py's yardstick, as
+    it always was), and at /api/bench/lane through the API's lane (api/middleware.py)."""
+    return json_response({"balance": "100.84292", "currency": "USD"})
+
+
 def _drain(request: HttpRequest) -> None:
     """Read what is left of the body (see DRAIN_LIMIT); nothing when it is larger than that."""
     stream = getattr(request, "_stream", None)
