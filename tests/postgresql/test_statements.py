@@ -13,6 +13,7 @@ from smmpanel import rows
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
 from smmpanel.orders.models import Order
+from smmpanel.orders.status_reads import status_rows
 from smmpanel.versions.triggers import TABLE as VERSIONS
 from tests.factories import make_service
 
@@ -116,3 +117,46 @@ def test_a_rowcount_and_an_error_as_django_gives_them(account):
     assert rows.execute(f"DELETE FROM {VERSIONS} WHERE name = %s", ["a test's own"]) == 1
     assert rows.fetchone(BALANCE, [account.pk]) == ("5.25000",)
     assert rows.fetchone(BALANCE, [0]) is None
+
+
+@pytest.mark.skipif(POOLING, reason="nothing is prepared behind the pooler")
+def test_the_status_read_keeps_one_generic_plan(account):
+    """PostgreSQL would plan the status read again at each run (a plan for a 1-id array costs
+    less than a generic one); its ids come through a sub-select, so the generic plan is kept."""
+    service = make_service()
+    orders = [
+        Order.objects.create(
+            account=account,
+            service=service,
+            link=f"https://x.example/{n}",
+            quantity=100,
+            charge=Decimal(1),
+        )
+        for n in range(3)
+    ]
+    # A table of some size, analysed: on a tiny one PostgreSQL's plans cost alike either way.
+    columns = ", ".join(
+        f'"{field.column}"' for field in Order._meta.concrete_fields if not field.primary_key
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Order._meta.db_table} ({columns}) SELECT {columns} "
+            f"FROM {Order._meta.db_table}, generate_series(1, 20000) WHERE id = %s",
+            [orders[0].pk],
+        )
+        cursor.execute(f"ANALYZE {Order._meta.db_table}")
+    for n in range(20):
+        found, _ = status_rows(account.pk, [orders[n % 3].pk])
+        assert [row[0] for row in found] == [orders[n % 3].pk]
+    found, _ = status_rows(account.pk, [order.pk for order in orders] + [10**12])
+    assert sorted(row[0] for row in found) == sorted(order.pk for order in orders)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The 1-id reads' statement (psycopg's array types make the 4 ids another).
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%FROM orders_order o%%' "
+            "ORDER BY generic_plans + custom_plans DESC LIMIT 1"
+        )
+        ((generic, custom),) = cursor.fetchall()
+    assert custom == 5  # PostgreSQL's first five, to compare with the generic plan
+    assert generic == 15
