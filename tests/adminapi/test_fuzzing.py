@@ -1,17 +1,11 @@
 """Schema-driven fuzzing of the Admin API (schemathesis) against a real server, as API v2's.
 
-Requests generated from the OpenAPI description, both fitting it and not, most with a valid admin
-key: the server never answers 5xx, always answers JSON, and a refused request changes nothing.
+Requests generated from the OpenAPI description (tests/fuzzing.py), most with a valid admin key:
+the server never answers 5xx, always answers JSON, and a refused request changes nothing.
 """
 
-import json
-
 import pytest
-import schemathesis
 from django.db.models import Sum
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
 
 from smmpanel.accounts.models import Account, LedgerEntry
 from smmpanel.adminapi import openapi
@@ -20,11 +14,12 @@ from smmpanel.orders.cancels import request_cancel
 from smmpanel.orders.models import CancelRequest, Order, OrderStatus, Refill
 from smmpanel.orders.refills import request_refill
 from smmpanel.orders.status import apply_status
+from tests import fuzzing
 from tests.adminapi.conftest import make_staff, place_manual_orders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCHEMA = schemathesis.openapi.from_dict(json.loads(openapi.PATH.read_text(encoding="utf-8")))
+SCHEMA = fuzzing.schema(openapi.PATH)
 EXAMPLES = 150
 
 
@@ -40,17 +35,6 @@ def _state() -> tuple:
     )
 
 
-def _with_key(case, key: str) -> None:
-    if isinstance(case.body, dict):
-        case.body["key"] = key
-    else:
-        case.query = {**(case.query or {}), "key": key}
-
-
-def _refused(reply) -> bool:
-    return isinstance(reply, dict) and set(reply) == {"error"}
-
-
 @pytest.mark.e2e
 def test_generated_requests_never_fail_the_server(panel_server):
     staff = make_staff("fuzzbot", "admin")
@@ -60,37 +44,6 @@ def test_generated_requests_never_fail_the_server(panel_server):
     first.refresh_from_db()
     request_refill(account=first.account, order=first)
     request_cancel(account=second.account, order=second)
-    cases = st.one_of(
-        SCHEMA.as_strategy(GenerationMode.POSITIVE), SCHEMA.as_strategy(GenerationMode.NEGATIVE)
-    )
-    seen: dict[str, int] = {}
-
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=cases, valid_key=st.integers(0, 4))
-    def fuzz(case, valid_key):
-        if valid_key:
-            _with_key(case, staff.key)
-        before = _state()
-        response = case.call(base_url=panel_server.url, timeout=30)
-        sent = response.request
-        request = f"{sent.method} {sent.url} {sent.headers} {sent.body!r:.300}"
-        assert response.status_code < 500, request
-        if response.status_code in (414, 431):  # the HTTP server's own refusal, as for API v2
-            assert _state() == before, request
-            return
-        assert response.headers.get("content-type") == ["application/json; charset=utf-8"], request
-        reply = json.loads(response.content)
-        kind = "refused" if _refused(reply) else "answered"
-        seen[kind] = seen.get(kind, 0) + 1
-        if _refused(reply):
-            assert _state() == before, request
-
-    fuzz()
+    seen = fuzzing.fuzz(SCHEMA, panel_server.url, staff.key, _state, EXAMPLES)
     print(seen)
     assert seen.get("answered", 0) > 0
