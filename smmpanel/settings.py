@@ -314,6 +314,9 @@ RATE_LIMIT_PANEL_ADDRESS = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_ADDRESS", "
 RATE_LIMIT_PANEL_NAME = os.environ.get("SMMPANEL_RATE_LIMIT_PANEL_NAME", "10/10m")
 # New support tickets per customer (django-ratelimit's N/period; 0 turns it off).
 RATE_LIMIT_TICKETS = os.environ.get("SMMPANEL_RATE_LIMIT_TICKETS", "10/h")
+# Referral-link openings counted as visits per address (over it the link still leads to sign-up,
+# uncounted; 0 turns it off).
+RATE_LIMIT_REFERRAL_VISITS = os.environ.get("SMMPANEL_RATE_LIMIT_REFERRAL_VISITS", "60/h")
 # Failed log-ins per username from every address (customers and staff): over it, only browsers
 # that logged in as that user before may try (see smmpanel.accounts.login_limits).
 RATE_LIMIT_LOGIN_ACCOUNT = os.environ.get("SMMPANEL_RATE_LIMIT_LOGIN_ACCOUNT", "30/h")

@@ -22,6 +22,7 @@ from smmpanel.affiliates.referrals import tie_referral
 from smmpanel.audit.log import Actor
 from smmpanel.configuration.current import current
 from smmpanel.panel.customer import customer_required
+from smmpanel.panel.throttle import too_many_visits
 from smmpanel.ratelimit import client_ip
 
 
@@ -37,6 +38,8 @@ def referral_link(request: HttpRequest, code: str) -> HttpResponse:
     visitor = getattr(request, "account", None) if user.is_authenticated else None
     response = redirect("signup")
     device = cookies.ensure_device(request, response)
+    if too_many_visits(request):
+        return response  # still the way to sign up, not one more visit (a browser's earlier stays)
     visit = record_visit(
         code=code, ip=client_ip(request), device=device, visitor_id=visitor.pk if visitor else None
     )

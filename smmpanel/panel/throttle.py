@@ -4,7 +4,7 @@ hammered. The log-in counts failures instead: smmpanel.accounts.login_limits."""
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import ALL, is_ratelimited
 
 from smmpanel.ratelimit import client_ip
 
@@ -36,3 +36,22 @@ def too_many_attempts(request: HttpRequest, *, group: str, name_field: str) -> b
         increment=True,
     )
     return bool(by_address or by_name)
+
+
+def too_many_visits(request: HttpRequest) -> bool:
+    """Count this opening of a referral link and say whether its address is over
+    SMMPANEL_RATE_LIMIT_REFERRAL_VISITS: a script opening links in a loop would otherwise add a
+    visit row and a point to an affiliate's figures at every request."""
+    rate = settings.RATE_LIMIT_REFERRAL_VISITS
+    if rate.strip() in ("", "0"):
+        return False
+    return bool(
+        is_ratelimited(
+            request,
+            group="affiliates:visit",
+            key=lambda group, request: client_ip(request),
+            rate=rate,
+            method=ALL,
+            increment=True,
+        )
+    )

@@ -124,3 +124,23 @@ def test_the_affiliate_opening_their_own_link_counts_no_visit_and_is_refused_as_
         referred_id=referrer.pk, visit_id=visit.pk, ip="", device="", acting_user=Actor.system()
     )
     assert referral is not None and referral.refusal == Referral.Refusal.SAME_CUSTOMER
+
+
+def test_openings_past_the_limit_of_an_address_are_not_counted(settings):
+    settings.RATE_LIMIT_REFERRAL_VISITS = "3/h"
+    referrer, _ = make_account()
+    code = affiliate_for(referrer).code
+    browser = Client()
+    for _ in range(5):
+        response = browser.get(f"/ref/{code}", REMOTE_ADDR="198.51.100.20")
+        assert response.status_code == 302 and response["Location"] == reverse("signup")
+    assert Visit.objects.count() == 3
+    # The browser keeps the last counted visit: its sign-up is still tied.
+    newcomer = sign_up(browser, "looped", ip="198.51.100.20")
+    assert Referral.objects.get(referred=newcomer).affiliate_id == referrer.pk
+    # Another address counts on its own; 0 turns the limit off.
+    Client().get(f"/ref/{code}", REMOTE_ADDR="198.51.100.21")
+    assert Visit.objects.count() == 4
+    settings.RATE_LIMIT_REFERRAL_VISITS = "0"
+    browser.get(f"/ref/{code}", REMOTE_ADDR="198.51.100.20")
+    assert Visit.objects.count() == 5
