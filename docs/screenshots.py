@@ -108,6 +108,23 @@ def seed_orders(url: str, key: str) -> list[int]:
     return placed
 
 
+def seed_given_up_message(data_dir: str) -> None:
+    """One notification given up after its last attempt, so that the outbox shows its buttons."""
+    code = (
+        "import django; django.setup()\n"
+        "from smmpanel.notifications.models import Message\n"
+        "Message.objects.create(channel='email', recipient='owner@example.com', kind='new_ticket',"
+        " params={'ticket': 1, 'username': 'demo', 'subject': 'refill'}, status='failed',"
+        " attempts=8, last_error=\"(554, b'5.7.1 Relay access denied')\")\n"
+    )
+    env = {
+        **os.environ,
+        "SMMPANEL_DATA_DIR": data_dir,
+        "DJANGO_SETTINGS_MODULE": "smmpanel.settings",
+    }
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
 def choose(page: Page, service: str) -> None:
     option = page.locator("#id_service option", has_text=service)
     page.select_option("#id_service", option.first.get_attribute("value"))
@@ -166,6 +183,7 @@ def main() -> None:
     process, password, key = start_demo(data_dir, port)
     try:
         placed = seed_orders(url, key)
+        seed_given_up_message(data_dir)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"), args=LAUNCH_ARGS

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("orders/", orders.order_list, name="orders"),
     path("notifications/", notifications.message_list, name="notifications"),
+    path("notifications/retry/", notifications.message_retry, name="notification_retry"),
     path("orders/bulk/", orders.order_bulk, name="order_bulk"),
     path("orders/<id:pk>/", orders.order_detail, name="order"),
     path("services/", services.service_list, name="services"),
