@@ -1,12 +1,20 @@
 """Sign-up and password-reset throttling (django-ratelimit on the default cache): by client
 address and by the username or e-mail tried, so that neither one address nor one target can be
-hammered. The log-in counts failures instead: smmpanel.accounts.login_limits."""
+hammered. The log-in counts failures instead: smmpanel.accounts.login_limits. `counted_over` is
+the one limit of a kind of request that an operator may turn off: new tickets, referral visits."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import ALL, is_ratelimited
 
 from smmpanel.ratelimit import client_ip
+
+
+def _address(group: str, request: HttpRequest) -> str | None:
+    # The client's address as the API's limits see it (behind a proxy too).
+    return client_ip(request)
 
 
 def _name_key(field: str):
@@ -21,8 +29,7 @@ def too_many_attempts(request: HttpRequest, *, group: str, name_field: str) -> b
     by_address = is_ratelimited(
         request,
         group=f"{group}:ip",
-        # The client's address as the API's limits see it (behind a proxy too).
-        key=lambda group, request: client_ip(request),
+        key=_address,
         rate=settings.RATE_LIMIT_PANEL_ADDRESS,
         method="POST",
         increment=True,
@@ -42,16 +49,24 @@ def too_many_visits(request: HttpRequest) -> bool:
     """Count this opening of a referral link and say whether its address is over
     SMMPANEL_RATE_LIMIT_REFERRAL_VISITS: a script opening links in a loop would otherwise add a
     visit row and a point to an affiliate's figures at every request."""
-    rate = settings.RATE_LIMIT_REFERRAL_VISITS
+    return counted_over(
+        request, group="affiliates:visit", key=_address, rate=settings.RATE_LIMIT_REFERRAL_VISITS
+    )
+
+
+def counted_over(
+    request: HttpRequest,
+    *,
+    group: str,
+    key: Callable[[str, HttpRequest], str | None],
+    rate: str,
+    method: object = ALL,
+) -> bool:
+    """Count this request in `group` and say whether its `key` is over `rate` (django-ratelimit's
+    N/period, on the default cache; "" or "0": no limit). Requests of other methods are neither
+    counted nor limited."""
     if rate.strip() in ("", "0"):
         return False
     return bool(
-        is_ratelimited(
-            request,
-            group="affiliates:visit",
-            key=lambda group, request: client_ip(request),
-            rate=rate,
-            method=ALL,
-            increment=True,
-        )
+        is_ratelimited(request, group=group, key=key, rate=rate, method=method, increment=True)
     )

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from smmpanel.accounts.models import Account
 from smmpanel.audit.log import Actor
 from smmpanel.inputs import known_ids
 from smmpanel.panel.customer import customer_required
+from smmpanel.panel.throttle import counted_over
 from smmpanel.support.actions import close_ticket, customer_reply, mark_read, open_ticket
 from smmpanel.support.errors import SupportError, SupportErrorCode
 from smmpanel.support.models import BODY_MAX_LENGTH, Ticket, TicketKind
@@ -53,18 +53,12 @@ def order_ids(text: str) -> list[int]:
 
 
 def _too_many_new(request: HttpRequest) -> bool:
-    rate = settings.RATE_LIMIT_TICKETS
-    if rate.strip() in ("", "0"):
-        return False
-    return bool(
-        is_ratelimited(
-            request,
-            group="support:open",
-            key=lambda group, request: str(request.user.pk),
-            rate=rate,
-            method="POST",
-            increment=True,
-        )
+    return counted_over(
+        request,
+        group="support:open",
+        key=lambda group, request: str(request.user.pk),
+        rate=settings.RATE_LIMIT_TICKETS,
+        method="POST",
     )
 
 
