@@ -20,11 +20,13 @@ def retry_given_up(*, acting_user: Actor, message_id: int | None = None) -> int:
         if message_id is not None:
             given_up = given_up.filter(pk=message_id)
         messages = list(given_up.order_by("pk"))
-        now = timezone.now()
+        Message.objects.filter(pk__in=[message.pk for message in messages]).update(
+            status=MessageStatus.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            lease_expires_at=None,
+        )
         for message in messages:
-            Message.objects.filter(pk=message.pk).update(
-                status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, lease_expires_at=None
-            )
             record(
                 acting_user,
                 "notification.retry",
