@@ -15,12 +15,30 @@ from smmpanel.accounts.models import Account
 from smmpanel.versions import cache as versions
 
 
+class Along:
+    """A read of the account's own rows that rides along with its key's lookup, as one more
+    column of that statement: on PostgreSQL, where each statement is a round trip, a request
+    that needs both makes one instead of two. `column` is an SQL expression of the account's
+    row, `a` (its `%s` placeholders take `params`); after the lookup `value` holds what it gave
+    (None when the key is unknown)."""
+
+    __slots__ = ("column", "params", "value")
+
+    def __init__(self, column: str, params: list):
+        self.column = column
+        self.params = params
+        self.value: Any = None
+
+
 @cache
-def _by_key_hash() -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
+def _by_key_hash(
+    along: str = "",
+) -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
     """The API's hottest query, written out (the ORM would compile it anew on every request):
     the whole account, and the versions of what the request may read from caches, in one
-    statement. One row always (no account: its columns are NULL). Decimals are read as text,
-    which SQLite prints exactly; each other column's conversion (`rows.reader`), by position."""
+    statement, with an `Along` column last when one is given. One row always (no account: its
+    columns are NULL). Decimals are read as text, which SQLite prints exactly; each other
+    column's conversion (`rows.reader`), by position."""
     db = connections[DEFAULT_DB_ALIAS]
     fields = Account._meta.concrete_fields
     columns = []
@@ -40,7 +58,7 @@ def _by_key_hash() -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]
         if (convert := rows.reader(field)) is not None:
             converters.append((position, convert))
     sql = (
-        f"SELECT {', '.join(columns)}, {versions.COLUMNS} "
+        f"SELECT {', '.join(columns)}, {versions.COLUMNS}{', ' if along else ''}{along} "
         f"FROM (SELECT 1) AS one LEFT JOIN {Account._meta.db_table} a ON a.api_key_hash = %s"
     )
     return sql, [field.attname for field in fields], converters
@@ -66,18 +84,27 @@ def issue_api_key(*, account: Account) -> str:
     return key
 
 
-def authenticate_key(key: str | None) -> Account:
+def authenticate_key(key: str | None, along: Along | None = None) -> Account:
     """The active account owning `key`, every field loaded as the ORM would, read by one
     statement that also reads the versions of the cached things (`versions.note`: a request
-    within a `versions.scope` reads them no more); AccountError when there is none or it is
-    suspended. Nothing about accounts is cached: a new key or a suspension counts at once."""
+    within a `versions.scope` reads them no more) and `along`'s column; AccountError when there
+    is none or it is suspended. Nothing about accounts is cached: a new key or a suspension
+    counts at once."""
     if not key or len(key) > 200:
         raise AccountError(AccountErrorCode.INVALID_KEY)
-    sql, names, converters = _by_key_hash()
-    row = rows.fetchone(sql, [hash_key(key)])
-    assert row is not None  # one row always
+    if along is None:
+        sql, names, converters = _by_key_hash()
+        row = rows.fetchone(sql, [hash_key(key)])
+        assert row is not None  # one row always
+        versions.note(row[len(names) :])
+    else:
+        sql, names, converters = _by_key_hash(along.column)
+        # The column comes before the key's condition in the statement, and so its parameters.
+        row = rows.fetchone(sql, [*along.params, hash_key(key)])
+        assert row is not None
+        versions.note(row[len(names) : -1])
+        along.value = row[-1]
     values = list(row[: len(names)])
-    versions.note(row[len(names) :])
     if values[0] is None:
         raise AccountError(AccountErrorCode.INVALID_KEY)
     for position, convert in converters:

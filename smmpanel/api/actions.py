@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import orjson
 
+from smmpanel.accounts.keys import Along
 from smmpanel.accounts.models import Account
 from smmpanel.api import replies
 from smmpanel.api.errors import MAX_IDS, ApiError, ApiErrorCode, wording
@@ -22,7 +23,7 @@ from smmpanel.orders.models import Order, ProductOrder
 from smmpanel.orders.owned import owned_order, owned_orders, owned_refill, refill_statuses
 from smmpanel.orders.placement import place_order
 from smmpanel.orders.refills import request_refill
-from smmpanel.orders.status_reads import status_rows
+from smmpanel.orders.status_reads import status_along, status_rows
 from smmpanel.versions import cache as versions
 
 Reply = dict | list | bytes
@@ -62,19 +63,37 @@ def add(account: Account, params: dict[str, str]) -> Reply:
     return {"order": order.pk}
 
 
-def status(account: Account, params: dict[str, str]) -> Reply:
-    currency = current().currency
+def _status_ids(params: dict[str, str]) -> tuple[dict[str, int | None] | None, int | None]:
+    """The ids a status asks for: `orders`' (raw id → id, None when not one), else `order`'s."""
     if params.get("orders"):
-        wanted = parse_ids(split_ids(params["orders"]))
+        return parse_ids(split_ids(params["orders"])), None
+    return None, parse_id(params.get("order"))
+
+
+def status_read_along(params: dict[str, str]) -> Along | None:
+    """The status's read of the orders, to ride along with the key's lookup (`ALONG`); None
+    when it asks for no valid id, or `ids` would refuse them (its error comes after the key's)."""
+    try:
+        wanted, pk = _status_ids(params)
+    except (ApiError, OrderError):
+        return None
+    if wanted is not None:
+        return status_along([pk for pk in wanted.values() if pk])
+    return status_along([pk] if pk else [])
+
+
+def status(account: Account, params: dict[str, str], along: Along | None = None) -> Reply:
+    currency = current().currency
+    wanted, pk = _status_ids(params)
+    if wanted is not None:
         found = replies.order_statuses(
-            status_rows(account.pk, [pk for pk in wanted.values() if pk]), currency
+            status_rows(account.pk, [pk for pk in wanted.values() if pk], along), currency
         )
         if len(found) == len(wanted):
             return {raw: found[pk] for raw, pk in wanted.items()}  # type: ignore[index]
         missing = replies.error(wording(OrderError(OrderErrorCode.INCORRECT_ORDER)))
         return {raw: found.get(pk, missing) for raw, pk in wanted.items()}  # type: ignore[arg-type]
-    pk = parse_id(params.get("order"))
-    found = replies.order_statuses(status_rows(account.pk, [pk]), currency) if pk else {}
+    found = replies.order_statuses(status_rows(account.pk, [pk], along), currency) if pk else {}
     if pk not in found:
         raise OrderError(OrderErrorCode.INCORRECT_ORDER)
     return found[pk]  # type: ignore[index]
@@ -180,7 +199,11 @@ def result_product(account: Account, params: dict[str, str]) -> Reply:
     return {"result": product_orders.delivered_items(order)}
 
 
-ACTIONS: dict[str, Callable[[Account, dict[str, str]], Reply]] = {
+# An action here reads along with the key's lookup what this function of the params names (see
+# `Along`), and is then given it as its third argument, `along`.
+ALONG: dict[str, Callable[[dict[str, str]], Along | None]] = {"status": status_read_along}
+
+ACTIONS: dict[str, Callable[..., Reply]] = {
     "services": services,
     "add": add,
     "status": status,

@@ -20,7 +20,7 @@ from smmpanel import ratelimit
 from smmpanel.accounts.errors import AccountError
 from smmpanel.accounts.keys import authenticate_key
 from smmpanel.api import dialect
-from smmpanel.api.actions import ACTIONS
+from smmpanel.api.actions import ACTIONS, ALONG
 from smmpanel.api.errors import (
     INCORRECT_REQUEST,
     INTERNAL_ERROR,
@@ -102,8 +102,11 @@ def _answer(request: HttpRequest) -> ApiResponse:
     # function, one `try`: this runs for every request, and each layer costs.
     with versions.scope():
         try:
+            # What the action reads of the account's rows, read with its key where it can be.
+            read_along = ALONG.get(api_request.action)
+            along = read_along(api_request.params) if read_along is not None else None
             try:
-                account = authenticate_key(api_request.key)
+                account = authenticate_key(api_request.key, along)
             except AccountError as error:
                 refused: AccountError | None = error
             else:
@@ -115,6 +118,8 @@ def _answer(request: HttpRequest) -> ApiResponse:
             action = ACTIONS.get(api_request.action)
             if action is None:
                 return error_response(INCORRECT_REQUEST)
+            if along is not None:
+                return json_response(action(account, api_request.params, along))
             return json_response(action(account, api_request.params))
         except DomainError as error:
             if error.code in PROTOCOL:

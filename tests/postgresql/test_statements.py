@@ -10,10 +10,14 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from smmpanel import rows
+from smmpanel.accounts.errors import AccountError, AccountErrorCode
+from smmpanel.accounts.keys import authenticate_key, issue_api_key
 from smmpanel.accounts.models import Account
 from smmpanel.accounts.registration import create_account
+from smmpanel.api import replies
+from smmpanel.catalog.order_types import OrderType
 from smmpanel.orders.models import Order
-from smmpanel.orders.status_reads import status_rows
+from smmpanel.orders.status_reads import status_along, status_rows
 from smmpanel.versions.triggers import TABLE as VERSIONS
 from tests.factories import make_service
 
@@ -160,3 +164,93 @@ def test_the_status_read_keeps_one_generic_plan(account):
         ((generic, custom),) = cursor.fetchall()
     assert custom == 5  # PostgreSQL's first five, to compare with the generic plan
     assert generic == 15
+
+
+def test_the_status_read_along_with_the_key_gives_what_its_own_statement_gives(account):
+    """`status_along`'s JSON rows (one round trip with the key's lookup) make the same replies
+    as `status_rows`' own statement, for every kind of order; another account's orders and
+    unknown ids are absent alike."""
+    key = issue_api_key(account=account)
+    plain = make_service()
+    subscription = make_service(type=OrderType.SUBSCRIPTIONS, min_quantity=1)
+    orders = [
+        Order.objects.create(
+            account=account,
+            service=plain,
+            link="https://x.example/a",
+            quantity=100,
+            charge=Decimal("0.27819"),
+        ),
+        Order.objects.create(
+            account=account,
+            service=plain,
+            link="https://x.example/b",
+            quantity=100,
+            charge=Decimal("12.5"),
+            status="Partial",
+            start_count=3572,
+            remains=157,
+        ),
+        Order.objects.create(
+            account=account,
+            service=plain,
+            link="https://x.example/c",
+            quantity=100,
+            runs=4,
+            interval=30,
+            charge=Decimal("1.2"),
+        ),
+        Order.objects.create(
+            account=account,
+            service=subscription,
+            link="https://x.example/d",
+            quantity=100,
+            charge=Decimal("3"),
+            details={"username": "nat", "posts": 5, "posts_served": 2},
+        ),
+    ]
+    other, _ = create_account(username="bob", balance=Decimal(1))
+    theirs = Order.objects.create(
+        account=other, service=plain, link="https://x.example/e", quantity=100, charge=1
+    )
+    ids = [order.pk for order in orders] + [theirs.pk, 10**12]
+    along = status_along(ids)
+    assert along is not None
+    assert authenticate_key(key, along).pk == account.pk
+    ridden = replies.order_statuses(status_rows(account.pk, ids, along), "USD")
+    own = replies.order_statuses(status_rows(account.pk, ids), "USD")
+    assert ridden == own
+    assert sorted(ridden) == sorted(order.pk for order in orders)
+    assert ridden[orders[1].pk]["start_count"] == "3572"
+    assert ridden[orders[2].pk]["runs"] == "4"
+    assert ridden[orders[3].pk]["posts"] == "2"
+    # None of the ids: the column is NULL, no rows; an unknown key reads nothing either.
+    nothing = status_along([10**12])
+    authenticate_key(key, nothing)
+    assert status_rows(account.pk, [10**12], nothing) == ([], set())
+    unknown = status_along(ids)
+    with pytest.raises(AccountError) as refused:
+        authenticate_key("not-a-key", unknown)
+    assert refused.value.code == AccountErrorCode.INVALID_KEY
+    assert unknown.value is None
+
+
+@pytest.mark.skipif(POOLING, reason="nothing is prepared behind the pooler")
+def test_the_key_lookup_with_the_status_read_keeps_one_generic_plan(account):
+    key = issue_api_key(account=account)
+    service = make_service()
+    order = Order.objects.create(
+        account=account, service=service, link="https://x.example/", quantity=100, charge=1
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Order._meta.db_table}")
+    for _ in range(20):
+        along = status_along([order.pk])
+        authenticate_key(key, along)
+        assert along.value is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%json_agg%%'"
+        )
+        assert cursor.fetchall() == [(15, 5)]
