@@ -1,4 +1,4 @@
-"""Time API v2 requests in one process, through Django's WSGIHandler: µs per request per action.
+"""Time API v2 requests in one process, through the panel's WSGI handler: µs per request per action.
 
     .venv/bin/python bench/inprocess.py [--requests N] [--rounds R] [--profile ACTION]
         [--database-url postgres://…/an_empty_database]
@@ -99,7 +99,8 @@ def caller(handler: Callable, path: str, body: dict[str, str] | None) -> Callabl
         try:
             return b"".join(response)
         finally:
-            response.close()
+            if hasattr(response, "close"):  # as WSGI servers do (PEP 3333)
+                response.close()
 
     return call
 
@@ -190,9 +191,9 @@ def main() -> None:
     os.environ.update(panel_env(data_dir, args.database_url or seeded.get("database_url")))
 
     from api import loads  # bench/api.py: the same bodies
-    from django.core.wsgi import get_wsgi_application
 
-    handler = get_wsgi_application()
+    from smmpanel.wsgi import application as handler  # what `smmpanel serve` serves
+
     plan = {load.action: load for load in loads(seeded, random.Random(1))}
     calls = {
         action: [caller(handler, plan[action].path, body) for body in plan[action].bodies or [None]]
@@ -233,7 +234,7 @@ def main() -> None:
         for action in calls:
             figures[action].append(run(action, args.requests, number * args.requests))
     ceiling = min(figures["ceiling"])
-    print(f"\nIn-process (WSGIHandler, form bodies), {args.rounds} rounds × {args.requests}")
+    print(f"\nIn-process (the WSGI handler, form bodies), {args.rounds} rounds × {args.requests}")
     print(f"{'action':<12} {'best µs':>8} {'median µs':>10} {'ceiling/best':>13}  (CPU time)")
     for action, times in figures.items():
         best = min(times)

@@ -7,16 +7,26 @@ in the reply. Placed right after SecurityMiddleware (the https redirect and its 
 middleware answers the API's paths itself, through the two middleware whose work the reply
 carries, in their order of `MIDDLEWARE`: CommonMiddleware (the host check, Content-Length) and
 XFrameOptionsMiddleware (its header). Every other path goes on through the whole chain.
+
+`LaneHandler`, the panel's WSGI application, does the same for Django's request signals: for the
+lane's paths it runs their receivers' work itself, each once, rather than dispatching the
+signals (request_started and request_finished, whose dispatch and doubled connection check cost
+an API request as much as its read of the key). `RECEIVERS` names the receivers whose work that
+is; tests/api/test_lane.py fails when the signals gain another, so that it is not skipped unseen.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.cache import close_caches
 from django.core.handlers.exception import convert_exception_to_response
-from django.http import HttpRequest
+from django.core.handlers.wsgi import WSGIHandler, get_script_name
+from django.db import close_old_connections, reset_queries
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
+from django.urls import set_script_prefix, set_urlconf
 
 from smmpanel.api import views
 
@@ -46,3 +56,56 @@ class ApiLane:
         if lane is None:
             return self.get_response(request)
         return lane(request)
+
+
+# The receivers of Django's request signals, by signal, whose work `LaneHandler` does itself.
+RECEIVERS = {
+    "request_started": {"django.db.reset_queries", "django.db.close_old_connections"},
+    "request_finished": {
+        "django.db.close_old_connections",
+        "django.core.cache.close_caches",
+        "django.core.handlers.base.reset_urlconf",
+    },
+}
+
+
+class LaneHandler(WSGIHandler):
+    """Django's WSGIHandler; for the lane's paths, without sending the request signals."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lane_paths = frozenset(PATHS + ((LANE_CEILING,) if settings.BENCH_CEILING else ()))
+
+    # Its reply is a WSGI body, as Django's handler's is (its stubs say HttpResponseBase).
+    def __call__(  # type: ignore[override]
+        self, environ: dict, start_response: Callable
+    ) -> Iterable[bytes]:
+        # PATH_INFO is the request's `path_info` (for these ASCII paths, the same text).
+        if environ.get("PATH_INFO") not in self.lane_paths:
+            return super().__call__(environ, start_response)
+        set_script_prefix(get_script_name(environ))
+        # request_started's receivers. The connection is checked once, at the end (below): a
+        # request begins where the previous one on this thread ended.
+        reset_queries()
+        try:
+            response = self.get_response(self.request_class(environ))
+        finally:
+            # request_finished's receivers (which Django's runs when the server closes the reply,
+            # after sending it: here its body is already made, bytes).
+            close_old_connections()
+            close_caches()
+            set_urlconf(None)
+        body: Iterable[bytes]
+        if isinstance(response, HttpResponse):
+            body = [response.content]
+        else:  # streaming (none of the lane's replies is): closed as Django's handler's are
+            response._handler_class = WSGIHandler  # type: ignore[attr-defined]
+            body = response
+        start_response(
+            f"{response.status_code} {response.reason_phrase}",
+            [
+                *response.items(),
+                *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
+            ],
+        )
+        return body
