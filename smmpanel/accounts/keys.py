@@ -20,14 +20,15 @@ class Along:
     column of that statement: on PostgreSQL, where each statement is a round trip, a request
     that needs both makes one instead of two. `column` is an SQL expression of the account's
     row, `a` (its `%s` placeholders take `params`); after the lookup `value` holds what it gave
-    (None when the key is unknown)."""
+    (None when the key is unknown). `given`: whatever its maker wants handed back with it."""
 
-    __slots__ = ("column", "params", "value")
+    __slots__ = ("column", "params", "value", "given")
 
     def __init__(self, column: str, params: list):
         self.column = column
         self.params = params
         self.value: Any = None
+        self.given: Any = None
 
 
 @cache

@@ -74,17 +74,21 @@ def status_read_along(params: dict[str, str]) -> Along | None:
     """The status's read of the orders, to ride along with the key's lookup (`ALONG`); None
     when it asks for no valid id, or `ids` would refuse them (its error comes after the key's)."""
     try:
-        wanted, pk = _status_ids(params)
+        wanted, pk = ids = _status_ids(params)
     except (ApiError, OrderError):
         return None
     if wanted is not None:
-        return status_along([pk for pk in wanted.values() if pk])
-    return status_along([pk] if pk else [])
+        along = status_along([pk for pk in wanted.values() if pk])
+    else:
+        along = status_along([pk] if pk else [])
+    if along is not None:
+        along.given = ids  # parsed once
+    return along
 
 
 def status(account: Account, params: dict[str, str], along: Along | None = None) -> Reply:
     currency = current().currency
-    wanted, pk = _status_ids(params)
+    wanted, pk = along.given if along is not None else _status_ids(params)
     if wanted is not None:
         found = replies.order_statuses(
             status_rows(account.pk, [pk for pk in wanted.values() if pk], along), currency

@@ -63,7 +63,7 @@ def status_along(order_ids: list[int]) -> Along | None:
     id. Its rows come as JSON, which PostgreSQL builds and orjson reads in one call each."""
     if not order_ids or not _on_postgresql():
         return None
-    return Along(_ALONG, [order_ids])
+    return Along(_ALONG, [_array(order_ids)])
 
 
 def status_rows(
@@ -107,8 +107,15 @@ def _among(count: int) -> str:
 
 
 def _ids(ids: list[int]) -> list:
-    """The parameters that go with `_among`."""
-    return [ids] if _on_postgresql() else ids
+    """The parameters that go with `_among`. On PostgreSQL the array as its text, `{1,2,3}`,
+    which the statement casts: psycopg dumps a list in Python, element by element, and by the
+    largest id's size as smallint[], integer[] or bigint[], each prepared as a statement of its
+    own; a string it dumps in C, always as the one type."""
+    return [_array(ids)] if _on_postgresql() else ids
+
+
+def _array(ids: list[int]) -> str:
+    return f"{{{','.join(map(str, ids))}}}"
 
 
 @cache
