@@ -172,41 +172,25 @@ def test_the_status_read_along_with_the_key_gives_what_its_own_statement_gives(a
     key = issue_api_key(account=account)
     plain = make_service()
     subscription = make_service(type=OrderType.SUBSCRIPTIONS, min_quantity=1)
+    kinds = [
+        {"service": plain, "charge": Decimal("0.27819")},
+        {
+            "service": plain,
+            "charge": Decimal("12.5"),
+            "status": "Partial",
+            "start_count": 3572,
+            "remains": 157,
+        },
+        {"service": plain, "charge": Decimal("1.2"), "runs": 4, "interval": 30},
+        {
+            "service": subscription,
+            "charge": Decimal("3"),
+            "details": {"username": "nat", "posts": 5, "posts_served": 2},
+        },
+    ]
     orders = [
-        Order.objects.create(
-            account=account,
-            service=plain,
-            link="https://x.example/a",
-            quantity=100,
-            charge=Decimal("0.27819"),
-        ),
-        Order.objects.create(
-            account=account,
-            service=plain,
-            link="https://x.example/b",
-            quantity=100,
-            charge=Decimal("12.5"),
-            status="Partial",
-            start_count=3572,
-            remains=157,
-        ),
-        Order.objects.create(
-            account=account,
-            service=plain,
-            link="https://x.example/c",
-            quantity=100,
-            runs=4,
-            interval=30,
-            charge=Decimal("1.2"),
-        ),
-        Order.objects.create(
-            account=account,
-            service=subscription,
-            link="https://x.example/d",
-            quantity=100,
-            charge=Decimal("3"),
-            details={"username": "nat", "posts": 5, "posts_served": 2},
-        ),
+        Order.objects.create(account=account, link=f"https://x.example/{n}", quantity=100, **kind)
+        for n, kind in enumerate(kinds)
     ]
     other, _ = create_account(username="bob", balance=Decimal(1))
     theirs = Order.objects.create(
