@@ -72,7 +72,8 @@ def _status_ids(params: dict[str, str]) -> tuple[dict[str, int | None] | None, i
 
 def status_read_along(params: dict[str, str]) -> Along | None:
     """The status's read of the orders, to ride along with the key's lookup (`ALONG`); None
-    when it asks for no valid id, or `ids` would refuse them (its error comes after the key's)."""
+    when it names no valid id, or `split_ids` refuses its list (`status` then raises that error,
+    after the key's check, as without a read along)."""
     try:
         wanted, pk = ids = _status_ids(params)
     except (ApiError, OrderError):
