@@ -93,19 +93,16 @@ def authenticate_key(key: str | None, along: Along | None = None) -> Account:
     counts at once."""
     if not key or len(key) > 200:
         raise AccountError(AccountErrorCode.INVALID_KEY)
-    if along is None:
-        sql, names, converters = _by_key_hash()
-        row = rows.fetchone(sql, [hash_key(key)])
-        assert row is not None  # one row always
-        versions.note(row[len(names) :])
-    else:
-        sql, names, converters = _by_key_hash(along.column)
-        # The column comes before the key's condition in the statement, and so its parameters.
-        row = rows.fetchone(sql, [*along.params, hash_key(key)])
-        assert row is not None
-        versions.note(row[len(names) : -1])
+    sql, names, converters = _by_key_hash(along.column if along is not None else "")
+    # `along`'s column comes before the key's condition in the statement, and so its parameters.
+    params = [hash_key(key)] if along is None else [*along.params, hash_key(key)]
+    row = rows.fetchone(sql, params)
+    assert row is not None  # one row always
+    count = len(names)
+    versions.note(row[count : count + len(versions.NAMES)])
+    if along is not None:
         along.value = row[-1]
-    values = list(row[: len(names)])
+    values = list(row[:count])
     if values[0] is None:
         raise AccountError(AccountErrorCode.INVALID_KEY)
     for position, convert in converters:

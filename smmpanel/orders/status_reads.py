@@ -27,15 +27,18 @@ from smmpanel.orders.models import Order
 StatusRow = tuple | list
 
 
-_SELECT = (
-    # Counts are made text by the database: the reply shows them as strings.
-    "SELECT o.id, o.service_id, o.status, CAST(o.charge AS TEXT), "
+# Counts are made text by the database: the reply shows them as strings.
+_COLUMNS = (
+    "o.id, o.service_id, o.status, CAST(o.charge AS TEXT), "
     "CAST(COALESCE(o.start_count, 0) AS TEXT), "
     "CAST(COALESCE(o.remains, o.quantity * COALESCE(o.runs, 1)) AS TEXT), "
-    "o.runs, o.\"interval\", NULLIF(o.details, '{{}}') "
-    f"FROM {Order._meta.db_table} o "
+    "o.runs, o.\"interval\", NULLIF(o.details, '{}')"
+)
+# Followed by `_among`'s condition on the ids.
+_SELECT = (
+    f"SELECT {_COLUMNS} FROM {Order._meta.db_table} o "
     # `+` keeps SQLite on the primary key (one seek per id) rather than the account's index.
-    "WHERE +o.account_id = %s AND o.id {ids}"
+    "WHERE +o.account_id = %s AND o.id "
 )
 _SUBSCRIPTION_SERVICES = (
     f"SELECT id FROM {Service._meta.db_table} "
@@ -46,11 +49,7 @@ _SUBSCRIPTION_SERVICES = (
 # The same columns as one JSON array per order, all of them in one JSON text (NULL for none),
 # read along with the API key's lookup (`Along`): one round trip for a status on PostgreSQL.
 _ALONG = (
-    "CAST((SELECT json_agg(json_build_array("
-    "o.id, o.service_id, o.status, CAST(o.charge AS TEXT), "
-    "CAST(COALESCE(o.start_count, 0) AS TEXT), "
-    "CAST(COALESCE(o.remains, o.quantity * COALESCE(o.runs, 1)) AS TEXT), "
-    "o.runs, o.\"interval\", NULLIF(o.details, '{}'))) "
+    f"CAST((SELECT json_agg(json_build_array({_COLUMNS})) "
     f"FROM {Order._meta.db_table} o "
     "WHERE o.account_id = a.id AND o.id = ANY(CAST((SELECT CAST(%s AS bigint[])) AS bigint[]))"
     ") AS TEXT)"
@@ -80,9 +79,7 @@ def status_rows(
     if along is not None:
         found = orjson.loads(along.value) if along.value is not None else []
     else:
-        found = rows.fetchall(
-            _SELECT.format(ids=_among(len(order_ids))), [account_id, *_ids(order_ids)]
-        )
+        found = rows.fetchall(_SELECT + _among(len(order_ids)), [account_id, *_ids(order_ids)])
     services = list({row[1] for row in found if row[8] is not None})
     if not services:
         return found, set()
