@@ -105,6 +105,34 @@ def caller(handler: Callable, path: str, body: dict[str, str] | None) -> Callabl
     return call
 
 
+class Backend:
+    """The PostgreSQL backend serving this process's requests (they run on one thread, so on one
+    connection), and its CPU ticks so far; nothing on SQLite."""
+
+    def __init__(self) -> None:
+        self.pid: int | None = None
+
+    def find(self) -> None:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+
+    def ticks(self) -> int:
+        if self.pid is None:
+            return 0
+        # After the command's closing parenthesis: state … utime (12th) stime (13th).
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return int(fields[11]) + int(fields[12])
+
+    def per_request(self, ticks: int, requests: int) -> str:
+        if self.pid is None:
+            return ""
+        return f"{ticks * 1_000_000 / os.sysconf('SC_CLK_TCK') / requests:.0f}"
+
+
 def chosen(actions: list[str], args: argparse.Namespace) -> list[str]:
     """The actions to measure, the ceiling first (the figures are compared with it)."""
     if args.profile:
@@ -200,14 +228,21 @@ def main() -> None:
         for action in chosen(list(plan), args)
     }
 
+    backend = Backend()
+    database_ticks: dict[str, int] = {action: 0 for action in calls}
+
     def run(action: str, count: int, start: int = 0) -> float:
         """CPU µs per request over `count` requests of `action` (this process's CPU time: the
-        time other processes of a shared machine take does not count)."""
+        time other processes of a shared machine take does not count). The database backend's
+        CPU ticks meanwhile add up in `database_ticks`."""
         each = calls[action]
+        ticks = backend.ticks()
         began = time.process_time_ns()
         for n in range(start, start + count):
             each[n % len(each)]()
-        return (time.process_time_ns() - began) / count / 1000
+        spent = (time.process_time_ns() - began) / count / 1000
+        database_ticks[action] += backend.ticks() - ticks
+        return spent
 
     if args.only:
         run(args.only, WARM_UP)
@@ -218,6 +253,7 @@ def main() -> None:
         if b'"error"' in reply:
             raise SystemExit(f"{action} answered an error: {reply[:200]!r}")
         run(action, min(args.requests, 300))  # warm-up
+    backend.find()
 
     if args.profile:
         profile = cProfile.Profile(time.process_time)
@@ -234,13 +270,20 @@ def main() -> None:
         for action in calls:
             figures[action].append(run(action, args.requests, number * args.requests))
     ceiling = min(figures["ceiling"])
+    served = args.rounds * args.requests
     print(f"\nIn-process (the WSGI handler, form bodies), {args.rounds} rounds × {args.requests}")
-    print(f"{'action':<12} {'best µs':>8} {'median µs':>10} {'ceiling/best':>13}  (CPU time)")
+    print(
+        f"{'action':<12} {'best µs':>8} {'median µs':>10} {'ceiling/best':>13} {'db µs':>7}"
+        "  (CPU time)"
+    )
     for action, times in figures.items():
         best = min(times)
+        database = backend.per_request(database_ticks[action], served)
         print(
             f"{action:<12} {best:>8.1f} {statistics.median(times):>10.1f} {ceiling / best:>13.1%}"
+            f" {database:>7}"
         )
+    print("db µs: the PostgreSQL backend's CPU per request, mean of all rounds (ticks of 10 ms)")
 
 
 if __name__ == "__main__":
