@@ -12,6 +12,9 @@ a fast one.
 
 The ratios are to the ceiling: a bare view answering a constant JSON object through the whole
 middleware, measured first and last (the yardstick the targets were set against, unchanged since).
+The ceiling is also measured again after each action (unless --no-near): each action's near ratio
+is to the mean of the ceiling just before and just after it, which a machine whose speed drifts
+during a run (a shared one) disturbs much less.
 API v2's requests skip the pages' middleware (smmpanel/api/middleware.py); the lane ceiling, the
 same view through that lane, shows what an API request costs before its view.
 
@@ -92,6 +95,8 @@ class Result:
     statements: float | None = None
     round_trips: float | None = None
     ratio: float | None = None
+    # The ratio to the ceiling measured just before and just after this action (see `run`).
+    near_ratio: float | None = None
     target: float | None = None
 
     @property
@@ -444,12 +449,28 @@ def run(database: str, args: argparse.Namespace) -> list[Result]:
         counts = count_statements(env, plan, workdir)
         server = stack.enter_context(panel_server(env, args, workdir / "serve.log"))
         results = []
-        for load in plan:
+        # The ceiling's rate as last measured, and the action measured since, if any.
+        last_ceiling, waiting = 0.0, None
+        for number, load in enumerate(plan):
             progress(f"{title}: {load.action}")
             results.append(measure(server, load, workdir, args))
             if load.action in counts:
                 results[-1].statements = counts[load.action]["statements"]
                 results[-1].round_trips = counts[load.action]["round_trips"]
+            if not args.near or load.path == LANE_CEILING:
+                continue
+            if load.path == CEILING:
+                ceiling_now = results[-1].requests_per_second
+            else:
+                waiting = results[-1]
+                if plan[number + 1].path == CEILING:
+                    continue  # the next load measures it
+                progress(f"{title}: ceiling after {load.action}")
+                ceiling_now = measure(server, plan[0], workdir, args).requests_per_second
+            if waiting is not None:
+                near = (last_ceiling + ceiling_now) / 2
+                waiting.near_ratio = waiting.requests_per_second / near if near else None
+            last_ceiling, waiting = ceiling_now, None
     ceilings = [r for r, load in zip(results, plan, strict=True) if load.path == CEILING]
     ceiling = sum(r.requests_per_second for r in ceilings) / len(ceilings)
     for result, load in zip(results, plan, strict=True):
@@ -480,11 +501,12 @@ def print_table(database: str, results: list[Result], args: argparse.Namespace) 
         f"connections, {args.customers} customer(s), {args.duration} s per action after "
         f"{args.warmup} s of warm-up"
     )
-    header = f"{'action':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} "
+    header = f"{'action':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} {'near':>6} "
     header += f"{'target':>7}  {'':<6} {'non-2xx':>7} {'others':>6} "
     print(header + f"{'stmts':>6} {'trips':>6} {'cpu ms':>6} {'db ms':>6}")
     for result in results:
         ratio = f"{result.ratio:.1%}" if result.ratio is not None else "–"
+        near = f"{result.near_ratio:.1%}" if result.near_ratio is not None else ""
         target = f"≥{result.target:.0%}" if result.target is not None else ""
         errors = result.non_2xx + result.socket_errors
         statements = f"{result.statements:.1f}" if result.statements is not None else ""
@@ -492,7 +514,8 @@ def print_table(database: str, results: list[Result], args: argparse.Namespace) 
         database_ms = f"{result.database_cpu_ms:.2f}" if database == "postgres" else ""
         print(
             f"{result.action:<12} {result.requests_per_second:>8,.0f} {result.p50_ms:>8.1f} "
-            f"{result.p99_ms:>8.1f} {ratio:>8} {target:>7}  {verdict(result):<6} {errors:>7} "
+            f"{result.p99_ms:>8.1f} {ratio:>8} {near:>6} {target:>7}  {verdict(result):<6} "
+            f"{errors:>7} "
             f"{result.others_cpu:>6.0%} {statements:>6} {trips:>6} "
             f"{result.server_cpu_ms:>6.2f} {database_ms:>6}"
             + (f"  {result.problem}" if result.problem else "")
@@ -500,7 +523,9 @@ def print_table(database: str, results: list[Result], args: argparse.Namespace) 
     print(
         "ratio: of the mean of the two ceiling runs (a bare view through the whole middleware; "
         "the lane ceiling is the same view through the API's lane, past the pages' middleware, "
-        "as the API's requests go); others: the share of the machine's CPU "
+        "as the API's requests go); near: of the mean of the ceiling runs just before and "
+        "just after the action (steadier where the machine's speed drifts during a run); "
+        "others: the share of the machine's CPU "
         "that processes other than the server and wrk took meanwhile; stmts, trips: statements "
         "and round trips to the database per request (counted in-process); cpu ms, db ms: CPU "
         "time per request of the server's processes and of the PostgreSQL backends"
@@ -539,6 +564,12 @@ def parse_args() -> argparse.Namespace:
         help="customers whose keys the requests use in turn (1: one hot customer)",
     )
     parser.add_argument("--actions", help="only these actions (comma-separated), and the ceiling")
+    parser.add_argument(
+        "--near",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the ceiling again after each action, for each action's near ratio",
+    )
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--orders", type=int, default=100_000)
