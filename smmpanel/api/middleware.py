@@ -19,14 +19,16 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import close_caches
+from django.core.cache.backends.base import BaseCache
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler, get_script_name
-from django.db import close_old_connections, reset_queries
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.urls import set_script_prefix, set_urlconf
+from django.utils.module_loading import import_string
 
 from smmpanel.api import views
 
@@ -75,6 +77,12 @@ class LaneHandler(WSGIHandler):
     def __init__(self) -> None:
         super().__init__()
         self.lane_paths = frozenset(PATHS + ((LANE_CEILING,) if settings.BENCH_CEILING else ()))
+        # close_caches closes each cache whose backend has something to close: neither the
+        # database's nor Redis's has (BaseCache.close does nothing), memcached's has.
+        self.caches_to_close = any(
+            import_string(cache["BACKEND"]).close is not BaseCache.close
+            for cache in settings.CACHES.values()
+        )
 
     # Its reply is a WSGI body, as Django's handler's is (its stubs say HttpResponseBase).
     def __call__(  # type: ignore[override]
@@ -84,16 +92,19 @@ class LaneHandler(WSGIHandler):
         if environ.get("PATH_INFO") not in self.lane_paths:
             return super().__call__(environ, start_response)
         set_script_prefix(get_script_name(environ))
-        # request_started's receivers. The connection is checked once, at the end (below): a
-        # request begins where the previous one on this thread ended.
-        reset_queries()
         try:
             response = self.get_response(self.request_class(environ))
         finally:
-            # request_finished's receivers (which Django's runs when the server closes the reply,
-            # after sending it: here its body is already made, bytes).
-            close_old_connections()
-            close_caches()
+            # The receivers' work, at the end of the request (here its body is already made,
+            # bytes), in one pass over the connections: a request begins where the previous one
+            # on this thread ended. request_started's reset_queries and close_old_connections,
+            # then request_finished's close_old_connections (once: the same check), close_caches
+            # and reset_urlconf.
+            for connection in connections.all(initialized_only=True):
+                connection.queries_log.clear()
+                connection.close_if_unusable_or_obsolete()
+            if self.caches_to_close:
+                close_caches()
             set_urlconf(None)
         body: Iterable[bytes]
         if isinstance(response, HttpResponse):

@@ -10,6 +10,8 @@ import time
 import orjson
 import pytest
 from django.core import signals
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import RequestFactory
@@ -135,3 +137,29 @@ def test_the_lane_handler_answers_as_djangos_and_closes_an_expired_connection(se
     connection.close_at = time.monotonic() - 1
     assert _wsgi_call(lane, "/api/v2", body)[0] == "200 OK"
     assert connection.connection is None
+
+
+class ClosingCache(LocMemCache):
+    """A cache whose backend has something to close at the end of a request, as memcached's."""
+
+    closed = 0
+
+    def close(self, **kwargs):
+        type(self).closed += 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lane_handler_closes_a_cache_that_has_something_to_close(settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    _account, key = make_account(balance="1")
+    body = f"key={key}&action=balance".encode()
+    # The panel's own backends (the database's, Redis's) have nothing to close.
+    assert LaneHandler().caches_to_close is False
+    settings.CACHES = {
+        **settings.CACHES,
+        "closing": {"BACKEND": f"{__name__}.ClosingCache", "LOCATION": "lane-test"},
+    }
+    caches["closing"].get("anything")  # in use on this thread, as a request would make it
+    ClosingCache.closed = 0
+    assert _wsgi_call(LaneHandler(), "/api/v2", body)[0] == "200 OK"
+    assert ClosingCache.closed == 1
