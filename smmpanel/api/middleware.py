@@ -80,7 +80,7 @@ class LaneHandler(WSGIHandler):
         # close_caches closes each cache whose backend has something to close: neither the
         # database's nor Redis's has (BaseCache.close does nothing), memcached's has.
         self.caches_to_close = any(
-            import_string(cache["BACKEND"]).close is not BaseCache.close
+            import_string(str(cache["BACKEND"])).close is not BaseCache.close
             for cache in settings.CACHES.values()
         )
 
