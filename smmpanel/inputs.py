@@ -41,16 +41,14 @@ def parse_id(raw: str | int | None) -> int | None:
 
 
 def parse_ids(raws: list[str]) -> dict[str, int | None]:
-    """`parse_id` of each, by its text. `status` reads a hundred at a time: when all are plain
-    digits (what clients send), they are checked and converted at once, without a Python step per
-    id (fewer than 19 digits are always within MAX_ID; only 0 is not an id)."""
-    joined, lengths = "".join(raws), list(map(len, raws))
-    if joined.isascii() and joined.isdigit() and min(lengths) > 0 and max(lengths) < 19:
-        parsed: dict[str, int | None] = dict(zip(raws, map(int, raws), strict=True))
-        if 0 in parsed.values():
-            parsed.update((raw, None) for raw, pk in parsed.items() if pk == 0)
-        return parsed
-    return {raw: parse_id(raw) for raw in raws}
+    """`parse_id` of each, by its text: plain digits (what clients send) without a call each, as
+    `status` reads a hundred at a time (fewer than 19 digits are always within MAX_ID)."""
+    return {
+        raw: (int(raw) or None)
+        if raw.isascii() and raw.isdigit() and len(raw) < 19
+        else parse_id(raw)
+        for raw in raws
+    }
 
 
 def known_ids(raws: list[str]) -> list[int]:

@@ -113,9 +113,7 @@ def db_amount_formatter(currency: str) -> Callable[[str], str]:
         whole, _, fraction = text.partition(".")
         if len(fraction) > SCALE or "e" in text or "E" in text:
             return format_amount(from_db_text(text), currency)
-        # _shown, written out: a call less for each of a hundred charges.
-        fraction = fraction.rstrip("0").ljust(decimals, "0")
-        return f"{whole}.{fraction}" if fraction else whole
+        return _shown(whole, fraction, decimals)
 
     return formatted
 

@@ -1,16 +1,13 @@
-"""`status` reads up to a hundred ids at once, through quick paths for what clients send (plain
-digits, commas, no spaces): they must give what the general rules give, whatever the text."""
+"""`status` reads up to a hundred ids and charges at once, through quick paths for what clients
+send and what the database prints (plain digits): they must give what the general rules give."""
 
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smmpanel.api.actions import split_ids
-from smmpanel.api.errors import ApiError
 from smmpanel.inputs import MAX_ID, parse_id, parse_ids
 from smmpanel.money import SCALE, db_amount_formatter, format_amount
-from smmpanel.orders.errors import OrderError
 
 # Texts near the edges: zeros, leading zeros, 18 to 20 digits, MAX_ID and past it, signs,
 # separators, spaces, non-ASCII digits and letters.
@@ -23,28 +20,11 @@ ids = st.one_of(
 )
 
 
-def split_as_written(raw: str) -> list[str]:
-    """split_ids' rule, written out plainly."""
-    return list(dict.fromkeys(filter(None, map(str.strip, raw.split(",")))))
-
-
 @settings(max_examples=500)
 @given(st.lists(ids, max_size=12))
 def test_parse_ids_gives_what_parse_id_gives_for_each(raws):
     raws = list(dict.fromkeys(raws))
     assert parse_ids(raws) == {raw: parse_id(raw) for raw in raws}
-
-
-@settings(max_examples=500)
-@given(st.lists(ids, max_size=12).map(",".join))
-def test_split_ids_keeps_the_rule_as_written(raw):
-    expected = split_as_written(raw)
-    try:
-        got = split_ids(raw)
-    except (ApiError, OrderError):
-        assert not expected or len(expected) > 100
-        return
-    assert got == expected
 
 
 def test_parse_ids_of_plain_digits_turns_zero_to_none_and_keeps_the_order():
