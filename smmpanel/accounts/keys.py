@@ -93,10 +93,10 @@ def authenticate_key(key: str | None, along: Along | None = None) -> Account:
     counts at once."""
     if not key or len(key) > 200:
         raise AccountError(AccountErrorCode.INVALID_KEY)
-    sql, names, converters = _by_key_hash(along.column if along is not None else "")
+    column, params = ("", []) if along is None else (along.column, along.params)
+    sql, names, converters = _by_key_hash(column)
     # `along`'s column comes before the key's condition in the statement, and so its parameters.
-    params = [hash_key(key)] if along is None else [*along.params, hash_key(key)]
-    row = rows.fetchone(sql, params)
+    row = rows.fetchone(sql, [*params, hash_key(key)])
     assert row is not None  # one row always
     count = len(names)
     versions.note(row[count : count + len(versions.NAMES)])
