@@ -236,6 +236,13 @@ def machine_ticks() -> tuple[int, int]:
     return sum(ticks) - idle, sum(ticks)
 
 
+def process_stat(pid: int | str) -> tuple[int, int]:
+    """A process's group and the CPU ticks it has used so far (user and system)."""
+    # After the command's closing parenthesis: state ppid pgrp … utime(12th) stime(13th).
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[2]), int(fields[11]) + int(fields[12])
+
+
 def server_ticks(group: int) -> dict[int, int]:
     """The CPU ticks used so far by each process serving the bench: the server's process group,
     and the PostgreSQL backends connected to the bench database (named in their titles; their
@@ -243,11 +250,9 @@ def server_ticks(group: int) -> dict[int, int]:
     ticks = {}
     for process in Path("/proc").glob("[0-9]*"):
         with suppress(OSError, IndexError, ValueError):
-            # After the command's closing parenthesis: state ppid pgrp … utime(12th) stime(13th).
-            fields = (process / "stat").read_text().rpartition(")")[2].split()
+            its_group, used = process_stat(process.name)
             title = (process / "cmdline").read_text()
-            used = int(fields[11]) + int(fields[12])
-            if int(fields[2]) == group:
+            if its_group == group:
                 ticks[int(process.name)] = used
             elif f" {POSTGRES_DATABASE} " in title:
                 ticks[-int(process.name)] = used

@@ -35,6 +35,8 @@ from urllib.parse import urlencode
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from api import process_stat  # bench/api.py
+
 
 def prepare(data_dir: Path, args: argparse.Namespace) -> dict:
     """Migrate and seed a fresh database (SQLite in `data_dir`, or `--database-url`'s); the
@@ -123,9 +125,7 @@ class Backend:
     def ticks(self) -> int:
         if self.pid is None:
             return 0
-        # After the command's closing parenthesis: state … utime (12th) stime (13th).
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-        return int(fields[11]) + int(fields[12])
+        return process_stat(self.pid)[1]
 
     def per_request(self, ticks: int, requests: int) -> str:
         if self.pid is None:
