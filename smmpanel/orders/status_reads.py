@@ -54,6 +54,15 @@ _ALONG = (
     "WHERE o.account_id = a.id AND o.id = ANY(CAST((SELECT CAST(%s AS bigint[])) AS bigint[]))"
     ") AS TEXT)"
 )
+# One order's (the status of one id, the most frequent request), as that order's JSON array
+# alone: no aggregate, no array of ids to read. It cost the backend 15–20 µs less than `_ALONG`
+# of one id, the client 5–10 (a psycopg loop over the key's lookup with each, bench/inprocess.py's
+# database). Its id is a text the statement casts, as `_array` is: one parameter type, one
+# statement prepared.
+_ALONG_ONE = (
+    f"CAST((SELECT json_build_array({_COLUMNS}) FROM {Order._meta.db_table} o "
+    "WHERE o.account_id = a.id AND o.id = CAST(%s AS bigint)) AS TEXT)"
+)
 
 
 def status_along(order_ids: list[int]) -> Along | None:
@@ -62,6 +71,8 @@ def status_along(order_ids: list[int]) -> Along | None:
     id. Its rows come as JSON, which PostgreSQL builds and orjson reads in one call each."""
     if not order_ids or not _on_postgresql():
         return None
+    if len(order_ids) == 1:
+        return Along(_ALONG_ONE, [str(order_ids[0])])
     return Along(_ALONG, [_array(order_ids)])
 
 
@@ -78,6 +89,8 @@ def status_rows(
         return [], set()
     if along is not None:
         found = orjson.loads(along.value) if along.value is not None else []
+        if along.column is _ALONG_ONE and found:
+            found = [found]  # the one order's row
     else:
         found = rows.fetchall(_SELECT + _among(len(order_ids)), [account_id, *_ids(order_ids)])
     services = list({row[1] for row in found if row[8] is not None})

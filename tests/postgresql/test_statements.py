@@ -207,6 +207,13 @@ def test_the_status_read_along_with_the_key_gives_what_its_own_statement_gives(a
     assert ridden[orders[1].pk]["start_count"] == "3572"
     assert ridden[orders[2].pk]["runs"] == "4"
     assert ridden[orders[3].pk]["posts"] == "2"
+    # One id (status_along's own statement for it): the same reply as for it among the others.
+    for pk in ids:
+        one = status_along([pk])
+        assert one is not None
+        assert authenticate_key(key, one).pk == account.pk
+        alone = replies.order_statuses(status_rows(account.pk, [pk], one), "USD")
+        assert alone == ({pk: own[pk]} if pk in own else {})
     # None of the ids: the column is NULL, no rows; an unknown key reads nothing either.
     nothing = status_along([10**12])
     authenticate_key(key, nothing)
@@ -227,13 +234,15 @@ def test_the_key_lookup_with_the_status_read_keeps_one_generic_plan(account):
     )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Order._meta.db_table}")
-    for _ in range(20):
-        along = status_along([order.pk])
-        authenticate_key(key, along)
-        assert along.value is not None
+    # One id and two ids: each its own statement (status_reads._ALONG_ONE and _ALONG).
+    for ids in ([order.pk], [order.pk, 10**12]):
+        for _ in range(20):
+            along = status_along(ids)
+            authenticate_key(key, along)
+            assert along.value is not None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE '%%json_agg%%'"
+            "SELECT statement LIKE '%%json_agg%%', generic_plans, custom_plans "
+            "FROM pg_prepared_statements WHERE statement LIKE '%%json_build_array%%' ORDER BY 1"
         )
-        assert cursor.fetchall() == [(15, 5)]
+        assert cursor.fetchall() == [(False, 15, 5), (True, 15, 5)]
