@@ -46,23 +46,32 @@ _SUBSCRIPTION_SERVICES = (
 )
 
 
-# The same columns as one JSON array per order, all of them in one JSON text (NULL for none),
-# read along with the API key's lookup (`Along`): one round trip for a status on PostgreSQL.
-_ALONG = (
-    f"CAST((SELECT json_agg(json_build_array({_COLUMNS})) "
-    f"FROM {Order._meta.db_table} o "
-    "WHERE o.account_id = a.id AND o.id = ANY(CAST((SELECT CAST(%s AS bigint[])) AS bigint[]))"
-    ") AS TEXT)"
-)
+# PostgreSQL plans a prepared statement again at each run while a plan for the values at hand
+# costs less than the plan for any values: with the array as a plain parameter, a plan for 1 id
+# always does, and the backend planned every status read (0.1–0.2 ms, 3 times the read). In a
+# sub-select (an InitPlan) the array is unknown to every plan alike: from the sixth run the one
+# generic plan is kept (`pg_prepared_statements.generic_plans`). It still seeks the primary key.
+_ANY_ID = "= ANY(CAST((SELECT CAST(%s AS bigint[])) AS bigint[]))"
+
+
+def _read_along(built: str, among: str) -> str:
+    """A read of the account's orders whose ids are `among` (a condition on `o.id`), as `built`
+    makes them one JSON text (NULL for none): one more column of the API key's lookup (`Along`),
+    one round trip for a status on PostgreSQL."""
+    return (
+        f"CAST((SELECT {built} FROM {Order._meta.db_table} o "
+        f"WHERE o.account_id = a.id AND o.id {among}) AS TEXT)"
+    )
+
+
+# The same columns as one JSON array per order, all of them in one JSON list.
+_ALONG = _read_along(f"json_agg(json_build_array({_COLUMNS}))", _ANY_ID)
 # One order's (the status of one id, the most frequent request), in the same JSON shape (a list
 # of one row) without the aggregate and the array of ids to read: it cost the backend 15–20 µs
 # less than `_ALONG` of one id, the client 5–10 (a psycopg loop over the key's lookup with each,
 # bench/inprocess.py's database). Its id is a text the statement casts, as `_array` is: one
 # parameter type, one statement prepared.
-_ALONG_ONE = (
-    f"CAST((SELECT json_build_array(json_build_array({_COLUMNS})) FROM {Order._meta.db_table} o "
-    "WHERE o.account_id = a.id AND o.id = CAST(%s AS bigint)) AS TEXT)"
-)
+_ALONG_ONE = _read_along(f"json_build_array(json_build_array({_COLUMNS}))", "= CAST(%s AS bigint)")
 
 
 def status_along(order_ids: list[int]) -> Along | None:
@@ -96,14 +105,6 @@ def status_rows(
         return found, set()
     sql = _SUBSCRIPTION_SERVICES.format(ids=_among(len(services)))
     return found, {pk for (pk,) in rows.fetchall(sql, _ids(services))}
-
-
-# PostgreSQL plans a prepared statement again at each run while a plan for the values at hand
-# costs less than the plan for any values: with the array as a plain parameter, a plan for 1 id
-# always does, and the backend planned every status read (0.1–0.2 ms, 3 times the read). In a
-# sub-select (an InitPlan) the array is unknown to every plan alike: from the sixth run the one
-# generic plan is kept (`pg_prepared_statements.generic_plans`). It still seeks the primary key.
-_ANY_ID = "= ANY(CAST((SELECT CAST(%s AS bigint[])) AS bigint[]))"
 
 
 def _among(count: int) -> str:
