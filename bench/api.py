@@ -16,7 +16,11 @@ The ceiling is also measured again after each action (unless --no-near): each ac
 is to the mean of the ceiling just before and just after it, which a machine whose speed drifts
 during a run (a shared one) disturbs much less.
 API v2's requests skip the pages' middleware (smmpanel/api/middleware.py); the lane ceiling, the
-same view through that lane, shows what an API request costs before its view.
+same view through that lane, shows what an API request costs before its view. After add and
+status ×100, their floors (smmpanel/api/floors.py): the same requests through that lane doing the
+action's database work alone (add: the order's write, without the key's lookup, the checks or the
+price; status ×100: the key's lookup with the orders' read, without the reply). A floor's ratio is
+as far as that action could go on the stack measured, whatever its code.
 
 Before the server starts, bench/statements.py sends each action's first requests through the
 panel in-process and counts, per request, the statements and (PostgreSQL) the round trips to the
@@ -56,6 +60,12 @@ CEILING = "/api/bench/ceiling"
 # The same bare view through the API's lane (smmpanel/api/middleware.py): what an API request
 # costs before its view. Not a yardstick: the ratios stay to CEILING, as they always were.
 LANE_CEILING = "/api/bench/lane"
+# An action's floor: its database work alone, through the API's lane, no key lookup or checks for
+# an add, no reply for a status (smmpanel/api/floors.py): what the action could cost at best.
+# Measured with its action (`--actions`).
+FLOOR = " floor"
+ADD_FLOOR = "/api/bench/floor/add"
+STATUS_FLOOR = "/api/bench/floor/status"
 POSTGRES_DATABASE = "smmpanel_bench"
 # Distinct request bodies per action, sent in turn (ids and links vary as in real traffic).
 BODIES = 1000
@@ -310,27 +320,24 @@ def loads(seeded: dict, rng: random.Random) -> list[Load]:
         return customers[n % len(customers)]["orders"]
 
     every = range(BODIES)
+    # Made in this order, whatever the order of the loads: the same bodies from run to run.
+    adds = [order_form(n) for n in every]
+    statuses = [form(n, "status", order=rng.choice(orders(n))) for n in every]
+    hundreds = [
+        form(n, "status", orders=",".join(map(str, rng.sample(orders(n), 100)))) for n in every
+    ]
     return [
         Load("ceiling", CEILING, []),
         Load("lane ceiling", LANE_CEILING, []),
         Load("balance", API, [form(n, "balance") for n in range(len(customers))], target=0.50),
         Load("services", API, [form(n, "services") for n in range(len(customers))], target=0.10),
-        Load("add", API, [order_form(n) for n in every], target=0.25),
-        Load(
-            "status",
-            API,
-            [form(n, "status", order=rng.choice(orders(n))) for n in every],
-            target=0.50,
-        ),
-        Load(
-            "status ×100",
-            API,
-            [
-                form(n, "status", orders=",".join(map(str, rng.sample(orders(n), 100))))
-                for n in every
-            ],
-            target=0.25,
-        ),
+        Load("add", API, adds, target=0.25),
+        # The same orders, their write alone (smmpanel/api/floors.py).
+        Load("add floor", ADD_FLOOR, adds),
+        Load("status", API, statuses, target=0.50),
+        Load("status ×100", API, hundreds, target=0.25),
+        # The same reads, without their replies.
+        Load("status ×100 floor", STATUS_FLOOR, hundreds),
         # Measured again last: on a shared machine the two differ when the load on it changed.
         Load("ceiling end", CEILING, []),
     ]
@@ -345,11 +352,12 @@ def count_statements(
     path.write_text(json.dumps(actions))
     done = subprocess.run(
         [sys.executable, BENCH / "statements.py", path],
-        env=env,
-        check=True,
+        env={**env, "SMMPANEL_BENCH_CEILING": "1"},  # the floors' views
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        raise SystemExit(f"bench/statements.py failed:\n{done.stderr}")
     return json.loads(done.stdout)
 
 
@@ -448,7 +456,8 @@ def run(database: str, args: argparse.Namespace) -> list[Result]:
             plan = [
                 load
                 for load in plan
-                if load.path in (CEILING, LANE_CEILING) or load.action in args.actions
+                if load.path in (CEILING, LANE_CEILING)
+                or load.action.removesuffix(FLOOR) in args.actions
             ]
         progress(f"{title}: counting statements")
         counts = count_statements(env, plan, workdir)
@@ -506,8 +515,9 @@ def print_table(database: str, results: list[Result], args: argparse.Namespace) 
         f"connections, {args.customers} customer(s), {args.duration} s per action after "
         f"{args.warmup} s of warm-up"
     )
-    header = f"{'action':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} {'near':>6} "
-    header += f"{'target':>7}  {'':<6} {'non-2xx':>7} {'others':>6} "
+    width = max(len(result.action) for result in results)
+    header = f"{'action':<{width}} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>8} "
+    header += f"{'near':>6} {'target':>7}  {'':<6} {'non-2xx':>7} {'others':>6} "
     print(header + f"{'stmts':>6} {'trips':>6} {'cpu ms':>6} {'db ms':>6}")
     for result in results:
         ratio = f"{result.ratio:.1%}" if result.ratio is not None else "–"
@@ -518,7 +528,7 @@ def print_table(database: str, results: list[Result], args: argparse.Namespace) 
         trips = f"{result.round_trips:.1f}" if result.round_trips is not None else ""
         database_ms = f"{result.database_cpu_ms:.2f}" if database == "postgres" else ""
         print(
-            f"{result.action:<12} {result.requests_per_second:>8,.0f} {result.p50_ms:>8.1f} "
+            f"{result.action:<{width}} {result.requests_per_second:>8,.0f} {result.p50_ms:>8.1f} "
             f"{result.p99_ms:>8.1f} {ratio:>8} {near:>6} {target:>7}  {verdict(result):<6} "
             f"{errors:>7} "
             f"{result.others_cpu:>6.0%} {statements:>6} {trips:>6} "
@@ -528,7 +538,8 @@ def print_table(database: str, results: list[Result], args: argparse.Namespace) 
     print(
         "ratio: of the mean of the two ceiling runs (a bare view through the whole middleware; "
         "the lane ceiling is the same view through the API's lane, past the pages' middleware, "
-        "as the API's requests go); near: of the mean of the ceiling runs just before and "
+        "as the API's requests go; a floor is its action's database work alone through that "
+        "lane, smmpanel/api/floors.py); near: of the mean of the ceiling runs just before and "
         "just after the action (steadier where the machine's speed drifts during a run); "
         "others: the share of the machine's CPU "
         "that processes other than the server and wrk took meanwhile; stmts, trips: statements "

@@ -30,13 +30,20 @@ from django.middleware.common import CommonMiddleware
 from django.urls import set_script_prefix, set_urlconf
 from django.utils.module_loading import import_string
 
-from smmpanel.api import views
+from smmpanel.api import floors, views
 
 # The paths of `urls.py`'s pattern `^api(?:/v2)?/?$` (it stays there for `reverse("api")`).
 PATHS = ("/api", "/api/", "/api/v2", "/api/v2/")
 # bench/api.py's second ceiling: its bare view through this lane (its first ceiling, the
 # yardstick of its ratios, goes through the whole middleware as it always has).
 LANE_CEILING = "/api/bench/lane"
+# bench/api.py's views on this lane (with SMMPANEL_BENCH_CEILING only): that ceiling, and the
+# actions' floors (api/floors.py).
+BENCH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponseBase]] = {
+    LANE_CEILING: views.ceiling,
+    floors.ADD_FLOOR: floors.add_floor,
+    floors.STATUS_FLOOR: floors.status_floor,
+}
 
 
 def _through_middleware(view: Callable[[HttpRequest], HttpResponseBase]) -> Callable:
@@ -51,7 +58,8 @@ class ApiLane:
         self.get_response = get_response
         self.lanes = dict.fromkeys(PATHS, _through_middleware(views.endpoint))
         if settings.BENCH_CEILING:
-            self.lanes[LANE_CEILING] = _through_middleware(views.ceiling)
+            for path, view in BENCH_VIEWS.items():
+                self.lanes[path] = _through_middleware(view)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         lane = self.lanes.get(request.path_info)
@@ -76,7 +84,7 @@ class LaneHandler(WSGIHandler):
 
     def __init__(self) -> None:
         super().__init__()
-        self.lane_paths = frozenset(PATHS + ((LANE_CEILING,) if settings.BENCH_CEILING else ()))
+        self.lane_paths = frozenset(PATHS + (tuple(BENCH_VIEWS) if settings.BENCH_CEILING else ()))
         # close_caches closes each cache whose backend has something to close: neither the
         # database's nor Redis's has (BaseCache.close does nothing), memcached's has.
         self.caches_to_close = any(
