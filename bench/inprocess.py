@@ -175,11 +175,11 @@ def count_instructions(data_dir: Path, args: argparse.Namespace) -> None:
     actions = chosen([load.action for load in loads(seeded, random.Random(1))], args)
     n = args.requests
     print(f"\nInstructions per request (valgrind, {n} requests after {WARM_UP} of warm-up)")
-    ceiling = None
+    ceiling, width = None, max(map(len, actions))
     for action in actions:
         each = (instructions(data_dir, action, 2 * n) - instructions(data_dir, action, n)) / n
         ceiling = ceiling or each
-        print(f"{action:<12} {each / 1000:>10,.1f} k {ceiling / each:>8.1%}", flush=True)
+        print(f"{action:<{width}} {each / 1000:>10,.1f} k {ceiling / each:>8.1%}", flush=True)
 
 
 def main() -> None:
@@ -272,16 +272,17 @@ def main() -> None:
     ceiling = min(figures["ceiling"])
     served = args.rounds * args.requests
     print(f"\nIn-process (the WSGI handler, form bodies), {args.rounds} rounds × {args.requests}")
+    width = max(map(len, figures))
     print(
-        f"{'action':<12} {'best µs':>8} {'median µs':>10} {'ceiling/best':>13} {'db µs':>7}"
+        f"{'action':<{width}} {'best µs':>8} {'median µs':>10} {'ceiling/best':>13} {'db µs':>7}"
         "  (CPU time)"
     )
     for action, times in figures.items():
         best = min(times)
         database = backend.per_request(database_ticks[action], served)
         print(
-            f"{action:<12} {best:>8.1f} {statistics.median(times):>10.1f} {ceiling / best:>13.1%}"
-            f" {database:>7}"
+            f"{action:<{width}} {best:>8.1f} {statistics.median(times):>10.1f} "
+            f"{ceiling / best:>13.1%} {database:>7}"
         )
     print("db µs: the PostgreSQL backend's CPU per request, mean of all rounds (ticks of 10 ms)")
 
