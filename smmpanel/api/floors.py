@@ -29,7 +29,8 @@ from smmpanel.versions import cache as versions
 
 ADD_FLOOR = "/api/bench/floor/add"
 STATUS_FLOOR = "/api/bench/floor/status"
-# What each floor order is charged: a bench customer's balance holds a million of them.
+# What each floor order is charged: a bench customer's opening balance (bench/seed.py) pays for
+# far more of them than any run places.
 CHARGE = Decimal("0.01")
 
 # Read once per process, by key and by id: the floor leaves these reads out.
@@ -43,8 +44,8 @@ def add_floor(request: HttpRequest) -> HttpResponse:
     `add` writes it; its id."""
     key, service_id = request.POST["key"], int(request.POST["service"])
     if key not in _accounts:
-        account = Account.objects.values_list("pk", flat=True)
-        _accounts[key] = account.get(api_key_hash=hash_key(key))
+        account_ids = Account.objects.values_list("pk", flat=True)
+        _accounts[key] = account_ids.get(api_key_hash=hash_key(key))
     if service_id not in _services:
         _services[service_id] = Service.objects.get(pk=service_id)
     service, quantity = _services[service_id], int(request.POST["quantity"])
