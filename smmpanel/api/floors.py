@@ -2,9 +2,10 @@
 API's lane, so that its rate shows how fast the action could be at the very best on the stack
 measured, whatever the code around it.
 
-- `add_floor`: the order's write as `add` makes it (`ledger.charge_new_order`: on PostgreSQL one
-  statement, the debit, the order and its ledger entry, and a commit), without the key's lookup,
-  the order's checks or its price: the key's account and the service are read once per process.
+- `add_floor`: the order's write as `add` makes it (`placement.new_order`, then
+  `ledger.charge_new_order`: on PostgreSQL one statement, the debit, the order and its ledger
+  entry, and a commit), without the key's lookup, the order's checks or its price: the key's
+  account and the service are read once per process.
 - `status_floor`: the key's lookup with the orders' read (`status_rows`: on PostgreSQL one
   statement), without the reply: it answers how many orders it read.
 
@@ -14,7 +15,6 @@ Measuring views, never routed unless SMMPANEL_BENCH_CEILING is set (as `views.ce
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from smmpanel import rows
@@ -22,9 +22,10 @@ from smmpanel.accounts import ledger
 from smmpanel.accounts.keys import authenticate_key, hash_key
 from smmpanel.accounts.models import Account
 from smmpanel.api.views import json_response
-from smmpanel.catalog.models import Fulfilment, Service
-from smmpanel.orders.models import Order
+from smmpanel.catalog.models import Service
+from smmpanel.orders.placement import new_order
 from smmpanel.orders.status_reads import status_along, status_rows
+from smmpanel.orders.validation import OrderDraft
 from smmpanel.versions import cache as versions
 
 ADD_FLOOR = "/api/bench/floor/add"
@@ -34,7 +35,7 @@ STATUS_FLOOR = "/api/bench/floor/status"
 CHARGE = Decimal("0.01")
 
 # Read once per process, by key and by id: the floor leaves these reads out.
-_accounts: dict[str, int] = {}
+_accounts: dict[str, Account] = {}
 _services: dict[int, Service] = {}
 
 
@@ -44,26 +45,13 @@ def add_floor(request: HttpRequest) -> HttpResponse:
     `add` writes it; its id."""
     key, service_id = request.POST["key"], int(request.POST["service"])
     if key not in _accounts:
-        account_ids = Account.objects.values_list("pk", flat=True)
-        _accounts[key] = account_ids.get(api_key_hash=hash_key(key))
+        _accounts[key] = Account.objects.get(api_key_hash=hash_key(key))
     if service_id not in _services:
         _services[service_id] = Service.objects.get(pk=service_id)
-    service, quantity = _services[service_id], int(request.POST["quantity"])
-    order = Order(
-        account_id=_accounts[key],
-        service=service,
-        link=request.POST["link"],
-        quantity=quantity,
-        runs=None,
-        interval=None,
-        details={},
-        charge=CHARGE,
-        remains=quantity,
-        next_attempt_at=timezone.now() if service.fulfilment != Fulfilment.MANUAL else None,
-        idempotency_key=None,
-        idempotency_fingerprint="",
-        link_guarded=False,
+    draft = OrderDraft(
+        link=request.POST["link"], quantity=int(request.POST["quantity"]), charge=CHARGE
     )
+    order = new_order(account=_accounts[key], service=_services[service_id], draft=draft)
     ledger.charge_new_order(order=order, values=rows.insert_params(order), amount=CHARGE)
     return json_response({"order": order.pk})
 

@@ -18,7 +18,7 @@ from smmpanel.orders import idempotency, link_guard
 from smmpanel.orders.errors import OrderError, OrderErrorCode
 from smmpanel.orders.models import FINAL_STATUSES, Order
 from smmpanel.orders.prices import rate_for
-from smmpanel.orders.validation import validate_order
+from smmpanel.orders.validation import OrderDraft, validate_order
 
 
 def service_for_order(service_id: str | int | None) -> Service:
@@ -40,6 +40,35 @@ def _check_duplicate_link(service: Service, link: str) -> None:
     active = Order.objects.filter(service=service, link=link, link_guarded=True)
     if active.exclude(status__in=FINAL_STATUSES).exists():
         raise OrderError(OrderErrorCode.DUPLICATE_LINK)
+
+
+def new_order(
+    *,
+    account: Account,
+    service: Service,
+    draft: OrderDraft,
+    key: str | None = None,
+    digest: str = "",
+    guarded: bool = False,
+) -> Order:
+    """The order `draft` makes, not saved yet: due for fulfilment now, unless the service is
+    fulfilled by hand. `key`, `digest`: its idempotency key and fingerprint; `guarded`: under the
+    duplicate-link rule."""
+    return Order(
+        account=account,
+        service=service,
+        link=draft.link,
+        quantity=draft.quantity,
+        runs=draft.runs,
+        interval=draft.interval,
+        details=draft.details,
+        charge=draft.charge,
+        remains=draft.total_quantity,
+        next_attempt_at=timezone.now() if service.fulfilment != Fulfilment.MANUAL else None,
+        idempotency_key=key,
+        idempotency_fingerprint=digest,
+        link_guarded=guarded,
+    )
 
 
 def place_order(
@@ -77,21 +106,8 @@ def place_order(
         raise AccountError(AccountErrorCode.NOT_ENOUGH_FUNDS)
     settings_now = current()
     guarded = settings_now.refuse_duplicate_link and bool(draft.link)
-    now = timezone.now()
-    order = Order(
-        account=account,
-        service=service,
-        link=draft.link,
-        quantity=draft.quantity,
-        runs=draft.runs,
-        interval=draft.interval,
-        details=draft.details,
-        charge=draft.charge,
-        remains=draft.total_quantity,
-        next_attempt_at=now if service.fulfilment != Fulfilment.MANUAL else None,
-        idempotency_key=key,
-        idempotency_fingerprint=digest,
-        link_guarded=guarded,
+    order = new_order(
+        account=account, service=service, draft=draft, key=key, digest=digest, guarded=guarded
     )
     # Converted before the transaction: on SQLite it holds the panel's one write lock.
     values = rows.insert_params(order)
